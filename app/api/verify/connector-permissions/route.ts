@@ -1,0 +1,3 @@
+import { verifyRoute } from "@/lib/server/verify-route";
+
+export const POST = verifyRoute("connector-permissions");

@@ -1,0 +1,158 @@
+import "server-only";
+
+import {
+  type ColumnDefinitionBuilder,
+  type Kysely,
+  type Migration,
+  type MigrationProvider,
+  Migrator,
+  sql,
+} from "kysely";
+import { type Database } from "./schema";
+
+export type DatabaseDialect = "sqlite" | "postgres";
+
+export class MigrationFailedError extends Error {
+  constructor(
+    readonly migrationName: string | undefined,
+    options: { cause: unknown },
+  ) {
+    super(`Database migration ${migrationName ?? "setup"} failed.`, options);
+    this.name = "MigrationFailedError";
+  }
+}
+
+/**
+ * Every migration, in code. A static provider (not Kysely's FileMigrationProvider) because the Next.js
+ * server bundle has no migrations folder to scan. Names sort in run order; never rename or edit one that
+ * has shipped — add a new one.
+ */
+export function migrationsFor(dialect: DatabaseDialect): Record<string, Migration> {
+  return {
+    "0001_initial": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("runs")
+          .addColumn("id", "text", (col) => col.primaryKey())
+          .addColumn("flow", "text", (col) => col.notNull())
+          .addColumn("mode", "text", (col) => col.notNull())
+          .addColumn("owner_id", "text", (col) => col.notNull())
+          .addColumn("title", "text", (col) => col.notNull())
+          .addColumn("state", "text", (col) => col.notNull())
+          .addColumn("version", "integer", (col) => col.notNull())
+          .addColumn("created_at", "text", (col) => col.notNull())
+          .addColumn("updated_at", "text", (col) => col.notNull())
+          // `flow` and step ids are not CHECKed: that list grows with the app and is parsed on read instead.
+          .addCheckConstraint("runs_mode_check", sql`mode in ('sandbox', 'live')`)
+          .addCheckConstraint("runs_version_check", sql`version >= 1`)
+          .execute();
+        // Serves listByOwner's `where owner_id = ? order by updated_at desc`.
+        await db.schema
+          .createIndex("runs_owner_updated_idx")
+          .on("runs")
+          .columns(["owner_id", "updated_at"])
+          .execute();
+
+        await db.schema
+          .createTable("step_results")
+          .addColumn("id", "integer", (col) => identity(dialect, col))
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("step_id", "text", (col) => col.notNull())
+          .addColumn("status", "text", (col) => col.notNull())
+          .addColumn("confidence", "text")
+          .addColumn("result", "text", (col) => col.notNull())
+          .addColumn("actor", "text", (col) => col.notNull())
+          .addColumn("created_at", "text", (col) => col.notNull())
+          .execute();
+        await db.schema
+          .createIndex("step_results_run_step_idx")
+          .on("step_results")
+          .columns(["run_id", "step_id", "id"])
+          .execute();
+
+        await db.schema
+          .createTable("events")
+          .addColumn("id", "integer", (col) => identity(dialect, col))
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("at", "text", (col) => col.notNull())
+          .addColumn("actor", "text", (col) => col.notNull())
+          .addColumn("type", "text", (col) => col.notNull())
+          .addColumn("step_id", "text")
+          .addColumn("summary", "text", (col) => col.notNull())
+          .addColumn("detail", "text", (col) => col.notNull())
+          .execute();
+        // Events are read per run in insertion order (and "latest N" backwards).
+        await db.schema.createIndex("events_run_id_idx").on("events").columns(["run_id", "id"]).execute();
+
+        await db.schema
+          .createTable("share_links")
+          .addColumn("id", "text", (col) => col.primaryKey())
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("token_hash", "text", (col) => col.notNull().unique())
+          .addColumn("role", "text", (col) => col.notNull())
+          .addColumn("label", "text", (col) => col.notNull())
+          .addColumn("created_at", "text", (col) => col.notNull())
+          .addColumn("expires_at", "text", (col) => col.notNull())
+          .addColumn("revoked_at", "text")
+          .addColumn("created_by", "text", (col) => col.notNull())
+          .addCheckConstraint("share_links_role_check", sql`role in ('view', 'edit')`)
+          .execute();
+        await db.schema.createIndex("share_links_run_id_idx").on("share_links").column("run_id").execute();
+      },
+    },
+  };
+}
+
+function identity(dialect: DatabaseDialect, col: ColumnDefinitionBuilder): ColumnDefinitionBuilder {
+  // SQLite: AUTOINCREMENT so ids are never reused after a delete (event ids double as an ordering key).
+  return dialect === "sqlite"
+    ? col.primaryKey().autoIncrement()
+    : col.primaryKey().generatedByDefaultAsIdentity();
+}
+
+/**
+ * Brings the schema up to date. Safe when several processes start at once:
+ * - PostgreSQL: Kysely's Migrator holds a session advisory lock and runs the migrations in one transaction.
+ * - SQLite: Kysely's SQLite "lock" is a no-op (it assumes one connection per database), and a deferred
+ *   transaction that reads then writes fails with SQLITE_BUSY when another process got there first. So we
+ *   take the write lock up front with BEGIN IMMEDIATE (which waits out `busy_timeout`) and let the Migrator
+ *   run inside it; a latecomer then finds every migration already recorded.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: DatabaseDialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
+
+  if (dialect === "postgres") {
+    // Pin Kysely's bookkeeping tables to the schema we actually use: its "does the table exist" check
+    // otherwise looks across all schemas and is fooled by a kysely_migration table in another one.
+    const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const schema = rows[0]?.schema;
+    if (!schema) {
+      throw new MigrationFailedError(undefined, {
+        cause: new Error(
+          "No schema on the search_path exists (check the `options=-c search_path=…` of DATABASE_URL).",
+        ),
+      });
+    }
+    await runMigrator(new Migrator({ db, provider, migrationTableSchema: schema }));
+    return;
+  }
+
+  await db.connection().execute(async (conn) => {
+    await sql`begin immediate`.execute(conn);
+    try {
+      await runMigrator(new Migrator({ db: conn, provider, disableTransactions: true }));
+      await sql`commit`.execute(conn);
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}
+
+async function runMigrator(migrator: Migrator): Promise<void> {
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === "Error");
+    throw new MigrationFailedError(failed?.migrationName, { cause: error });
+  }
+}

@@ -1,0 +1,30 @@
+import "server-only";
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { type StepId } from "@/lib/steps/ids";
+import { route } from "./http";
+import { verifyStep } from "./runs-service";
+
+// The shared body of every app/api/verify/<step-id>/route.ts.
+
+export const verifyBodySchema = z
+  .object({
+    runId: z.string().trim().min(1, "is required").max(64),
+    expectedVersion: z.number().int().positive().optional(),
+    attestation: z
+      .object({
+        by: z.string().trim().min(1, "give the name of the person who did the step").max(100),
+        note: z.string().trim().max(2000).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export function verifyRoute(stepId: StepId) {
+  return route(async ({ session, body }) => {
+    const input = await body(verifyBodySchema);
+    const result = await verifyStep(session, stepId, input);
+    return NextResponse.json(result, { status: 200, headers: { etag: `"v${result.version}"` } });
+  });
+}

@@ -1,0 +1,51 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy } from "@/lib/server/csp";
+import {
+  decodeSession,
+  encodeSession,
+  newSession,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+} from "@/lib/server/session";
+
+// Runs before every page and API request (Node.js runtime, the Next 16 default for proxy):
+// a fresh CSP nonce per request, and an anonymous session for first-time visitors.
+
+export function proxy(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const csp = contentSecurityPolicy(nonce, { dev: process.env.NODE_ENV === "development" });
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-nonce", nonce);
+  requestHeaders.set("content-security-policy", csp);
+
+  let issued: string | undefined;
+  if (!decodeSession(request.cookies.get(SESSION_COOKIE)?.value)) {
+    issued = encodeSession(newSession());
+    // Let this very request see the new session, so a first visit can already create a run.
+    const others = request.cookies
+      .getAll()
+      .filter((cookie) => cookie.name !== SESSION_COOKIE)
+      .map((cookie) => `${cookie.name}=${cookie.value}`);
+    requestHeaders.set("cookie", [...others, `${SESSION_COOKIE}=${issued}`].join("; "));
+  }
+
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", csp);
+  if (issued) {
+    response.cookies.set(SESSION_COOKIE, issued, sessionCookieOptions(request.nextUrl.protocol === "https:"));
+  }
+  return response;
+}
+
+export const config = {
+  matcher: [
+    {
+      source: "/((?!_next/static|_next/image|icon.svg|favicon.ico).*)",
+      missing: [
+        { type: "header", key: "next-router-prefetch" },
+        { type: "header", key: "purpose", value: "prefetch" },
+      ],
+    },
+  ],
+};
