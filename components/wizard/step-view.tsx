@@ -12,6 +12,7 @@ import { blockers } from "@/lib/steps/machine";
 import { type Finding } from "@/lib/steps/types";
 import { ScriptBlock } from "./script-block";
 import { StatusTag } from "./status-tag";
+import { StepExtras } from "./step-extras";
 import { useRunActions } from "./use-run-actions";
 
 const FIELD =
@@ -181,6 +182,8 @@ export function StepView({ stepId }: { stepId: StepId }) {
           </p>
         ) : null}
       </div>
+
+      <StepExtras stepId={stepId} />
 
       <section aria-labelledby="instructions-heading" className="space-y-3">
         <h2 id="instructions-heading" className="text-xl font-semibold">

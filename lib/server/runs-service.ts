@@ -15,6 +15,7 @@ import { type Flow } from "@/lib/steps/types";
 import { ApiError } from "./api-error";
 import { getDatabase } from "./db";
 import { appMode, env } from "./env";
+import { buildVerifyContext } from "./verify-context";
 import { RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
 import { actorName, type Session } from "./session";
 
@@ -213,10 +214,8 @@ export async function verifyStep(session: Session, stepId: StepId, request: Veri
   if (request.attestation) {
     input = { kind: "attest", by: request.attestation.by, note: request.attestation.note };
   } else {
-    const outcome = await runVerifier(VERIFIERS[stepId], {
-      run: { id: before.id, flow: before.flow, mode: before.mode },
-      now,
-    });
+    const context = await buildVerifyContext({ id: before.id, flow: before.flow, mode: before.mode }, now);
+    const outcome = await runVerifier(VERIFIERS[stepId], context);
     if (outcome.kind === "checked") input = { kind: "checked", result: outcome.result };
     else {
       input = { kind: "unchecked" };

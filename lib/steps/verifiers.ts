@@ -1,4 +1,6 @@
 import { type StepId, STEP_IDS } from "./ids";
+import { DIRECTORY_SOURCES } from "./sources/directory-sources";
+import { TENANT_SOURCES } from "./sources/tenant-sources";
 import { type Confidence, type Finding, type Flow, type RemediationScript } from "./types";
 
 // Each step's verifier lists its automatic sources, strongest first. A source returns null when it cannot
@@ -9,6 +11,8 @@ import { type Confidence, type Finding, type Flow, type RemediationScript } from
 export interface VerifyContext {
   run: { id: string; flow: Flow; mode: "sandbox" | "live" };
   now: Date;
+  // Ports are added here by the features that provide them (directory, tenant); a source that needs a port
+  // which is absent returns null.
 }
 
 export interface AutomaticResult {
@@ -54,6 +58,14 @@ export async function runVerifier(verifier: StepVerifier, ctx: VerifyContext): P
   };
 }
 
+/** Each step's sources: the directory ones first (the system of record for AD), then the tenant ones. */
+export function verifierFor(stepId: StepId): StepVerifier {
+  return {
+    stepId,
+    sources: [...(DIRECTORY_SOURCES[stepId] ?? []), ...(TENANT_SOURCES[stepId] ?? [])],
+  };
+}
+
 export const VERIFIERS: Record<StepId, StepVerifier> = Object.fromEntries(
-  STEP_IDS.map((stepId) => [stepId, { stepId, sources: [] }]),
-) as unknown as Record<StepId, StepVerifier>;
+  STEP_IDS.map((stepId) => [stepId, verifierFor(stepId)]),
+) as Record<StepId, StepVerifier>;

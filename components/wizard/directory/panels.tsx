@@ -1,0 +1,7 @@
+"use client";
+
+import { type ComponentType } from "react";
+import { type StepId } from "@/lib/steps/ids";
+
+// Step-specific panels for the directory steps (scan results, fixes, snapshot upload).
+export const DIRECTORY_PANELS: Partial<Record<StepId, ComponentType<{ stepId: StepId }>>> = {};
