@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+
+import { parseLabArgs } from "./lab";
+
+describe("lab CLI arguments", () => {
+  it("parses up with options", () => {
+    expect(parseLabArgs(["up"])).toEqual({ action: "up", json: false });
+    expect(
+      parseLabArgs(["up", "--dir", ".lab", "--bulk", "10000", "--scenario", "undelegated", "--json"]),
+    ).toEqual({
+      action: "up",
+      dir: ".lab",
+      bulk: 10000,
+      scenario: "undelegated",
+      json: true,
+    });
+  });
+
+  it("parses down and status", () => {
+    expect(parseLabArgs(["down", "--purge"])).toEqual({ action: "down", purge: true, json: false });
+    expect(parseLabArgs(["status", "--json", "--dir", "/tmp/x"])).toEqual({
+      action: "status",
+      dir: "/tmp/x",
+      json: true,
+    });
+    expect(parseLabArgs(["--help"])).toEqual({ action: "help" });
+  });
+
+  it("rejects bad usage with a sentence", () => {
+    expect(() => parseLabArgs([])).toThrow(/up, down, status/);
+    expect(() => parseLabArgs(["start"])).toThrow(/Unknown lab action "start"/);
+    expect(() => parseLabArgs(["up", "--bulk", "ten"])).toThrow(/--bulk/);
+    expect(() => parseLabArgs(["up", "--scenario", "half"])).toThrow(/--scenario/);
+    expect(() => parseLabArgs(["status", "--purge"])).toThrow(/--purge/);
+    expect(() => parseLabArgs(["down", "--bulk", "5"])).toThrow(/only go with up/);
+    expect(() => parseLabArgs(["up", "--nope"])).toThrow();
+  });
+});

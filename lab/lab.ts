@@ -1,0 +1,260 @@
+// The lab's API: bring a seeded Samba AD DC up, stop it, or ask how it is. The CLI (`lab up|down|
+// status`) and the integration tests call these; they print nothing themselves (a `log` callback
+// receives progress lines), and never a password.
+
+import { existsSync } from "node:fs";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+import { bindLdaps, readObjectSid } from "./ldap";
+import {
+  checkPrerequisites,
+  isProvisioned,
+  LAB_BASE_DN,
+  LAB_DNS_DOMAIN,
+  LAB_NETBIOS_DOMAIN,
+  LAB_REALM,
+  provisionDomain,
+  runningPid,
+  sambaPaths,
+  startSamba,
+  stopSamba,
+  waitForLdaps,
+} from "./samba";
+import { generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
+import {
+  defaultLabDir,
+  LAB_SETTINGS_FORMAT,
+  type LabSettings,
+  readLabPassword,
+  settingsPath,
+  tryLoadLabSettings,
+} from "./settings";
+
+export type { LabScenario } from "./seed";
+
+/** A prerequisite is missing (not root, Samba not installed): the CLI exits 2 with this message. */
+export class LabPrerequisiteError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = "LabPrerequisiteError";
+  }
+}
+
+export interface LabUpOptions {
+  dir?: string;
+  /** Minimum number of users in OU=Bulk (existing ones are kept). Default: what the lab has, else 0. */
+  bulk?: number;
+  /** Default: the lab's current scenario, else "delegated". */
+  scenario?: LabScenario;
+  log?: (message: string) => void;
+}
+
+export interface LabUpResult {
+  settings: LabSettings;
+  /** What this call did, e.g. ["provisioned", "started", "seeded"] or [] when all was in place. */
+  actions: string[];
+  timingsMs: { provision?: number; start?: number; seed?: number; total: number };
+}
+
+export type LabState = "running" | "stopped" | "not-provisioned";
+
+export interface LabStatus {
+  state: LabState;
+  dir: string;
+  pid?: number;
+  settings?: LabSettings;
+}
+
+function passwordFiles(dir: string): { admin: string; connector: string; wizard: string; users: string } {
+  return {
+    admin: path.join(dir, "admin.password"),
+    connector: path.join(dir, "connector.password"),
+    wizard: path.join(dir, "svc-wizard.password"),
+    users: path.join(dir, "users.password"),
+  };
+}
+
+/** Reads a password file, creating it (mode 0600) with a fresh password when absent. */
+async function ensurePasswordFile(file: string): Promise<string> {
+  if (existsSync(file)) return readLabPassword(file);
+  const password = generatePassword();
+  await writeFile(file, `${password}\n`, { mode: 0o600, flag: "wx" });
+  return password;
+}
+
+function requirePrerequisites(): { sambaTool: string; samba: string } {
+  const pre = checkPrerequisites();
+  if (!pre.ok) throw new LabPrerequisiteError(pre.message);
+  return pre;
+}
+
+export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
+  const started = Date.now();
+  const log = options.log ?? (() => undefined);
+  const { sambaTool, samba } = requirePrerequisites();
+  const dir = path.resolve(options.dir ?? defaultLabDir());
+  const paths = sambaPaths(dir);
+  const files = passwordFiles(dir);
+  const actions: string[] = [];
+  const timingsMs: LabUpResult["timingsMs"] = { total: 0 };
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+
+  if (!isProvisioned(paths)) {
+    if (existsSync(paths.sambaDir)) {
+      // A half-done provision (interrupted run) cannot be resumed; start over in that folder only.
+      log(`removing incomplete provision in ${paths.sambaDir}`);
+      await rm(paths.sambaDir, { recursive: true, force: true });
+    }
+    await rm(settingsPath(dir), { force: true });
+    // A new domain gets a new admin password.
+    await rm(files.admin, { force: true });
+    const adminPassword = await ensurePasswordFile(files.admin);
+    log(`provisioning ${LAB_REALM} in ${paths.sambaDir}`);
+    const t = Date.now();
+    await provisionDomain(sambaTool, paths, adminPassword);
+    timingsMs.provision = Date.now() - t;
+    actions.push("provisioned");
+  } else if (!existsSync(files.admin)) {
+    throw new Error(
+      `The lab in ${dir} has no ${path.basename(files.admin)}; run \`lab down --purge\` and \`lab up\` again.`,
+    );
+  }
+
+  if (!runningPid(paths)) {
+    log("starting samba");
+    const t = Date.now();
+    await startSamba(samba, paths);
+    timingsMs.start = Date.now() - t;
+    actions.push("started");
+  }
+  const t0 = Date.now();
+  const serverName = await waitForLdaps(paths);
+  timingsMs.start = (timingsMs.start ?? 0) + (Date.now() - t0);
+
+  const previous = tryLoadLabSettings(dir);
+  const scenario = options.scenario ?? previous?.scenario ?? "delegated";
+  const bulk = options.bulk ?? previous?.seed.bulk ?? 0;
+  if (
+    previous &&
+    previous.scenario === scenario &&
+    previous.seed.bulk >= bulk &&
+    previous.serverName === serverName
+  ) {
+    timingsMs.total = Date.now() - started;
+    return { settings: previous, actions, timingsMs };
+  }
+
+  const passwords = {
+    admin: await ensurePasswordFile(files.admin),
+    users: await ensurePasswordFile(files.users),
+    connector: await ensurePasswordFile(files.connector),
+    wizard: await ensurePasswordFile(files.wizard),
+  };
+  const ldaps = { url: "ldaps://127.0.0.1:636", ca: { file: paths.caFile }, serverName };
+  const adminDn = `CN=Administrator,CN=Users,${LAB_BASE_DN}`;
+  const openClient = (): ReturnType<typeof bindLdaps> => bindLdaps(ldaps, adminDn, passwords.admin);
+  const client = await openClient();
+  const t1 = Date.now();
+  try {
+    log(`seeding (${scenario}, bulk ${bulk})`);
+    const seed = await seedLab({
+      client,
+      openClient,
+      baseDn: LAB_BASE_DN,
+      dnsDomain: LAB_DNS_DOMAIN,
+      scenario,
+      bulk,
+      passwords,
+      newConnectorName: newConnectorName(),
+      log,
+    });
+    timingsMs.seed = Date.now() - t1;
+    actions.push("seeded");
+    const settings: LabSettings = {
+      format: LAB_SETTINGS_FORMAT,
+      dir,
+      sambaDir: paths.sambaDir,
+      url: ldaps.url,
+      caFile: paths.caFile,
+      serverName,
+      realm: LAB_REALM,
+      netbiosDomain: LAB_NETBIOS_DOMAIN,
+      dnsDomain: LAB_DNS_DOMAIN,
+      baseDn: LAB_BASE_DN,
+      domainSid: seed.domainSid,
+      scenario,
+      admin: {
+        dn: adminDn,
+        sAMAccountName: "Administrator",
+        sid: await readObjectSid(client, adminDn),
+        passwordFile: files.admin,
+      },
+      wizard: { ...seed.wizard, passwordFile: files.wizard },
+      connector: { ...seed.connector, passwordFile: files.connector },
+      userPasswordFile: files.users,
+      seed: {
+        ous: seed.ous,
+        connectorGroup: seed.connectorGroup,
+        connectorParentGroup: seed.connectorParentGroup,
+        unrelatedGroup: seed.unrelatedGroup,
+        protectedAdminDn: seed.protectedAdminDn,
+        orphanedAdminDn: seed.orphanedAdminDn,
+        passwordSettings: seed.passwordSettings,
+        people: seed.people,
+        bulk: seed.bulk,
+      },
+      seededAt: new Date().toISOString(),
+    };
+    // settings.json holds no secrets (only password file paths); the folder itself is 0700.
+    await writeFile(settingsPath(dir), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
+    for (const file of Object.values(files)) await chmod(file, 0o600);
+    timingsMs.total = Date.now() - started;
+    return { settings, actions, timingsMs };
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+}
+
+export interface LabDownOptions {
+  dir?: string;
+  /** Also delete the lab folder (databases, passwords, settings). */
+  purge?: boolean;
+}
+
+export async function labDown(options: LabDownOptions = {}): Promise<{ stopped: boolean; purged: boolean }> {
+  const dir = path.resolve(options.dir ?? defaultLabDir());
+  const paths = sambaPaths(dir);
+  const stopped = await stopSamba(paths);
+  let purged = false;
+  if (options.purge && existsSync(dir)) {
+    // Refuse to delete a folder that is not a lab: a mistyped --dir must not wipe something else.
+    const looksLikeLab = existsSync(paths.sambaDir) || existsSync(settingsPath(dir));
+    if (!looksLikeLab)
+      throw new Error(
+        `${dir} does not look like a lab folder (no samba/ or settings.json); not deleting it.`,
+      );
+    await rm(dir, { recursive: true, force: true });
+    purged = true;
+  }
+  return { stopped, purged };
+}
+
+export async function labStatus(options: { dir?: string } = {}): Promise<LabStatus> {
+  const dir = path.resolve(options.dir ?? defaultLabDir());
+  const paths = sambaPaths(dir);
+  if (!isProvisioned(paths)) return { state: "not-provisioned", dir };
+  const pid = runningPid(paths);
+  const settings = tryLoadLabSettings(dir);
+  const status: LabStatus = { state: pid ? "running" : "stopped", dir };
+  if (pid) status.pid = pid;
+  if (settings) status.settings = settings;
+  return status;
+}
+
+/** The log tail, for error messages. */
+export async function labLogTail(dir: string = defaultLabDir(), lines = 20): Promise<string> {
+  const file = sambaPaths(path.resolve(dir)).logFile;
+  if (!existsSync(file)) return "";
+  return (await readFile(file, "utf8")).split("\n").slice(-lines).join("\n");
+}
