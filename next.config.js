@@ -4,9 +4,21 @@ const securityHeaders = [
   { key: "Referrer-Policy", value: "no-referrer" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "X-Frame-Options", value: "DENY" },
-  { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
+  // Runs, reports and share links are private: nothing here belongs in a search index.
+  { key: "X-Robots-Tag", value: "noindex, nofollow" },
 ];
+
+// Every path but MSAL's redirect bridge. MSAL Browser v5 requires the bridge page to be served WITHOUT
+// Cross-Origin-Opener-Policy: it receives the response after the login host's redirect and posts it back to the
+// page that started sign-in; a COOP header swaps it into a new browsing context group and cuts that channel
+// (learn.microsoft.com/entra/msal/javascript/browser/redirect-bridge). The lookahead keeps the exclusion to that
+// exact path, so /auth/redirect-something still gets the header.
+const REDIRECT_BRIDGE_PATH = "/auth/redirect";
+const crossOriginOpenerPolicy = {
+  source: `/:path((?!${REDIRECT_BRIDGE_PATH.slice(1)}(?:/|$)).*)`,
+  headers: [{ key: "Cross-Origin-Opener-Policy", value: "same-origin" }],
+};
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -16,8 +28,10 @@ const nextConfig = {
   typescript: { ignoreBuildErrors: true },
   // Native and Node-only packages stay outside the server bundle.
   serverExternalPackages: ["better-sqlite3", "pg", "ldapts", "kysely"],
+  // The development server logs request paths; a share link's path is its token.
+  logging: { incomingRequests: { ignore: [/^\/share\//] } },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }];
+    return [{ source: "/:path*", headers: securityHeaders }, crossOriginOpenerPolicy];
   },
 };
 

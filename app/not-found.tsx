@@ -9,6 +9,10 @@ export default function NotFound() {
         browser session, or the address may be mistyped.
       </p>
       <p>
+        If you reached this run through a share link, the link may have expired or been revoked. Ask the
+        person who shared it for a new one.
+      </p>
+      <p>
         <Link
           href="/"
           className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"

@@ -1,13 +1,15 @@
 import Link from "next/link";
 import { StartRunButtons } from "@/components/wizard/start-run-buttons";
-import { pageSession } from "@/lib/server/page-session";
+import { pagePrincipal } from "@/lib/server/page-session";
 import { listRuns } from "@/lib/server/runs-service";
+import { sharedRuns } from "@/lib/server/share-service";
 import { runProgress } from "@/lib/steps/machine";
 import { formatDateTime } from "@/lib/format";
 
 export default async function HomePage() {
-  const session = await pageSession();
-  const runs = session ? await listRuns(session, 10) : [];
+  const principal = await pagePrincipal();
+  const runs = principal ? await listRuns(principal, 10) : [];
+  const shared = principal ? await sharedRuns(principal) : [];
   return (
     <div className="space-y-10">
       <section className="space-y-3">
@@ -54,6 +56,29 @@ export default async function HomePage() {
           </ul>
         )}
       </section>
+
+      {shared.length > 0 ? (
+        <section aria-labelledby="shared-runs" className="space-y-3">
+          <h2 id="shared-runs" className="text-xl font-semibold">
+            Shared with you
+          </h2>
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-300 dark:divide-slate-800 dark:border-slate-700">
+            {shared.map((run) => (
+              <li key={run.id} className="flex flex-wrap items-center justify-between gap-2 p-4">
+                <Link
+                  href={`/runs/${run.id}`}
+                  className="font-semibold text-brand-700 underline underline-offset-2 dark:text-brand-300"
+                >
+                  {run.title}
+                </Link>
+                <p className="text-sm text-slate-700 dark:text-slate-300">
+                  as “{run.label}” · {run.role === "edit" ? "can work on it" : "can only look"}
+                </p>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </div>
   );
 }

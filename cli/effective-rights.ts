@@ -40,13 +40,10 @@ export const effectiveRightsLineSchema = z.object({
   }),
   principal: sid,
   groups: z.array(sid).default([]),
-  objectClass: z
-    .string()
-    .min(1)
-    .refine(isKnownObjectClass, {
-      error:
-        "unknown objectClass (use an lDAPDisplayName such as user, computer, inetOrgPerson, domainDNS, or a class GUID)",
-    }),
+  objectClass: z.string().min(1).refine(isKnownObjectClass, {
+    error:
+      "unknown objectClass (use an lDAPDisplayName such as user, computer, inetOrgPerson, domainDNS, or a class GUID)",
+  }),
   domainSid: sid.optional(),
 });
 export type EffectiveRightsLine = z.infer<typeof effectiveRightsLineSchema>;

@@ -1,9 +1,21 @@
 // Dispatches `sspr-writeback <command>`. Each command module exports `run(args): Promise<number>` (the exit code).
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> = {
+const COMMANDS: Record<
+  string,
+  { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }
+> = {
   "effective-rights": {
     summary: "JSON lines in (security descriptor + token), one line of effective rights out per input",
     load: () => import("./effective-rights"),
+  },
+  verify: {
+    summary:
+      "every directory check over LDAPS or on a snapshot; exit 0 passed, 1 findings, 2 could not check",
+    load: () => import("./verify"),
+  },
+  "collect-script": {
+    summary: "prints the PowerShell evidence collector that writes a snapshot",
+    load: () => import("./collect-script"),
   },
   lab: {
     summary: "lab up | down | status — a local Samba AD DC seeded like a real domain",

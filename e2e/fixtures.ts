@@ -56,7 +56,7 @@ export interface StoredRun {
   flow: string;
   version: number;
   steps: Record<string, StoredStep>;
-  events: { type: string; summary: string; actor: string }[];
+  events: { type: string; summary: string; actor: string; stepId?: string | null }[];
 }
 
 /** Reads the run as the server stores it, through the page's own session. */

@@ -30,6 +30,23 @@ test("pages carry a per-request nonce CSP and the security headers", async ({ pa
   expect(scripts.every((n) => n.length > 0)).toBe(true);
 });
 
+test("pages are COOP-isolated, except MSAL's redirect bridge, which msal-browser v5 needs without COOP", async ({
+  request,
+}) => {
+  const home = await request.get("/");
+  expect(home.headers()["cross-origin-opener-policy"]).toBe("same-origin");
+  const api = await request.get("/api/session");
+  expect(api.headers()["cross-origin-opener-policy"]).toBe("same-origin");
+  // The bridge posts the sign-in response back to the page that started it; COOP would cut that channel.
+  const bridge = await request.get("/auth/redirect?code=dummy&state=dummy");
+  expect(bridge.status()).toBe(200);
+  expect(bridge.headers()["cross-origin-opener-policy"]).toBeUndefined();
+  // Everything else still applies to it.
+  expect(bridge.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
+  expect(bridge.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(bridge.headers()["referrer-policy"]).toBe("no-referrer");
+});
+
 test("API errors are JSON with a request id and never a stack trace", async ({ page }) => {
   await page.goto("/");
   const response = await page.request.post("/api/runs", {

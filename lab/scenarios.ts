@@ -3,6 +3,7 @@
 // changes to shared objects (the domain root, the Password Settings Container, Legacy, the orphan) are captured first
 // and restored exactly.
 
+import { readFileSync } from "node:fs";
 import { Attribute, Change, type Client } from "ldapts";
 import { formatSddl, parseSddl } from "../lib/ad/sddl";
 import {
@@ -22,13 +23,19 @@ import {
   SD_FLAGS_DACL,
   writeSecurityDescriptor,
 } from "./ldap";
-import { labLdapsOptions, readLabPassword, type LabSettings } from "./settings";
+import { type LabSettings } from "./settings";
+
+// Value imports from ./settings are avoided on purpose: it uses import.meta, which Playwright's loader (CommonJS)
+// cannot run, and the e2e journey imports this file.
+function readPasswordFile(file: string): string {
+  return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+}
 
 export function adminClient(settings: LabSettings): Promise<Client> {
   return bindLdaps(
-    labLdapsOptions(settings),
+    { url: settings.url, ca: { file: settings.caFile }, serverName: settings.serverName },
     settings.admin.dn,
-    readLabPassword(settings.admin.passwordFile),
+    readPasswordFile(settings.admin.passwordFile),
   );
 }
 
@@ -116,20 +123,8 @@ export async function createScenarioOu(
     new Attribute({ type: "objectClass", values: ["top", "organizationalUnit"] }),
     new Attribute({ type: "description", values: ["issue 5 test scenario (temporary)"] }),
   ]);
-  const password = readLabPassword(settings.userPasswordFile);
-  const users: string[] = [];
-  for (let i = 1; i <= options.users; i++) {
-    const cn = `${name}-user-${i}`;
-    const sam = `t5${Buffer.from(name).toString("hex").slice(0, 8)}${i}`.slice(0, 20);
-    const userDn = `CN=${escapeDnValue(cn)},${dn}`;
-    await addIfMissing(client, userDn, [
-      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
-      new Attribute({ type: "sAMAccountName", values: [sam] }),
-      new Attribute({ type: "unicodePwd", values: [encodeUnicodePwd(password)] }),
-      new Attribute({ type: "userAccountControl", values: ["512"] }),
-    ]);
-    users.push(userDn);
-  }
+  // Permissions first, users after: Samba 4.17 does not take inherited entries away from existing children when
+  // a parent becomes protected (Windows re-propagates), so users added later get exactly what the OU passes on.
   if (options.protect || options.extraAces) {
     const sd = parseSecurityDescriptor(await readSecurityDescriptor(client, dn, SD_FLAGS_DACL));
     let aces = (sd.dacl?.aces ?? []).map((a) => ({
@@ -137,8 +132,7 @@ export async function createScenarioOu(
       flags: options.protect ? a.flags & ~INHERITED_ACE : a.flags,
     }));
     if (!options.protect) aces = aces.filter((a) => !(a.flags & INHERITED_ACE));
-    if (options.dropConnectorAces)
-      aces = aces.filter((a) => !("sid" in a) || a.sid !== settings.connector.sid);
+    if (options.dropSid) aces = aces.filter((a) => !("sid" in a) || a.sid !== options.dropSid);
     const extra = (options.extraAces ?? []).flatMap(
       (ace) => parseSddl(`D:${ace}`, { domainSid: settings.domainSid }).dacl?.aces ?? [],
     );
@@ -163,6 +157,20 @@ export async function createScenarioOu(
       }),
       SD_FLAGS_DACL,
     );
+  }
+  const password = readPasswordFile(settings.userPasswordFile);
+  const users: string[] = [];
+  for (let i = 1; i <= options.users; i++) {
+    const cn = `${name}-user-${i}`;
+    const sam = `t5${Buffer.from(name).toString("hex").slice(0, 8)}${i}`.slice(0, 20);
+    const userDn = `CN=${escapeDnValue(cn)},${dn}`;
+    await addIfMissing(client, userDn, [
+      new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
+      new Attribute({ type: "sAMAccountName", values: [sam] }),
+      new Attribute({ type: "unicodePwd", values: [encodeUnicodePwd(password)] }),
+      new Attribute({ type: "userAccountControl", values: ["512"] }),
+    ]);
+    users.push(userDn);
   }
   return { dn, users };
 }

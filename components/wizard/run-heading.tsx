@@ -22,6 +22,13 @@ export function RunHeading() {
           className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
         >
           Check your answers
+        </Link>{" "}
+        ·{" "}
+        <Link
+          href={`/runs/${run.id}/report`}
+          className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
+        >
+          Report
         </Link>
       </p>
     </div>

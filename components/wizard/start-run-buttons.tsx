@@ -4,13 +4,37 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError, createRunRequest } from "@/lib/client/api";
+import { type Flow } from "@/lib/steps/types";
+
+const FLOW_CARDS: {
+  flow: Flow;
+  heading: string;
+  text: string;
+  action: string;
+  variant: "primary" | "secondary";
+}[] = [
+  {
+    flow: "enable",
+    heading: "Turn on password writeback",
+    text: "Seven steps, from prerequisites to a real password reset that lands in Active Directory.",
+    action: "Start enabling writeback",
+    variant: "primary",
+  },
+  {
+    flow: "cleanup",
+    heading: "Turn it off cleanly",
+    text: "Switch the portal options and the Connect feature off, then take back the rights the connector no longer needs.",
+    action: "Start clean-up",
+    variant: "secondary",
+  },
+];
 
 export function StartRunButtons() {
   const router = useRouter();
-  const [pending, setPending] = useState<"enable" | "cleanup" | null>(null);
+  const [pending, setPending] = useState<Flow | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function start(flow: "enable" | "cleanup") {
+  async function start(flow: Flow) {
     setPending(flow);
     setError(null);
     try {
@@ -24,40 +48,26 @@ export function StartRunButtons() {
 
   return (
     <div className="grid gap-4 sm:grid-cols-2">
-      <section
-        className="rounded-lg border border-slate-300 p-5 dark:border-slate-700"
-        aria-labelledby="start-enable"
-      >
-        <h2 id="start-enable" className="text-lg font-semibold">
-          Turn on password writeback
-        </h2>
-        <p className="mt-2 text-slate-700 dark:text-slate-300">
-          Seven steps, from prerequisites to a real password reset that lands in Active Directory.
-        </p>
-        <Button className="mt-4" onClick={() => start("enable")} disabled={pending !== null}>
-          {pending === "enable" ? "Starting…" : "Start enabling writeback"}
-        </Button>
-      </section>
-      <section
-        className="rounded-lg border border-slate-300 p-5 dark:border-slate-700"
-        aria-labelledby="start-cleanup"
-      >
-        <h2 id="start-cleanup" className="text-lg font-semibold">
-          Turn it off cleanly
-        </h2>
-        <p className="mt-2 text-slate-700 dark:text-slate-300">
-          Switch the portal options and the Connect feature off, then take back the rights the connector no
-          longer needs.
-        </p>
-        <Button
-          variant="secondary"
-          className="mt-4"
-          onClick={() => start("cleanup")}
-          disabled={pending !== null}
+      {FLOW_CARDS.map((card) => (
+        <section
+          key={card.flow}
+          className="rounded-lg border border-slate-300 p-5 dark:border-slate-700"
+          aria-labelledby={`start-${card.flow}`}
         >
-          {pending === "cleanup" ? "Starting…" : "Start clean-up"}
-        </Button>
-      </section>
+          <h2 id={`start-${card.flow}`} className="text-lg font-semibold">
+            {card.heading}
+          </h2>
+          <p className="mt-2 text-slate-700 dark:text-slate-300">{card.text}</p>
+          <Button
+            variant={card.variant}
+            className="mt-4"
+            onClick={() => start(card.flow)}
+            disabled={pending !== null}
+          >
+            {pending === card.flow ? "Starting…" : card.action}
+          </Button>
+        </section>
+      ))}
       {error ? (
         <p role="alert" className="text-red-800 dark:text-red-300 sm:col-span-2">
           {error}

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
+import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepDraft } from "@/lib/client/run-store";
 import { formatDateTime } from "@/lib/format";
@@ -24,6 +25,8 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const draft = useRunStore((s) => s.drafts[stepId]) ?? {};
   const pending = useRunStore((s) => s.pending);
   const store = useRunStoreApi();
+  // A view-only link reads the step; the server refuses its writes anyway, so the forms are not offered.
+  const canEdit = useRunAccess().role !== "view";
   const { patch, verify } = useRunActions();
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [lastFindings, setLastFindings] = useState<Finding[] | null>(null);
@@ -36,11 +39,14 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const next = flowSteps[position + 1];
   const findings = lastFindings ?? state.findings;
   const setDraft = (patchDraft: StepDraft) => store.getState().setDraft(stepId, patchDraft);
+  // One alert per problem: after a 412 the conflict banner explains it, so the form adds nothing.
+  const showFailure = (result: { message: string; conflict?: boolean }) =>
+    setMessage(result.conflict ? null : { kind: "error", text: result.message });
 
   async function check() {
     setMessage(null);
     const result = await verify(stepId);
-    if (!result.ok) return setMessage({ kind: "error", text: result.message });
+    if (!result.ok) return showFailure(result);
     setLastFindings(result.value.findings);
     setMessage({ kind: "info", text: `Checked at ${formatDateTime(result.value.checkedAt)}.` });
   }
@@ -51,7 +57,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
     if (!by) return setMessage({ kind: "error", text: "Enter the name of the person who did this step." });
     const note = draft.attestNote?.trim() || undefined;
     const result = await verify(stepId, { by, note });
-    if (!result.ok) return setMessage({ kind: "error", text: result.message });
+    if (!result.ok) return showFailure(result);
     store.getState().clearDraft(stepId, ["attestNote"]);
     setLastFindings(null);
     setMessage({ kind: "info", text: `Recorded: ${by} confirmed this step.` });
@@ -62,7 +68,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
     const reason = (draft.skipReason ?? "").trim();
     if (!reason) return setMessage({ kind: "error", text: "Give a reason for skipping this step." });
     const result = await patch([{ op: "skip", stepId, reason }]);
-    if (!result.ok) return setMessage({ kind: "error", text: result.message });
+    if (!result.ok) return showFailure(result);
     store.getState().clearDraft(stepId, ["skipReason"]);
     setMessage({ kind: "info", text: "Step skipped." });
   }
@@ -77,14 +83,14 @@ export function StepView({ stepId }: { stepId: StepId }) {
     }
     if (ops.length === 0) return setMessage({ kind: "info", text: "Nothing to save." });
     const result = await patch(ops);
-    if (!result.ok) return setMessage({ kind: "error", text: result.message });
+    if (!result.ok) return showFailure(result);
     store.getState().clearDraft(stepId, ["notes", "assignee"]);
     setMessage({ kind: "info", text: "Saved." });
   }
 
   async function simple(op: "unskip" | "reset") {
     const result = await patch([{ op, stepId }]);
-    if (!result.ok) return setMessage({ kind: "error", text: result.message });
+    if (!result.ok) return showFailure(result);
     setLastFindings(null);
     setMessage({
       kind: "info",
@@ -217,9 +223,11 @@ export function StepView({ stepId }: { stepId: StepId }) {
         <p className="text-sm text-slate-700 dark:text-slate-300">
           Possible confidence: {step.verification.kinds.map((k) => CONFIDENCE_LABELS[k].label).join(", ")}.
         </p>
-        <Button onClick={check} disabled={pending}>
-          {pending ? "Working…" : "Check now"}
-        </Button>
+        {canEdit ? (
+          <Button onClick={check} disabled={pending}>
+            {pending ? "Working…" : "Check now"}
+          </Button>
+        ) : null}
         {findings.length > 0 ? (
           <ul className="space-y-2" aria-label="Findings">
             {findings.map((finding, i) => (
@@ -280,7 +288,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
         ))}
       </section>
 
-      {step.attestationPrompt ? (
+      {step.attestationPrompt && canEdit ? (
         <section
           aria-labelledby="attest-heading"
           className="space-y-3 rounded-lg border border-slate-300 p-4 dark:border-slate-700"
@@ -324,72 +332,87 @@ export function StepView({ stepId }: { stepId: StepId }) {
         </section>
       ) : null}
 
-      <section aria-labelledby="notes-heading" className="space-y-3">
-        <h2 id="notes-heading" className="text-xl font-semibold">
-          Notes and hand-off
-        </h2>
-        <form onSubmit={saveNotes} className="space-y-3">
-          <div>
-            <label htmlFor={`${stepId}-assignee`} className="font-medium">
-              Assigned to
-            </label>
-            <input
-              id={`${stepId}-assignee`}
-              className={FIELD}
-              value={draft.assignee ?? state.assignee ?? ""}
-              onChange={(e) => setDraft({ assignee: e.target.value })}
-            />
-          </div>
-          <div>
-            <label htmlFor={`${stepId}-notes`} className="font-medium">
-              Notes
-            </label>
-            <textarea
-              id={`${stepId}-notes`}
-              rows={3}
-              className={FIELD}
-              value={draft.notes ?? state.notes}
-              onChange={(e) => setDraft({ notes: e.target.value })}
-            />
-          </div>
-          <Button type="submit" variant="secondary" disabled={pending}>
-            Save notes
-          </Button>
-        </form>
-      </section>
+      {canEdit ? (
+        <>
+          <section aria-labelledby="notes-heading" className="space-y-3">
+            <h2 id="notes-heading" className="text-xl font-semibold">
+              Notes and hand-off
+            </h2>
+            <form onSubmit={saveNotes} className="space-y-3">
+              <div>
+                <label htmlFor={`${stepId}-assignee`} className="font-medium">
+                  Assigned to
+                </label>
+                <input
+                  id={`${stepId}-assignee`}
+                  className={FIELD}
+                  value={draft.assignee ?? state.assignee ?? ""}
+                  onChange={(e) => setDraft({ assignee: e.target.value })}
+                />
+              </div>
+              <div>
+                <label htmlFor={`${stepId}-notes`} className="font-medium">
+                  Notes
+                </label>
+                <textarea
+                  id={`${stepId}-notes`}
+                  rows={3}
+                  className={FIELD}
+                  value={draft.notes ?? state.notes}
+                  onChange={(e) => setDraft({ notes: e.target.value })}
+                />
+              </div>
+              <Button type="submit" variant="secondary" disabled={pending}>
+                Save notes
+              </Button>
+            </form>
+          </section>
 
-      <section aria-labelledby="other-heading" className="space-y-3">
-        <h2 id="other-heading" className="text-xl font-semibold">
-          Other actions
-        </h2>
-        {state.status === "skipped" ? (
-          <Button variant="secondary" onClick={() => simple("unskip")} disabled={pending}>
-            Take this step up again
-          </Button>
-        ) : state.status !== "passed" ? (
-          <form onSubmit={skip} className="space-y-3">
-            <div>
-              <label htmlFor={`${stepId}-skip`} className="font-medium">
-                Reason for skipping
-              </label>
-              <input
-                id={`${stepId}-skip`}
-                className={FIELD}
-                value={draft.skipReason ?? ""}
-                onChange={(e) => setDraft({ skipReason: e.target.value })}
-              />
-            </div>
-            <Button type="submit" variant="secondary" disabled={pending}>
-              Skip this step
-            </Button>
-          </form>
-        ) : null}
-        {state.status !== "not-started" ? (
-          <Button variant="secondary" onClick={() => simple("reset")} disabled={pending}>
-            Reset this step
-          </Button>
-        ) : null}
-      </section>
+          <section aria-labelledby="other-heading" className="space-y-3">
+            <h2 id="other-heading" className="text-xl font-semibold">
+              Other actions
+            </h2>
+            {state.status === "skipped" ? (
+              <Button variant="secondary" onClick={() => simple("unskip")} disabled={pending}>
+                Take this step up again
+              </Button>
+            ) : state.status !== "passed" ? (
+              <form onSubmit={skip} className="space-y-3">
+                <div>
+                  <label htmlFor={`${stepId}-skip`} className="font-medium">
+                    Reason for skipping
+                  </label>
+                  <input
+                    id={`${stepId}-skip`}
+                    className={FIELD}
+                    value={draft.skipReason ?? ""}
+                    onChange={(e) => setDraft({ skipReason: e.target.value })}
+                  />
+                </div>
+                <Button type="submit" variant="secondary" disabled={pending}>
+                  Skip this step
+                </Button>
+              </form>
+            ) : null}
+            {state.status !== "not-started" ? (
+              <Button variant="secondary" onClick={() => simple("reset")} disabled={pending}>
+                Reset this step
+              </Button>
+            ) : null}
+          </section>
+        </>
+      ) : (
+        <section aria-labelledby="notes-heading" className="space-y-2">
+          <h2 id="notes-heading" className="text-xl font-semibold">
+            Notes and hand-off
+          </h2>
+          <p>Assigned to: {state.assignee ?? "nobody"}</p>
+          <p className="whitespace-pre-wrap">{state.notes || "No notes."}</p>
+          <p className="text-sm text-slate-700 dark:text-slate-300">
+            Your link lets you read this step, not change it.
+          </p>
+        </section>
+      )}
 
       <nav
         aria-label="Step navigation"

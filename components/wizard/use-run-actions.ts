@@ -6,7 +6,10 @@ import { useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepId } from "@/lib/steps/ids";
 import { type RunChange } from "@/lib/steps/run-changes";
 
-export type ActionResult<T> = { ok: true; value: T } | { ok: false; message: string };
+export type ActionResult<T> =
+  | { ok: true; value: T }
+  /** `conflict`: a 412; the conflict banner already tells the person, with the fresh run on screen. */
+  | { ok: false; message: string; conflict?: boolean };
 
 /** Writes go out with the version on screen; a 412 swaps in the server's run and keeps the drafts. */
 export function useRunActions() {
@@ -20,7 +23,7 @@ export function useRunActions() {
       } catch (error) {
         if (error instanceof ApiCallError && error.status === 412 && error.current) {
           store.getState().conflictWith(error.current, error.message);
-          return { ok: false, message: error.message };
+          return { ok: false, message: error.message, conflict: true };
         }
         return { ok: false, message: error instanceof Error ? error.message : "The request failed." };
       } finally {
@@ -57,5 +60,5 @@ export function useRunActions() {
     [guard, store],
   );
 
-  return { patch, verify };
+  return { patch, verify, guard };
 }

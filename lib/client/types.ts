@@ -28,3 +28,28 @@ export interface ApiErrorBody {
   error: { code: string; message: string; requestId?: string };
   current?: ClientRun;
 }
+
+/** What the person looking at a run may do, decided by the server when the page was rendered. */
+export interface ClientAccess {
+  role: "owner" | "edit" | "view";
+  /** How their changes appear in the timeline. */
+  actor: string;
+  /** The label of the share link they came through; null for the owner. */
+  linkLabel: string | null;
+  /** The name they set for the timeline, if any. */
+  name: string | null;
+}
+
+/** A share link as its owner sees it (never the token). */
+export interface ClientShareLink {
+  id: string;
+  label: string;
+  role: "view" | "edit";
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  createdBy: string;
+  status: "active" | "expired" | "revoked";
+  uses: number;
+  lastUsedAt: string | null;
+}

@@ -18,6 +18,8 @@ export type ApiErrorCode =
   | "precondition-required"
   | "payload-too-large"
   | "unsupported-media-type"
+  | "too-many-requests"
+  | "upstream-unavailable"
   | "internal";
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -32,6 +34,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   "precondition-required": 428,
   "payload-too-large": 413,
   "unsupported-media-type": 415,
+  "too-many-requests": 429,
+  "upstream-unavailable": 503,
   internal: 500,
 };
 

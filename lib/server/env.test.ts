@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appMode, ConfigurationError, parseEnv } from "./env";
+import { allowedTenantIds, appMode, ConfigurationError, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("gives working defaults for an empty environment (sandbox, SQLite)", () => {
@@ -38,5 +38,65 @@ describe("parseEnv", () => {
 
   it("is live once an Entra client id is configured", () => {
     expect(appMode(parseEnv({ ENTRA_CLIENT_ID: "11111111-2222-3333-4444-555555555555" }))).toBe("live");
+  });
+});
+
+describe("parseEnv: Entra sign-in and Microsoft Graph", () => {
+  const GUID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
+
+  it("defaults to the global cloud: multi-tenant authority, Graph, a 15 s timeout", () => {
+    const env = parseEnv({});
+    expect(env.ENTRA_TENANT_ID).toBe("organizations");
+    expect(env.ENTRA_AUTHORITY_HOST).toBe("https://login.microsoftonline.com");
+    expect(env.GRAPH_BASE_URL).toBe("https://graph.microsoft.com");
+    expect(env.GRAPH_TIMEOUT_MS).toBe(15_000);
+    expect(env.SANDBOX_GRAPH_URL).toBeUndefined();
+    expect(env.ENTRA_REDIRECT_URI).toBeUndefined();
+  });
+
+  it("accepts national-cloud hosts and a local simulator", () => {
+    const env = parseEnv({
+      ENTRA_TENANT_ID: GUID,
+      ENTRA_ALLOWED_TENANT_IDS: ` ${GUID.replace("a", "b")} , ${GUID.replace("a", "c")}`,
+      ENTRA_AUTHORITY_HOST: "https://login.microsoftonline.us",
+      ENTRA_REDIRECT_URI: "https://wizard.contoso.us/auth/redirect",
+      GRAPH_BASE_URL: "https://graph.microsoft.us",
+      GRAPH_TIMEOUT_MS: "30000",
+      SANDBOX_GRAPH_URL: "http://127.0.0.1:4000/api/sandbox/graph",
+    });
+    expect(env.GRAPH_TIMEOUT_MS).toBe(30_000);
+    expect(parseEnv({ GRAPH_BASE_URL: "http://localhost:4010" }).GRAPH_BASE_URL).toBe(
+      "http://localhost:4010",
+    );
+  });
+
+  it.each([
+    [{ ENTRA_TENANT_ID: "contoso.onmicrosoft.com" }, "ENTRA_TENANT_ID"],
+    [{ ENTRA_TENANT_ID: "common" }, "ENTRA_TENANT_ID"],
+    [{ ENTRA_ALLOWED_TENANT_IDS: `${GUID},not-a-guid` }, "ENTRA_ALLOWED_TENANT_IDS"],
+    [{ ENTRA_AUTHORITY_HOST: "http://login.microsoftonline.com" }, "ENTRA_AUTHORITY_HOST"],
+    [{ ENTRA_AUTHORITY_HOST: "https://login.microsoftonline.com/organizations" }, "ENTRA_AUTHORITY_HOST"],
+    [{ ENTRA_REDIRECT_URI: "/auth/redirect" }, "ENTRA_REDIRECT_URI"],
+    // Graph itself is always https; plain http only for a simulator on this machine.
+    [{ GRAPH_BASE_URL: "http://graph.microsoft.com" }, "GRAPH_BASE_URL"],
+    [{ GRAPH_BASE_URL: "https://graph.microsoft.com/v1.0" }, "GRAPH_BASE_URL"],
+    [{ GRAPH_TIMEOUT_MS: "soon" }, "GRAPH_TIMEOUT_MS"],
+    [{ GRAPH_TIMEOUT_MS: "999" }, "GRAPH_TIMEOUT_MS"],
+    [{ GRAPH_TIMEOUT_MS: "120001" }, "GRAPH_TIMEOUT_MS"],
+    [{ GRAPH_TIMEOUT_MS: "1500.5" }, "GRAPH_TIMEOUT_MS"],
+    [{ SANDBOX_GRAPH_URL: "localhost:3000/api/sandbox/graph" }, "SANDBOX_GRAPH_URL"],
+  ])("refuses %o with a sentence naming %s", (source, name) => {
+    expect(() => parseEnv(source)).toThrow(ConfigurationError);
+    expect(() => parseEnv(source)).toThrow(new RegExp(`^Configuration error: ${name} `));
+  });
+
+  it("allows the configured tenant plus the listed ones, lower-cased and without duplicates", () => {
+    const upper = GUID.toUpperCase();
+    const other = "11111111-2222-3333-4444-555555555555";
+    expect(
+      allowedTenantIds(parseEnv({ ENTRA_TENANT_ID: upper, ENTRA_ALLOWED_TENANT_IDS: `${other},${GUID}` })),
+    ).toEqual([other, GUID]);
+    // Multi-tenant ("organizations") allows nobody until the operator lists tenants.
+    expect(allowedTenantIds(parseEnv({}))).toEqual([]);
   });
 });

@@ -8,6 +8,8 @@ const optionalString = z
   .optional()
   .transform((value) => (value === undefined || value.trim() === "" ? undefined : value.trim()));
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: optionalString.refine(
@@ -34,6 +36,85 @@ export const envSchema = z.object({
     (value) => value === undefined || /^[0-9a-f-]{36}$/i.test(value),
     "must be the application (client) id, a GUID",
   ),
+  // Entra sign-in and Microsoft Graph (live mode). National clouds use other hosts: docs/national-clouds.md.
+  ENTRA_TENANT_ID: z
+    .string()
+    .trim()
+    .default("organizations")
+    .refine(
+      (value) => value === "organizations" || GUID.test(value),
+      "must be your directory (tenant) id, a GUID, or `organizations`",
+    ),
+  ENTRA_ALLOWED_TENANT_IDS: optionalString.refine(
+    (value) => value === undefined || value.split(",").every((id) => GUID.test(id.trim())),
+    "must be a comma-separated list of tenant ids (GUIDs)",
+  ),
+  ENTRA_AUTHORITY_HOST: z
+    .string()
+    .trim()
+    .default("https://login.microsoftonline.com")
+    .refine(
+      (value) => /^https:\/\/[^/]+$/.test(value),
+      "must be an https origin such as https://login.microsoftonline.us",
+    ),
+  ENTRA_REDIRECT_URI: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/[^/]+\/\S*$/.test(value),
+    "must be an absolute URL such as https://wizard.contoso.com/auth/redirect",
+  ),
+  GRAPH_BASE_URL: z
+    .string()
+    .trim()
+    .default("https://graph.microsoft.com")
+    // Plain http only on this machine (tests, a local simulator); Graph itself is always https.
+    .refine(
+      (value) => /^https:\/\/[^/]+$/.test(value) || /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/.test(value),
+      "must be an https origin such as https://graph.microsoft.us (no path)",
+    ),
+  GRAPH_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(1000, "must be at least 1000")
+    .max(120_000, "must be at most 120000")
+    .default(15_000),
+  SANDBOX_GRAPH_URL: optionalString.refine(
+    (value) => value === undefined || /^https?:\/\/[^/]+(\/\S*)?$/.test(value),
+    "must be an absolute URL of the sandbox Graph simulator",
+  ),
+  // On-premises directory (issue 5). LDAPS, or ldap:// which is always upgraded with StartTLS; the certificate is
+  // always verified. The read-only service account's password comes from a file (preferred) or the variable.
+  DIRECTORY_LDAP_URL: optionalString.refine(
+    (value) => value === undefined || /^ldaps?:\/\/[^/\s]+\/?$/i.test(value),
+    "must be ldaps://host[:port] or ldap://host[:port] (StartTLS), with no path",
+  ),
+  DIRECTORY_BIND_DN: optionalString,
+  DIRECTORY_BIND_PASSWORD: optionalString,
+  DIRECTORY_BIND_PASSWORD_FILE: optionalString,
+  DIRECTORY_CA_FILE: optionalString,
+  DIRECTORY_TLS_SERVER_NAME: optionalString,
+  DIRECTORY_BASE_DN: optionalString.refine(
+    (value) => value === undefined || value.includes("="),
+    "must be a DN such as DC=contoso,DC=com",
+  ),
+  DIRECTORY_CONNECTOR_ACCOUNT: optionalString,
+  DIRECTORY_SCOPE: optionalString,
+  DIRECTORY_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(500, "must be at least 500")
+    .max(120_000, "must be at most 120000")
+    .default(5_000),
+  DIRECTORY_OPERATION_TIMEOUT_MS: z.coerce
+    .number({ error: "must be a number of milliseconds" })
+    .int()
+    .min(1000, "must be at least 1000")
+    .max(600_000, "must be at most 600000")
+    .default(60_000),
+  DIRECTORY_SNAPSHOT_MAX_BYTES: z.coerce
+    .number({ error: "must be a number of bytes" })
+    .int()
+    .min(1024, "must be at least 1024")
+    .max(1024 * 1024 * 1024, "must be at most 1073741824")
+    .default(256 * 1024 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -66,4 +147,14 @@ export function env(): Env {
 /** The product runs against a simulated tenant and directory until an Entra app is configured. */
 export function appMode(config: Env = env()): "sandbox" | "live" {
   return config.ENTRA_CLIENT_ID ? "live" : "sandbox";
+}
+
+/** Tenants whose admins may sign in: the configured tenant, or the explicit allow-list for multi-tenant use. */
+export function allowedTenantIds(config: Env = env()): string[] {
+  const listed = (config.ENTRA_ALLOWED_TENANT_IDS ?? "")
+    .split(",")
+    .map((id) => id.trim().toLowerCase())
+    .filter(Boolean);
+  if (config.ENTRA_TENANT_ID !== "organizations") listed.push(config.ENTRA_TENANT_ID.toLowerCase());
+  return [...new Set(listed)];
 }

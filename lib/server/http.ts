@@ -2,8 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { type NextRequest, type NextResponse } from "next/server";
 import { type z } from "zod";
+import { type Principal } from "./access";
 import { ApiError, errorResponse, invalidBody } from "./api-error";
 import { env } from "./env";
+import { decodeGrants, LINK_GRANTS_COOKIE } from "./link-grants";
 import { decodeSession, SESSION_COOKIE, type Session } from "./session";
 
 // The thin shell every route handler shares: request id, CSRF defence for mutations, session, body limits
@@ -13,6 +15,8 @@ export interface RouteContext<P> {
   request: NextRequest;
   params: P;
   session: Session;
+  /** The session plus the share-link grants this browser holds; what run-scoped use cases take. */
+  principal: Principal;
   requestId: string;
   /** Reads the JSON body (size-limited) and parses it with the schema; 413/415/422 on failure. */
   body<S extends z.ZodType>(schema: S): Promise<z.infer<S>>;
@@ -89,6 +93,18 @@ export function sessionFrom(request: NextRequest): Session | null {
   return decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
 }
 
+export function principalFrom(request: NextRequest, session: Session): Principal {
+  return { session, grants: decodeGrants(request.cookies.get(LINK_GRANTS_COOKIE)?.value) };
+}
+
+/** True when If-None-Match names the current ETag, so a poll can be answered with an empty 304. */
+export function matchesIfNoneMatch(request: Request, etag: string): boolean {
+  const header = request.headers.get("if-none-match");
+  if (!header) return false;
+  const bare = (tag: string) => tag.trim().replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim() === "*" || bare(tag) === bare(etag));
+}
+
 export function route<P = Record<string, never>>(handler: Handler<P>) {
   return async (request: NextRequest, context: { params: Promise<P> }): Promise<Response> => {
     const requestId = randomUUID();
@@ -106,6 +122,7 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
         request,
         params,
         session,
+        principal: principalFrom(request, session),
         requestId,
         body: (schema) => readJsonBody(request, schema),
       });

@@ -1,17 +1,36 @@
 import "server-only";
 import { notFound } from "next/navigation";
+import { type Principal, type RunAccess } from "./access";
 import { ApiError } from "./api-error";
-import { pageSession } from "./page-session";
-import { loadRun, type RunView } from "./runs-service";
+import { pagePrincipal } from "./page-session";
+import { loadRunAs, type RunView } from "./runs-service";
 
-/** Loads the run a page shows, or renders the not-found page. */
-export async function runForPage(id: string): Promise<RunView> {
-  const session = await pageSession();
-  if (!session) notFound();
+/** Loads the run a page shows and the viewer's access to it, or renders the not-found page. */
+export async function runAccessForPage(
+  id: string,
+): Promise<{ run: RunView; access: RunAccess; principal: Principal }> {
+  const principal = await pagePrincipal();
+  if (!principal) notFound();
   try {
-    return await loadRun(session, id);
+    const { view, access } = await loadRunAs(principal, id);
+    return { run: view, access, principal };
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;
   }
+}
+
+/** Loads the run a page shows, or renders the not-found page. */
+export async function runForPage(id: string): Promise<RunView> {
+  return (await runAccessForPage(id)).run;
+}
+
+/** What the browser needs to know about the viewer's access. */
+export function clientAccess(access: RunAccess, principal: Principal) {
+  return {
+    role: access.role,
+    actor: access.actor,
+    linkLabel: access.link?.label ?? null,
+    name: principal.session.name,
+  };
 }

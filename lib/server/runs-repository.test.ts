@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
+import { migrationsFor } from "@/lib/server/db/migrations";
 import { type StepState } from "@/lib/steps/types";
 import { CorruptRunError, type RunRecord, RunsRepository, type UpdateOutcome } from "./runs-repository";
 
@@ -553,7 +554,7 @@ describe.each(BACKENDS)("RunsRepository on $name", (backend) => {
         const run = await newRun();
         const again = await open(config);
         const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(again.db);
-        expect(rows.rows.map((row) => row.name)).toEqual(["0001_initial"]);
+        expect(rows.rows.map((row) => row.name)).toEqual(Object.keys(migrationsFor("sqlite")));
         expect(await new RunsRepository(again.db).get(run.id)).toEqual(run);
       });
 
@@ -586,7 +587,7 @@ describe.each(BACKENDS)("RunsRepository on $name", (backend) => {
 
           const handle = await open(store);
           const rows = await sql<{ name: string }>`select name from kysely_migration`.execute(handle.db);
-          expect(rows.rows.map((row) => row.name)).toEqual(["0001_initial"]);
+          expect(rows.rows.map((row) => row.name)).toEqual(Object.keys(migrationsFor("sqlite")));
           expect(await newRun(uniqueOwner(), new RunsRepository(handle.db))).toMatchObject({ version: 1 });
         } finally {
           rmSync(folder, { recursive: true, force: true });

@@ -65,6 +65,12 @@ export interface RunChange {
   title?: string;
   events: NewEvent[];
   stepResults?: StepResultInput[];
+  /**
+   * Further writes that must commit or roll back with this change (a share link row created or revoked
+   * together with its timeline event). Runs inside the transaction, after the run row was updated; it may run
+   * more than once when SQLite retries, each time in a fresh transaction.
+   */
+  within?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 export type UpdateOutcome =
@@ -209,6 +215,7 @@ export class RunsRepository {
 
         await insertEvents(trx, id, now, patch.events);
         await insertStepResults(trx, id, now, patch.stepResults ?? []);
+        await patch.within?.(trx);
         return { ok: true, run: { ...current, steps, title, version: expectedVersion + 1, updatedAt: now } };
       });
     } catch (error) {

@@ -12,30 +12,20 @@ import {
 } from "@/lib/steps/run-changes";
 import { runVerifier, VERIFIERS } from "@/lib/steps/verifiers";
 import { type Flow } from "@/lib/steps/types";
+import { type Transaction } from "kysely";
+import { type RunAccess, type RunRole, requireRole, resolveRunAccess, toPrincipal, type Who } from "./access";
 import { ApiError } from "./api-error";
-import { getDatabase } from "./db";
-import { appMode, env } from "./env";
+import { type Database } from "./db/schema";
+import { appMode } from "./env";
 import { buildVerifyContext } from "./verify-context";
-import { RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
-import { actorName, type Session } from "./session";
+import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
+import { actorName } from "./session";
+import { getStores } from "./stores";
 
 // The use cases behind the runs and verify routes. Routes parse and authenticate; the rules live in lib/steps.
 
-let repository: Promise<RunsRepository> | undefined;
-
 export function getRepository(): Promise<RunsRepository> {
-  let current = repository;
-  if (!current) {
-    const opening = getDatabase({ url: env().DATABASE_URL, file: env().DATABASE_FILE }).then(
-      ({ db }) => new RunsRepository(db),
-    );
-    repository = current = opening;
-    // A failed open is not remembered: the next request tries again.
-    opening.catch(() => {
-      if (repository === opening) repository = undefined;
-    });
-  }
-  return current;
+  return getStores().then((stores) => stores.runs);
 }
 
 export interface RunView {
@@ -87,7 +77,8 @@ const DEFAULT_TITLES: Record<Flow, string> = {
   cleanup: "Clean up password writeback",
 };
 
-export async function createRun(session: Session, flow: Flow): Promise<RunView> {
+export async function createRun(who: Who, flow: Flow): Promise<RunView> {
+  const { session } = toPrincipal(who);
   const repo = await getRepository();
   const run = await repo.create({
     flow,
@@ -100,17 +91,35 @@ export async function createRun(session: Session, flow: Flow): Promise<RunView> 
   return toView(run, await repo.events(run.id));
 }
 
-/** A run the session may see; other people's runs are indistinguishable from missing ones. */
-export async function loadRun(session: Session, id: string): Promise<RunView> {
-  const repo = await getRepository();
-  const run = await repo.get(id);
-  if (!run || run.ownerId !== session.id) {
-    throw new ApiError("not-found", `There is no run with id “${id}” (or it belongs to someone else).`);
-  }
-  return toView(run, await repo.events(run.id));
+function notFound(id: string): ApiError {
+  return new ApiError("not-found", `There is no run with id “${id}” (or it belongs to someone else).`);
 }
 
-export async function listRuns(session: Session, limit = 20): Promise<RunView[]> {
+/**
+ * A run and what the caller may do with it. No access at all is indistinguishable from a missing run (404);
+ * access that is too weak for `need` is a 403.
+ */
+export async function loadRunAs(
+  who: Who,
+  id: string,
+  need: RunRole = "view",
+): Promise<{ view: RunView; access: RunAccess; record: RunRecord }> {
+  const repo = await getRepository();
+  const run = await repo.get(id);
+  const access = run ? await resolveRunAccess(who, run) : null;
+  if (!run || !access) throw notFound(id);
+  requireRole(access, need);
+  return { view: toView(run, await repo.events(run.id)), access, record: run };
+}
+
+/** A run the caller may see (owner or a live share link); others' runs are indistinguishable from missing ones. */
+export async function loadRun(who: Who, id: string, need: RunRole = "view"): Promise<RunView> {
+  return (await loadRunAs(who, id, need)).view;
+}
+
+/** Runs this session owns; runs shared with it are not listed here. */
+export async function listRuns(who: Who, limit = 20): Promise<RunView[]> {
+  const { session } = toPrincipal(who);
   const repo = await getRepository();
   const runs = await repo.listByOwner(session.id, { limit });
   return runs.map((run) => toView(run, []));
@@ -125,52 +134,67 @@ async function staleError(repo: RunsRepository, current: RunRecord): Promise<Api
   );
 }
 
-async function commit(
-  session: Session,
+export interface StepResultRecordInput {
+  stepId: StepId;
+  result: Record<string, unknown>;
+}
+
+export interface CommitPlan {
+  /** The weakest role allowed to make this change. */
+  need: RunRole;
+  /** The version the caller saw; undefined accepts whatever is current (and retries a lost race). */
+  expectedVersion?: number;
+  decide(draft: RunDraft, run: RunRecord, access: RunAccess): ChangeOutcome;
+  /** Step results to keep in the history, read from the decided draft. */
+  stepResults?(run: RunRecord, draft: RunDraft): StepResultRecordInput[];
+  /** Writes that must land in the same transaction (a share link row). */
+  within?(trx: Transaction<Database>): Promise<void>;
+}
+
+/** Applies one decided change to a run the caller may change, under optimistic concurrency. */
+export async function commitRunChange(
+  who: Who,
   id: string,
-  expectedVersion: number | undefined,
-  decide: (draft: RunDraft, run: RunRecord) => ChangeOutcome,
-  stepResult?: (
-    run: RunRecord,
-    draft: RunDraft,
-  ) => { stepId: StepId; result: Record<string, unknown> } | null,
-): Promise<RunView> {
+  plan: CommitPlan,
+): Promise<{ view: RunView; access: RunAccess }> {
   const repo = await getRepository();
+  const { expectedVersion } = plan;
   // Without an expected version the caller accepts "whatever is current": retry a few times on a race.
   for (let attempt = 0; attempt < 3; attempt++) {
     const run = await repo.get(id);
-    if (!run || run.ownerId !== session.id) {
-      throw new ApiError("not-found", `There is no run with id “${id}” (or it belongs to someone else).`);
-    }
+    // Access is decided on every attempt, so a link revoked meanwhile stops the write.
+    const access = run ? await resolveRunAccess(who, run) : null;
+    if (!run || !access) throw notFound(id);
+    requireRole(access, plan.need);
     if (expectedVersion !== undefined && run.version !== expectedVersion) throw await staleError(repo, run);
     const outcome = await repo.update(run.id, expectedVersion ?? run.version, (fresh) => {
-      const decided = decide({ title: fresh.title, steps: fresh.steps }, fresh);
+      const decided = plan.decide({ title: fresh.title, steps: fresh.steps }, fresh, access);
       if (!decided.ok)
         throw new ApiError("conflict", decided.message, decided.stepId ? { stepId: decided.stepId } : {});
-      const record = stepResult?.(fresh, decided.draft) ?? null;
-      const stepState = record ? decided.draft.steps[record.stepId] : undefined;
+      const records = plan.stepResults?.(fresh, decided.draft) ?? [];
       return {
         steps: decided.draft.steps,
         title: decided.draft.title,
         events: decided.events,
-        stepResults:
-          record && stepState
+        stepResults: records.flatMap((record) => {
+          const stepState = decided.draft.steps[record.stepId];
+          return stepState
             ? [
                 {
                   stepId: record.stepId,
                   status: stepState.status,
                   confidence: stepState.confidence,
                   result: record.result,
-                  actor: actorName(session),
+                  actor: access.actor,
                 },
               ]
-            : [],
+            : [];
+        }),
+        within: plan.within,
       };
     });
-    if (outcome.ok) return toView(outcome.run, await repo.events(outcome.run.id));
-    if (outcome.reason === "not-found") {
-      throw new ApiError("not-found", `There is no run with id “${id}”.`);
-    }
+    if (outcome.ok) return { view: toView(outcome.run, await repo.events(outcome.run.id)), access };
+    if (outcome.reason === "not-found") throw notFound(id);
     if (expectedVersion !== undefined) throw await staleError(repo, outcome.current);
   }
   throw new ApiError(
@@ -179,11 +203,37 @@ async function commit(
   );
 }
 
-export function patchRun(session: Session, id: string, expectedVersion: number, changes: RunChange[]) {
-  const now = new Date().toISOString();
-  return commit(session, id, expectedVersion, (draft) =>
-    applyRunChanges(draft, changes, actorName(session), now),
+/**
+ * Appends timeline events that are nobody's change to the run (a share link being opened or refused), with
+ * `within` in the same transaction. No access check: the caller has established why the event exists.
+ * The version moves on, so pollers holding the old ETag see the new events.
+ */
+export async function recordRunEvents(
+  runId: string,
+  events: NewEvent[],
+  within?: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const repo = await getRepository();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const run = await repo.get(runId);
+    if (!run) return;
+    const outcome = await repo.update(run.id, run.version, () => ({ events, within }));
+    if (outcome.ok || outcome.reason === "not-found") return;
+  }
+  throw new ApiError(
+    "conflict",
+    "The run is being changed by someone else right now. Try again in a moment.",
   );
+}
+
+export async function patchRun(who: Who, id: string, expectedVersion: number, changes: RunChange[]) {
+  const now = new Date().toISOString();
+  const { view } = await commitRunChange(who, id, {
+    need: "edit",
+    expectedVersion,
+    decide: (draft, _run, access) => applyRunChanges(draft, changes, access.actor, now),
+  });
+  return view;
 }
 
 export interface VerifyRequest {
@@ -192,9 +242,10 @@ export interface VerifyRequest {
   attestation?: { by: string; note?: string };
 }
 
-export async function verifyStep(session: Session, stepId: StepId, request: VerifyRequest) {
+export async function verifyStep(who: Who, stepId: StepId, request: VerifyRequest) {
   const step = getStep(stepId);
-  const before = await loadRun(session, request.runId);
+  // Edit rights are checked before any verifier reads a directory or tenant on the caller's behalf.
+  const before = await loadRun(who, request.runId, "edit");
   if (before.flow !== step.flow) {
     throw new ApiError(
       "not-found",
@@ -223,19 +274,23 @@ export async function verifyStep(session: Session, stepId: StepId, request: Veri
     }
   }
 
-  const view = await commit(
-    session,
-    request.runId,
-    request.expectedVersion,
-    (draft) => applyVerification(draft, stepId, input, actorName(session), now.toISOString()),
-    (_run, draft) =>
+  const { view } = await commitRunChange(who, request.runId, {
+    need: "edit",
+    expectedVersion: request.expectedVersion,
+    decide: (draft, _run, access) => applyVerification(draft, stepId, input, access.actor, now.toISOString()),
+    stepResults: (_run, draft) =>
       input.kind === "unchecked"
-        ? null
-        : {
-            stepId,
-            result: { ...(draft.steps[stepId] ?? {}), attestation: draft.steps[stepId]?.attestation ?? null },
-          },
-  );
+        ? []
+        : [
+            {
+              stepId,
+              result: {
+                ...(draft.steps[stepId] ?? {}),
+                attestation: draft.steps[stepId]?.attestation ?? null,
+              },
+            },
+          ],
+  });
   const state = view.steps[stepId];
   if (!state) throw new ApiError("internal", "The step vanished from the run.");
   return {

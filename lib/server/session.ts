@@ -16,11 +16,14 @@ export interface Session {
   id: string;
   /** Name shown in the timeline; null until the person gives one. */
   name: string | null;
+  /** Set by Entra sign-in (live mode): who Graph said the token belongs to. Never the token itself. */
+  entra?: { tid: string; oid: string; upn: string };
 }
 
 const payloadSchema = z.object({
   id: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
   name: z.string().max(100).nullable(),
+  entra: z.object({ tid: z.string().max(64), oid: z.string().max(64), upn: z.string().max(256) }).optional(),
 });
 
 let secret: Buffer | undefined;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { type StepId } from "@/lib/steps/ids";
 import { route } from "./http";
 import { verifyStep } from "./runs-service";
+import { tenantAccessFor, withTenantAccess } from "./tenant-access";
 
 // The shared body of every app/api/verify/<step-id>/route.ts.
 
@@ -22,9 +23,11 @@ export const verifyBodySchema = z
   .strict();
 
 export function verifyRoute(stepId: StepId) {
-  return route(async ({ session, body }) => {
+  return route(async ({ principal, body, request }) => {
     const input = await body(verifyBodySchema);
-    const result = await verifyStep(session, stepId, input);
+    // The tenant (Graph token or sandbox) travels with this request only, down to the step's sources.
+    const access = input.attestation ? null : tenantAccessFor(request, principal.session, input.runId);
+    const result = await withTenantAccess(access, () => verifyStep(principal, stepId, input));
     return NextResponse.json(result, { status: 200, headers: { etag: `"v${result.version}"` } });
   });
 }

@@ -11,6 +11,8 @@ export interface CallOptions {
   rawBody?: string;
   session?: Session | null;
   headers?: Record<string, string>;
+  /** Further cookies, e.g. the share-link grants cookie (`sspr_links`). */
+  cookies?: Record<string, string>;
 }
 
 export function makeSession(name: string | null = null): Session {
@@ -22,9 +24,11 @@ export async function call<P>(
   path: string,
   params: P,
   options: CallOptions = {},
-): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
+): Promise<{ status: number; headers: Headers; json: Record<string, unknown>; text: string }> {
   const headers = new Headers({ host: "localhost:3000", ...options.headers });
-  if (options.session) headers.set("cookie", `${SESSION_COOKIE}=${encodeSession(options.session)}`);
+  const cookies = Object.entries(options.cookies ?? {}).map(([name, value]) => `${name}=${value}`);
+  if (options.session) cookies.unshift(`${SESSION_COOKIE}=${encodeSession(options.session)}`);
+  if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
@@ -36,9 +40,21 @@ export async function call<P>(
   });
   const response = await handler(request, { params: Promise.resolve(params) });
   const text = await response.text();
+  const isJson = /json/i.test(response.headers.get("content-type") ?? "application/json");
   return {
     status: response.status,
     headers: response.headers,
-    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+    json: text && isJson ? (JSON.parse(text) as Record<string, unknown>) : {},
+    text,
   };
+}
+
+/** The value a response sets for one cookie (from Set-Cookie), or null. */
+export function setCookieValue(headers: Headers, name: string): string | null {
+  for (const line of headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const index = pair?.indexOf("=") ?? -1;
+    if (pair && index > 0 && pair.slice(0, index).trim() === name) return pair.slice(index + 1);
+  }
+  return null;
 }

@@ -1,6 +1,8 @@
 import type { ReactNode } from "react";
+import { RunAccessProvider } from "@/lib/client/run-access";
 import { RunStoreProvider } from "@/lib/client/run-store-provider";
-import { runForPage } from "@/lib/server/run-page";
+import { clientAccess, runAccessForPage } from "@/lib/server/run-page";
+import { AccessBanner } from "@/components/wizard/access-banner";
 import { ConflictBanner } from "@/components/wizard/conflict-banner";
 
 export default async function RunLayout({
@@ -11,11 +13,14 @@ export default async function RunLayout({
   params: Promise<{ id: string }>;
 }) {
   const { id } = await params;
-  const run = await runForPage(id);
+  const { run, access, principal } = await runAccessForPage(id);
   return (
-    <RunStoreProvider initialRun={run}>
-      <ConflictBanner />
-      {children}
-    </RunStoreProvider>
+    <RunAccessProvider access={clientAccess(access, principal)}>
+      <RunStoreProvider initialRun={run}>
+        <AccessBanner />
+        <ConflictBanner />
+        {children}
+      </RunStoreProvider>
+    </RunAccessProvider>
   );
 }

@@ -100,6 +100,20 @@ export function migrationsFor(dialect: DatabaseDialect): Record<string, Migratio
         await db.schema.createIndex("share_links_run_id_idx").on("share_links").column("run_id").execute();
       },
     },
+    // Issue 5: per-run directory artifacts (uploaded snapshot, confirmed connector and scope, full scan lists,
+    // applied changes). One row per (run, kind); large JSON bodies kept out of the run's state.
+    "0002_directory_artifacts": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("directory_artifacts")
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("kind", "text", (col) => col.notNull())
+          .addColumn("body", "text", (col) => col.notNull())
+          .addColumn("updated_at", "text", (col) => col.notNull())
+          .addPrimaryKeyConstraint("directory_artifacts_pk", ["run_id", "kind"])
+          .execute();
+      },
+    },
   };
 }
 

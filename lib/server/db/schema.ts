@@ -67,9 +67,19 @@ export interface ShareLinksTable {
   created_by: string;
 }
 
+export interface DirectoryArtifactsTable {
+  run_id: string;
+  /** "snapshot", "settings", "scan:<step-id>", "changes". */
+  kind: string;
+  /** JSON text. */
+  body: string;
+  updated_at: string;
+}
+
 export interface Database {
   runs: RunsTable;
   step_results: StepResultsTable;
   events: EventsTable;
   share_links: ShareLinksTable;
+  directory_artifacts: DirectoryArtifactsTable;
 }

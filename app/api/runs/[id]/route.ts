@@ -1,16 +1,19 @@
 import { NextResponse } from "next/server";
-import { route } from "@/lib/server/http";
+import { matchesIfNoneMatch, route } from "@/lib/server/http";
 import { etagFor, loadRun, parseIfMatch, patchRun } from "@/lib/server/runs-service";
 import { runPatchSchema } from "@/lib/steps/run-changes";
 
-export const GET = route<{ id: string }>(async ({ session, params }) => {
-  const run = await loadRun(session, params.id);
-  return NextResponse.json(run, { headers: { etag: etagFor(run.version) } });
+export const GET = route<{ id: string }>(async ({ principal, params, request }) => {
+  const run = await loadRun(principal, params.id);
+  const etag = etagFor(run.version);
+  // Polling clients send the ETag they hold; an unchanged run costs an empty 304.
+  if (matchesIfNoneMatch(request, etag)) return new Response(null, { status: 304, headers: { etag } });
+  return NextResponse.json(run, { headers: { etag } });
 });
 
-export const PATCH = route<{ id: string }>(async ({ session, params, request, body }) => {
+export const PATCH = route<{ id: string }>(async ({ principal, params, request, body }) => {
   const expectedVersion = parseIfMatch(request.headers.get("if-match"));
   const { changes } = await body(runPatchSchema);
-  const run = await patchRun(session, params.id, expectedVersion, changes);
+  const run = await patchRun(principal, params.id, expectedVersion, changes);
   return NextResponse.json(run, { headers: { etag: etagFor(run.version) } });
 });

@@ -1,0 +1,14 @@
+import { NextResponse } from "next/server";
+import { route } from "@/lib/server/http";
+import { collectScriptText } from "@/lib/server/directory/service";
+
+// The PowerShell evidence collector, as a download.
+export const GET = route(
+  async () =>
+    new NextResponse(collectScriptText(), {
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "content-disposition": 'attachment; filename="Collect-SsprWritebackSnapshot.ps1"',
+      },
+    }),
+);

@@ -1,0 +1,9 @@
+import { NextResponse } from "next/server";
+import { route } from "@/lib/server/http";
+import { fixPreviewBodySchema, previewFix } from "@/lib/server/directory/service";
+
+// The changes the wizard would make for a step, each as an exact SDDL before/after. Reads only.
+export const POST = route<{ id: string }>(async ({ principal, params, body }) => {
+  const { stepId } = await body(fixPreviewBodySchema);
+  return NextResponse.json(await previewFix(principal, params.id, stepId));
+});

@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DATABASE_FILE = `/tmp/wizard-sandbox-route-test-${process.pid}-${Date.now()}/wizard.db`;
+  process.env.DATABASE_URL = "";
+  process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  process.env.ENTRA_CLIENT_ID = "";
+});
+
+import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
+import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
+import { sandboxKey } from "@/lib/server/tenant-access";
+import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { call, makeSession } from "@/lib/testing/route-harness";
+import { type RouteServer } from "@/lib/testing/route-server";
+import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
+import { createLink, createRunAs, openLink } from "@/lib/testing/share-harness";
+import * as sandboxRoute from "./route";
+
+// The sandbox controls of a run: one simulated tenant per run, seen and changed by everyone the run is shared
+// with (and refused to everyone else), reached by the checks over HTTP through the app's own simulator route.
+
+const owner = makeSession("Olivia Owner");
+let graph: RouteServer;
+
+beforeAll(async () => {
+  graph = await startSandboxGraph();
+});
+afterAll(() => graph.close());
+
+interface Caller {
+  session: ReturnType<typeof makeSession>;
+  cookies?: Record<string, string>;
+}
+
+async function linkUser(runId: string, role: "edit" | "view"): Promise<Caller> {
+  const link = await createLink(owner, runId, { role, label: `${role} helper` });
+  const session = makeSession(`${role} helper`);
+  const opened = await openLink(link.token, session);
+  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+}
+
+function view(caller: Caller, runId: string) {
+  return call(sandboxRoute.GET, `/api/sandbox/tenant?runId=${runId}`, {}, { ...caller });
+}
+
+function control(caller: Caller, runId: string, body: Record<string, unknown>) {
+  return call(
+    sandboxRoute.POST,
+    "/api/sandbox/tenant",
+    {},
+    { ...caller, method: "POST", body: { runId, control: body } },
+  );
+}
+
+describe("/api/sandbox/tenant", () => {
+  it("starts from the sample tenant: every switch off", async () => {
+    const runId = await createRunAs(owner);
+    const res = await view({ session: owner }, runId);
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      switches: { connectWriteback: false, portalWriteback: false, unlock: false },
+      message: null,
+    });
+  });
+
+  it("shows the owner and an edit-link helper one tenant: what one flips, the other sees", async () => {
+    const runId = await createRunAs(owner);
+    const helper = await linkUser(runId, "edit");
+    const flipped = await control(helper, runId, { action: "connect-writeback", on: true });
+    expect(flipped.status, JSON.stringify(flipped.json)).toBe(200);
+    expect(flipped.json.message).toContain("ticked");
+    const seen = await view({ session: owner }, runId);
+    expect(seen.json.switches).toMatchObject({ connectWriteback: true });
+    // The Connect option writes its audit record into that one tenant: the owner's check finds it.
+    expect(Number(seen.json.auditRecords)).toBe(2);
+    const checked = await call(
+      verifyConnectRoute.POST,
+      "/api/verify/connect-writeback",
+      {},
+      { method: "POST", body: { runId }, session: owner },
+    );
+    expect(checked.status).toBe(200);
+    expect(checked.json.status).toBe("passed");
+    expect(graph.requests.some((r) => r.path.includes("/auditLogs/directoryAudits"))).toBe(true);
+
+    await control({ session: owner }, runId, { action: "portal-writeback", on: true });
+    expect((await view(helper, runId)).json.switches).toMatchObject({ portalWriteback: true });
+  });
+
+  it("keeps runs apart: another run of the same owner has its own tenant", async () => {
+    const first = await createRunAs(owner);
+    const second = await createRunAs(owner);
+    await control({ session: owner }, first, { action: "portal-writeback", on: true });
+    expect((await view({ session: owner }, second)).json.switches).toMatchObject({ portalWriteback: false });
+    expect(sandboxTenant(sandboxKey(first))).not.toBe(sandboxTenant(sandboxKey(second)));
+  });
+
+  it("lets a view link look but not change, and refuses strangers as if the run did not exist", async () => {
+    const runId = await createRunAs(owner);
+    const viewer = await linkUser(runId, "view");
+    expect((await view(viewer, runId)).status).toBe(200);
+    const refused = await control(viewer, runId, { action: "portal-writeback", on: true });
+    expect(refused.status).toBe(403);
+    const stranger = { session: makeSession("Mallory") };
+    expect((await view(stranger, runId)).status).toBe(404);
+    expect((await control(stranger, runId, { action: "portal-writeback", on: true })).status).toBe(404);
+    // Nothing changed in the run's tenant.
+    expect(sandboxTenant(sandboxKey(runId)).switches.portalWriteback).toBe(false);
+  });
+
+  it("restores the starting state and says when a control does not apply", async () => {
+    const runId = await createRunAs(owner);
+    const early = await control({ session: owner }, runId, { action: "portal-unlock", on: true });
+    expect(early.status).toBe(409);
+    await control({ session: owner }, runId, { action: "portal-writeback", on: true });
+    expect((await control({ session: owner }, runId, { action: "portal-unlock", on: true })).status).toBe(
+      200,
+    );
+    const restored = await control({ session: owner }, runId, { action: "restore" });
+    expect(restored.json.switches).toEqual({
+      connectWriteback: false,
+      portalWriteback: false,
+      unlock: false,
+    });
+  });
+
+  it("names the bad field: no run id, an unknown action, a missing switch value", async () => {
+    const runId = await createRunAs(owner);
+    const noRun = await call(sandboxRoute.GET, "/api/sandbox/tenant", {}, { session: owner });
+    expect(noRun.status).toBe(422);
+    expect(JSON.stringify(noRun.json)).toContain("query.runId");
+    const unknown = await control({ session: owner }, runId, { action: "delete-tenant" });
+    expect(unknown.status).toBe(422);
+    expect(JSON.stringify(unknown.json)).toContain("body.control.action");
+    const missing = await control({ session: owner }, runId, { action: "connect-writeback" });
+    expect(missing.status).toBe(422);
+    expect(JSON.stringify(missing.json)).toContain("body.control.on");
+    // The old, run-less body is refused rather than acting on some other tenant.
+    const old = await call(
+      sandboxRoute.POST,
+      "/api/sandbox/tenant",
+      {},
+      { method: "POST", body: { action: "restore" }, session: owner },
+    );
+    expect(old.status).toBe(422);
+  });
+});
+
+describe("sandbox tenant keys", () => {
+  it("derive from the run, not the browser session, and do not reveal the run id", () => {
+    expect(sandboxKey("run-a")).toBe(sandboxKey("run-a"));
+    expect(sandboxKey("run-a")).not.toBe(sandboxKey("run-b"));
+    expect(sandboxKey("run-a")).not.toContain("run-a");
+  });
+});

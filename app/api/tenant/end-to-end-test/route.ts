@@ -1,0 +1,26 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { route } from "@/lib/server/http";
+import { verifyStep } from "@/lib/server/runs-service";
+import { withTenantAccess } from "@/lib/server/tenant-access";
+import { runEndToEndTest, tenantForRun } from "@/lib/server/tenant-service";
+
+const bodySchema = z
+  .object({
+    runId: z.string().trim().min(1, "is required").max(64),
+    userId: z.string().trim().min(1, "choose a test user").max(64),
+    confirm: z.literal(true, { error: "confirm that this user's password may be replaced" }),
+  })
+  .strict();
+
+/** Resets the chosen test user's password through Graph, records the test on the run, then checks it. */
+export const POST = route(async ({ request, principal, body }) => {
+  const input = await body(bodySchema);
+  // A reset changes the run: edit rights (owner or edit link), checked before the tenant is touched.
+  const { access } = await tenantForRun(principal, request, input.runId, "edit");
+  const test = await runEndToEndTest(principal, access.port, input);
+  const verification = await withTenantAccess(access, () =>
+    verifyStep(principal, "end-to-end-test", { runId: input.runId }),
+  );
+  return NextResponse.json({ password: test.password, record: test.record, verification });
+});

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DATABASE_FILE = `/tmp/wizard-tenant-routes-test-${process.pid}-${Date.now()}/wizard.db`;
+  process.env.DATABASE_URL = "";
+  process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  process.env.ENTRA_CLIENT_ID = "";
+});
+
+import * as runRoute from "@/app/api/runs/[id]/route";
+import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
+import * as verifyEndToEndRoute from "@/app/api/verify/end-to-end-test/route";
+import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
+import { sandboxKey } from "@/lib/server/tenant-access";
+import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { call, makeSession } from "@/lib/testing/route-harness";
+import { type RouteServer } from "@/lib/testing/route-server";
+import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
+import { createLink, createRunAs, openLink } from "@/lib/testing/share-harness";
+import * as endToEndRoute from "./end-to-end-test/route";
+import * as usersRoute from "./users/route";
+
+// The tenant routes in sandbox mode, end to end over HTTP: the wizard's Graph client calls the app's own simulator
+// route, which answers from the run's simulated tenant.
+
+const owner = makeSession("Olivia Owner");
+let graph: RouteServer;
+
+beforeAll(async () => {
+  graph = await startSandboxGraph();
+});
+afterAll(() => graph.close());
+
+interface Caller {
+  session: ReturnType<typeof makeSession>;
+  cookies?: Record<string, string>;
+}
+const asOwner: Caller = { session: owner };
+
+async function editHelper(runId: string): Promise<Caller> {
+  const link = await createLink(owner, runId, { role: "edit", label: "domain admin" });
+  const session = makeSession("Grace");
+  const opened = await openLink(link.token, session);
+  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+}
+
+function search(caller: Caller, runId: string, text: string | null) {
+  const query = new URLSearchParams({ runId, ...(text === null ? {} : { search: text }) });
+  return call(usersRoute.GET, `/api/tenant/users?${query.toString()}`, {}, caller);
+}
+
+function userId(runId: string, alias: string): string {
+  const user = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith(alias));
+  if (!user) throw new Error(`no sandbox user ${alias}`);
+  return user.id;
+}
+
+function startTest(caller: Caller, body: Record<string, unknown>) {
+  return call(endToEndRoute.POST, "/api/tenant/end-to-end-test", {}, { ...caller, method: "POST", body });
+}
+
+async function writebackOn(runId: string) {
+  for (const action of ["connect-writeback", "portal-writeback"]) {
+    const res = await call(
+      sandboxRoute.POST,
+      "/api/sandbox/tenant",
+      {},
+      { method: "POST", session: owner, body: { runId, control: { action, on: true } } },
+    );
+    expect(res.status).toBe(200);
+  }
+}
+
+describe("GET /api/tenant/users", () => {
+  it("finds synchronised users of the run's tenant by the start of their name or UPN", async () => {
+    const runId = await createRunAs(owner);
+    const res = await search(asOwner, runId, "terry");
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.users).toEqual([
+      expect.objectContaining({
+        id: userId(runId, "terry"),
+        userPrincipalName: "terry.test@contoso.com",
+        onPremisesSecurityIdentifier: expect.stringMatching(/^S-1-5-21-/),
+      }),
+    ]);
+    // Cloud-only users cannot test writeback and are not offered.
+    expect((await search(asOwner, runId, "casey")).json.users).toEqual([]);
+  });
+
+  it("names the missing query parameter", async () => {
+    const runId = await createRunAs(owner);
+    const noSearch = await search(asOwner, runId, null);
+    expect(noSearch.status).toBe(422);
+    expect(JSON.stringify(noSearch.json)).toContain("query.search");
+    const noRun = await call(usersRoute.GET, "/api/tenant/users?search=terry", {}, asOwner);
+    expect(noRun.status).toBe(422);
+    expect(JSON.stringify(noRun.json)).toContain("query.runId");
+  });
+
+  it("refuses a stranger without a call to the tenant", async () => {
+    const runId = await createRunAs(owner);
+    const before = graph.requests.length;
+    expect((await search({ session: makeSession("Mallory") }, runId, "terry")).status).toBe(404);
+    expect(graph.requests.length).toBe(before);
+  });
+});
+
+describe("POST /api/tenant/end-to-end-test", () => {
+  it("resets the test user in the run's tenant, records it, and the check (and a later poll) passes", async () => {
+    const runId = await createRunAs(owner);
+    await writebackOn(runId);
+    const terry = userId(runId, "terry");
+    const res = await startTest(asOwner, { runId, userId: terry, confirm: true });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const password = String(res.json.password);
+    expect(password).toHaveLength(20);
+    expect(res.json.record).toMatchObject({
+      userPrincipalName: "terry.test@contoso.com",
+      refusal: null,
+      operation: { status: "succeeded" },
+    });
+    expect(res.json.verification).toMatchObject({ status: "passed", confidence: "verified" });
+    // The Graph client went through the reset and polled its operation over HTTP.
+    expect(graph.requests.some((r) => r.method === "POST" && r.path.endsWith("/resetPassword"))).toBe(true);
+
+    // Checking again later (the panel's poll) reads the recorded test back and still passes.
+    const again = await call(
+      verifyEndToEndRoute.POST,
+      "/api/verify/end-to-end-test",
+      {},
+      { method: "POST", body: { runId }, session: owner },
+    );
+    expect(again.status).toBe(200);
+    expect(again.json.status).toBe("passed");
+
+    const stored = await call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, { session: owner });
+    expect(JSON.stringify(stored.json)).not.toContain(password);
+    const events = stored.json.events as { type: string; actor: string }[];
+    expect(events.find((e) => e.type === "end-to-end-reset")?.actor).toBe("Olivia Owner");
+  });
+
+  it("lets an edit-link helper run it against the same tenant, under their link name", async () => {
+    const runId = await createRunAs(owner);
+    await writebackOn(runId);
+    const helper = await editHelper(runId);
+    const res = await startTest(helper, { runId, userId: userId(runId, "morgan"), confirm: true });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json.verification).toMatchObject({ status: "passed" });
+    // The reset landed in the run's tenant, the one the owner switched on.
+    const audits = sandboxTenant(sandboxKey(runId)).audits;
+    expect(audits.at(-1)?.targetResources?.[0]?.userPrincipalName).toBe("morgan.marketing@contoso.com");
+    const stored = await call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, { session: owner });
+    const events = stored.json.events as { type: string; actor: string }[];
+    expect(events.find((e) => e.type === "end-to-end-reset")?.actor).toBe("Grace (via link “domain admin”)");
+  });
+
+  it("fails the test (not the request) when writeback is off", async () => {
+    const runId = await createRunAs(owner);
+    const res = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: true });
+    expect(res.status).toBe(200);
+    expect(res.json.verification).toMatchObject({ status: "failed" });
+  });
+
+  it("refuses without confirmation, a cloud-only user, an unknown user and a clean-up run", async () => {
+    const runId = await createRunAs(owner);
+    const unconfirmed = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: false });
+    expect(unconfirmed.status).toBe(422);
+    expect(JSON.stringify(unconfirmed.json)).toContain("body.confirm");
+    const cloudOnly = await startTest(asOwner, { runId, userId: userId(runId, "casey"), confirm: true });
+    expect(cloudOnly.status).toBe(409);
+    expect(JSON.stringify(cloudOnly.json)).toContain("cloud-only");
+    const unknown = await startTest(asOwner, {
+      runId,
+      userId: "00000000-0000-0000-0000-000000000000",
+      confirm: true,
+    });
+    expect(unknown.status).toBe(404);
+    const cleanup = await createRunAs(owner, "cleanup");
+    const wrongFlow = await startTest(asOwner, {
+      runId: cleanup,
+      userId: userId(cleanup, "terry"),
+      confirm: true,
+    });
+    expect(wrongFlow.status).toBe(409);
+    // None of these reset anybody.
+    const resets = (id: string) =>
+      sandboxTenant(sandboxKey(id)).audits.filter((a) => a.activityDisplayName?.includes("Reset")).length;
+    expect(resets(runId)).toBe(1); // the tenant's own history only
+    expect(resets(cleanup)).toBe(1);
+  });
+});

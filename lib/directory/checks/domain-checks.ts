@@ -1,0 +1,271 @@
+// Checks on each domain object and its neighbours (DOMAIN.md "AD DS permissions", "Password policy and domain
+// controllers"): Unexpire Password for the connector, minimum password age and fine-grained policies, the
+// domain controllers' versions and policy-hints control, and the informational samServer / Pre-Windows 2000 facts.
+// Pure: inputs are what the port returned.
+
+import { checkRights, type AccessToken } from "@/lib/ad/access-check";
+import { mapGenericDs, GENERIC_READ } from "@/lib/ad/access-mask";
+import { RIGHT_DS_READ_PROPERTY } from "@/lib/ad/access-mask";
+import { WELL_KNOWN_SIDS } from "@/lib/ad/catalogue";
+import {
+  ACCESS_ALLOWED_ACE_TYPE,
+  ACCESS_ALLOWED_OBJECT_ACE_TYPE,
+  ACCESS_DENIED_ACE_TYPE,
+  ACCESS_DENIED_OBJECT_ACE_TYPE,
+  INHERIT_ONLY_ACE,
+  isKnownAce,
+} from "@/lib/ad/security-descriptor";
+import { shortDn } from "../dn";
+import { POLICY_HINTS_DEPRECATED_OID, POLICY_HINTS_OID } from "../ldap-controls";
+import { type DomainRecord } from "../port";
+import { toModel } from "./sd";
+import { type DirectoryFinding } from "./types";
+
+const GPO_PATH =
+  "Computer Configuration > Policies > Windows Settings > Security Settings > Account Policies > Password Policy > Minimum password age";
+
+/** Unexpire Password is checked on the domain object itself; Authenticated Users holds it by default. */
+export function checkUnexpire(domain: DomainRecord, token: AccessToken): DirectoryFinding[] {
+  const decision = checkRights(toModel(domain.sd, domain.sid), token, "domainDNS", {
+    domainSid: domain.sid,
+  }).unexpirePassword;
+  if (decision.granted) return [];
+  return [
+    {
+      code: "unexpire-missing",
+      severity: "error",
+      dn: domain.dn,
+      reason: `The connector does not hold Unexpire Password on the domain object: ${decision.reason}.`,
+      remediation:
+        "Grant it on the domain object (by default Authenticated Users has it: (OA;;CR;ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501;;AU)); look for a deny entry or a removed default.",
+      anchor: domain.dn,
+    },
+  ];
+}
+
+/** Days from a negative 100 ns tick count ("-864000000000" is one day). */
+export function ticksToDays(ticks: string): number {
+  const n = Number(ticks);
+  return Math.abs(n) / 864_000_000_000;
+}
+
+export interface PsoScope {
+  /** In-scope users the policy applies to; null when the wizard cannot tell. */
+  affected: number | null;
+}
+
+export function checkPasswordPolicy(
+  domain: DomainRecord,
+  psoScope: ReadonlyMap<string, PsoScope>,
+): DirectoryFinding[] {
+  const out: DirectoryFinding[] = [];
+  if (domain.minPwdAge === null) {
+    out.push({
+      code: "min-password-age",
+      severity: "warning",
+      dn: domain.dn,
+      reason: "The domain's minPwdAge could not be read.",
+      remediation: `Check ${GPO_PATH} in the Default Domain Policy.`,
+      anchor: domain.dn,
+    });
+  } else if (Number(domain.minPwdAge) !== 0) {
+    const days = ticksToDays(domain.minPwdAge);
+    out.push({
+      code: "min-password-age",
+      severity: "error",
+      dn: domain.dn,
+      reason: `The domain's minimum password age is ${formatDays(days)}: after one reset, a second one the same ${days >= 1 ? "day" : "period"} is refused (event 33008, 0x80230619).`,
+      remediation: `Set ${GPO_PATH} to 0 days in the policy linked to the domain, then run gpupdate /force on a domain controller.`,
+      anchor: domain.dn,
+    });
+  }
+  if (domain.passwordSettingsObjects === null) {
+    out.push({
+      code: "fgpp-unreadable",
+      severity: "warning",
+      dn: `CN=Password Settings Container,CN=System,${domain.dn}`,
+      reason:
+        "The wizard's account cannot list the fine-grained password policies, so a policy with a minimum age above 0 may apply to some users.",
+      remediation:
+        "Give the wizard's account read access to the Password Settings Container, or check the policies with Get-ADFineGrainedPasswordPolicy.",
+      anchor: domain.dn,
+    });
+    return out;
+  }
+  for (const pso of domain.passwordSettingsObjects) {
+    if (pso.minPwdAge === null) {
+      out.push({
+        code: "fgpp-unreadable",
+        severity: "warning",
+        dn: pso.dn,
+        reason: `The wizard's account cannot read the settings of ${shortDn(pso.dn)} (by default only administrators may).`,
+        remediation:
+          "Grant the wizard's account Read on the Password Settings Container (or this policy), or check it with Get-ADFineGrainedPasswordPolicy.",
+        anchor: pso.dn,
+      });
+      continue;
+    }
+    if (Number(pso.minPwdAge) === 0) continue;
+    const scope = psoScope.get(pso.dn);
+    const affected = scope?.affected ?? null;
+    if (affected === 0) {
+      out.push({
+        code: "fgpp-out-of-scope",
+        severity: "info",
+        dn: pso.dn,
+        reason: `${shortDn(pso.dn)} has a minimum age of ${formatDays(ticksToDays(pso.minPwdAge))} but applies to no in-scope user.`,
+        remediation: "Nothing to do unless its groups change.",
+        anchor: pso.dn,
+      });
+      continue;
+    }
+    const targets =
+      pso.appliesTo.length > 0 ? pso.appliesTo.map(shortDn).join(", ") : "no group (it applies to nobody)";
+    out.push({
+      code: "min-password-age",
+      severity: affected === null && pso.appliesTo.length === 0 ? "info" : "error",
+      dn: pso.dn,
+      reason: `The fine-grained policy ${shortDn(pso.dn)} sets a minimum password age of ${formatDays(ticksToDays(pso.minPwdAge))} for ${targets}${affected !== null ? `, which includes ${affected} in-scope user${affected === 1 ? "" : "s"}` : ""}; it overrides the domain policy for them.`,
+      remediation: `Set msDS-MinimumPasswordAge to 0 on it (Set-ADFineGrainedPasswordPolicy -Identity '${pso.dn}' -MinPasswordAge 0).`,
+      anchor: pso.dn,
+    });
+  }
+  return out;
+}
+
+function formatDays(days: number): string {
+  if (days >= 1) return `${Number(days.toFixed(2))} day${days === 1 ? "" : "s"}`;
+  return `${Math.round(days * 24 * 60)} minutes`;
+}
+
+/** "10.0 (17763)" -> [10, 0]; null when unparseable. */
+export function parseOsVersion(version: string | null): [number, number] | null {
+  const m = /^(\d+)\.(\d+)/.exec(version?.trim() ?? "");
+  return m ? [Number(m[1]), Number(m[2])] : null;
+}
+
+export function checkDomainControllers(domain: DomainRecord): DirectoryFinding[] {
+  const out: DirectoryFinding[] = [];
+  const hasHints = (controls: readonly string[]): boolean =>
+    controls.includes(POLICY_HINTS_OID) || controls.includes(POLICY_HINTS_DEPRECATED_OID);
+  let anyKnownControls = false;
+  for (const dc of domain.domainControllers) {
+    const name = dc.dnsHostName ?? shortDn(dc.dn);
+    const os = dc.operatingSystem?.trim() ?? "";
+    if (os === "" || !/windows/i.test(os)) {
+      out.push({
+        code: "dc-os-unknown",
+        severity: "warning",
+        dn: dc.dn,
+        reason:
+          os === ""
+            ? `${name} does not say which operating system it runs.`
+            : `${name} reports "${os}${dc.operatingSystemVersion ? ` ${dc.operatingSystemVersion}` : ""}", which is not Windows Server: the wizard cannot judge whether it meets the Windows Server 2016 requirement.`,
+        remediation:
+          "Make sure every domain controller the Connect server may contact runs Windows Server 2016 or later.",
+        anchor: dc.dn,
+      });
+    } else {
+      const version = parseOsVersion(dc.operatingSystemVersion);
+      if (version && version[0] < 10) {
+        out.push({
+          code: "dc-os-old",
+          severity: "error",
+          dn: dc.dn,
+          reason: `${name} runs ${os} (${dc.operatingSystemVersion}); current guidance requires Windows Server 2016 or later for password writeback (the 2020 tutorial still allowed 2008 R2).`,
+          remediation: "Upgrade or retire this domain controller, or keep the Connect server from using it.",
+          anchor: dc.dn,
+        });
+      }
+    }
+    if (dc.supportedControl) {
+      anyKnownControls = true;
+      if (!hasHints(dc.supportedControl)) out.push(hintsFinding(dc.dn, name));
+    }
+  }
+  if (!anyKnownControls && domain.supportedControl.length > 0 && !hasHints(domain.supportedControl)) {
+    out.push(hintsFinding(domain.dn, `The domain controller that was read for ${domain.dnsName}`));
+  }
+  return out;
+}
+
+function hintsFinding(dn: string, name: string): DirectoryFinding {
+  return {
+    code: "dc-policy-hints-unsupported",
+    severity: "error",
+    dn,
+    reason: `${name} does not offer the LDAP password-policy hints control (${POLICY_HINTS_OID}, nor the older ${POLICY_HINTS_DEPRECATED_OID}) in its rootDSE supportedControl; writeback through it fails with MMS(3040) (event 6329).`,
+    remediation:
+      "Use domain controllers on Windows Server 2016 or later; Samba domain controllers do not offer this control.",
+    anchor: dn,
+  };
+}
+
+/** Read access of the connector to samServer (CN=Server,CN=System): first matching ACE with RP, whole-object. */
+export function checkSamServer(domain: DomainRecord, token: AccessToken): DirectoryFinding[] {
+  const dn = `CN=Server,CN=System,${domain.dn}`;
+  if (!domain.samServerSd) {
+    return [
+      {
+        code: "samserver-read",
+        severity: "info",
+        dn,
+        reason:
+          "The samServer object's permissions could not be read, so read access of the connector is unknown.",
+        remediation: "Nothing to do unless writeback fails with SSPR_0029.",
+        anchor: dn,
+      },
+    ];
+  }
+  const sd = toModel(domain.samServerSd, domain.sid);
+  let verdict: boolean | null = null;
+  for (const ace of sd.dacl?.aces ?? []) {
+    if (!isKnownAce(ace) || ace.flags & INHERIT_ONLY_ACE || ace.objectType) continue;
+    if (!(mapGenericDs(ace.mask) & RIGHT_DS_READ_PROPERTY) && !(ace.mask & GENERIC_READ)) continue;
+    if (!token.sids.has(ace.sid)) continue;
+    if (ace.type === ACCESS_DENIED_ACE_TYPE || ace.type === ACCESS_DENIED_OBJECT_ACE_TYPE) verdict = false;
+    else if (ace.type === ACCESS_ALLOWED_ACE_TYPE || ace.type === ACCESS_ALLOWED_OBJECT_ACE_TYPE)
+      verdict = true;
+    if (verdict !== null) break;
+  }
+  return [
+    verdict
+      ? {
+          code: "samserver-read",
+          severity: "info",
+          dn,
+          reason: "The connector can read the samServer object (needed to read the domain password policy).",
+          remediation: "Nothing to do.",
+          anchor: dn,
+        }
+      : {
+          code: "samserver-read",
+          severity: "warning",
+          dn,
+          reason:
+            "No entry lets the connector read the samServer object; reading the domain password policy may fail (SSPR_0029).",
+          remediation: "Restore Read for Authenticated Users (or the connector) on CN=Server,CN=System.",
+          anchor: dn,
+        },
+  ];
+}
+
+export function checkPreWindows2000(domain: DomainRecord): DirectoryFinding[] {
+  const dn = `CN=Pre-Windows 2000 Compatible Access,CN=Builtin,${domain.dn}`;
+  if (domain.preWindows2000Members === null) return [];
+  const au = domain.preWindows2000Members.includes(WELL_KNOWN_SIDS.AUTHENTICATED_USERS);
+  return [
+    {
+      code: "pre-windows-2000-access",
+      severity: "info",
+      dn,
+      reason: au
+        ? "Authenticated Users is a member of Pre-Windows 2000 Compatible Access (the default on upgraded domains), which gives every account broad read access."
+        : "Authenticated Users is not a member of Pre-Windows 2000 Compatible Access; the connector then needs read access granted explicitly where it reads.",
+      remediation: au
+        ? "Nothing to do for writeback."
+        : "If writeback fails with access errors, check the connector's read permissions.",
+      anchor: dn,
+    },
+  ];
+}

@@ -1,0 +1,147 @@
+// The PowerShell evidence collector (ARCHITECTURE.md "Modes and connections: Evidence"): run on a domain-joined
+// machine with the ActiveDirectory module when this server cannot reach AD DS; it writes the snapshot format
+// (snapshot.ts) that the wizard checks with the same code as a live connection. Read-only: it only runs Get-*.
+
+export const COLLECT_SCRIPT_VERSION = "1";
+
+const SCRIPT = String.raw`<#
+.SYNOPSIS
+  Collects what the SSPR Writeback Wizard checks in Active Directory into one JSON file
+  (format sspr-writeback-snapshot/1). Read-only: it only reads.
+.DESCRIPTION
+  Run it as any domain user on a domain-joined machine with the ActiveDirectory module (RSAT).
+  Upload the file it writes on the wizard's directory step. It reads, for each domain of the forest
+  (or the ones given): the domain object's permissions (SDDL) and minPwdAge, the fine-grained password
+  policies (reading their settings needs rights that ordinary users lack; run as a Domain Admin to include
+  them), the domain controllers and their rootDSE supportedControl, the permissions of every OU and
+  container, of every user under the search bases, the connector account and its token groups, and the
+  token groups of every account with adminCount=1.
+.PARAMETER ConnectorAccount
+  The Connect AD DS connector account (DOMAIN\name, name or DN). Default: the only MSOL_ account, else
+  the Connect description, else the cloud sync gMSA; the script stops if it finds several.
+.PARAMETER SearchBase
+  OUs whose users to include. Default: every user of each domain.
+.PARAMETER Domain
+  DNS names of the domains to read. Default: every domain of the current forest.
+.PARAMETER OutFile
+  Where to write the JSON (default .\sspr-writeback-snapshot.json).
+#>
+[CmdletBinding()]
+param(
+  [string]$ConnectorAccount,
+  [string[]]$SearchBase = @(),
+  [string[]]$Domain = @(),
+  [string]$OutFile = '.\sspr-writeback-snapshot.json'
+)
+Set-StrictMode -Version 2
+$ErrorActionPreference = 'Stop'
+Import-Module ActiveDirectory
+
+$sections = [System.Security.AccessControl.AccessControlSections]'Owner, Group, Access'
+function Get-Sddl($adObject) {
+  if ($null -eq $adObject.nTSecurityDescriptor) { return $null }
+  return $adObject.nTSecurityDescriptor.GetSecurityDescriptorSddlForm($sections)
+}
+function Get-TokenGroups([string]$dn, [string]$server) {
+  # tokenGroups is constructed: it is only returned for one object at a time (a base search).
+  $o = Get-ADObject -Identity $dn -Server $server -Properties tokenGroups
+  return @($o.tokenGroups | ForEach-Object { $_.Value })
+}
+function Find-Connector([string]$server, [string]$domainDn) {
+  if ($ConnectorAccount) {
+    $name = $ConnectorAccount
+    if ($name -like '*\*') { $name = $name.Split('\')[-1] }
+    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties objectSid, sAMAccountName }
+    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+    if ($found.Count -eq 1) { return $found[0] }
+    return $null
+  }
+  $filter = '(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))'
+  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+  if ($found.Count -gt 1) { throw "Several possible connector accounts: $($found.sAMAccountName -join ', '). Run again with -ConnectorAccount (Get-ADSyncADConnectorAccount on the Connect server shows it)." }
+  if ($found.Count -eq 1) { return $found[0] }
+  return $null
+}
+
+$forest = Get-ADForest
+if ($Domain.Count -eq 0) { $Domain = @($forest.Domains) }
+$connector = $null
+$domains = @()
+foreach ($dns in $Domain) {
+  Write-Progress -Activity 'Collecting' -Status $dns
+  $d = Get-ADDomain -Server $dns
+  $server = $d.PDCEmulator
+  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties nTSecurityDescriptor, minPwdAge
+  $rootDse = Get-ADRootDSE -Server $server
+
+  $psos = $null
+  try {
+    $psos = @(Get-ADFineGrainedPasswordPolicy -Filter * -Server $server | ForEach-Object {
+      [ordered]@{ dn = $_.DistinguishedName; minPwdAge = [string](-1 * $_.MinPasswordAge.Ticks); appliesTo = @($_.AppliesTo); precedence = $_.Precedence }
+    })
+  } catch { Write-Warning "Fine-grained password policies of $dns could not be read: $($_.Exception.Message)" }
+
+  $dcs = @(Get-ADDomainController -Filter * -Server $server | ForEach-Object {
+    $controls = $null
+    try { $controls = @((Get-ADRootDSE -Server $_.HostName).supportedControl) } catch { Write-Warning "rootDSE of $($_.HostName) not readable" }
+    [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls }
+  })
+
+  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties nTSecurityDescriptor, objectClass -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
+    [ordered]@{ dn = $_.DistinguishedName; sd = (Get-Sddl $_); objectClass = @($_.objectClass) }
+  })
+
+  $bases = @($SearchBase | Where-Object { $_ -like "*$($d.DistinguishedName)" })
+  if ($SearchBase.Count -eq 0) { $bases = @($d.DistinguishedName) }
+  $users = New-Object System.Collections.Generic.List[object]
+  foreach ($base in $bases) {
+    Get-ADObject -SearchBase $base -Server $server -ResultPageSize 1000 -LDAPFilter '(&(objectCategory=person)(objectClass=user))' -Properties nTSecurityDescriptor, objectClass, objectSid, userAccountControl, adminCount | ForEach-Object {
+      $u = [ordered]@{ dn = $_.DistinguishedName; sid = $_.objectSid.Value; sd = (Get-Sddl $_); objectClass = @($_.objectClass); userAccountControl = $_.userAccountControl; adminCount = $_.adminCount; tokenGroups = $null }
+      if ($_.adminCount -eq 1) { $u.tokenGroups = Get-TokenGroups $_.DistinguishedName $server }
+      $users.Add($u)
+    }
+  }
+
+  $samServer = $null
+  try { $samServer = [ordered]@{ sd = (Get-Sddl (Get-ADObject -Identity "CN=Server,CN=System,$($d.DistinguishedName)" -Server $server -Properties nTSecurityDescriptor)) } } catch { }
+  $preWin2000 = $null
+  try {
+    $preWin2000 = @((Get-ADGroup -Identity 'S-1-5-32-554' -Server $server -Properties member).member | ForEach-Object {
+      if ($_ -match '^CN=(S-1-[0-9-]+),CN=ForeignSecurityPrincipals,') { $Matches[1] } else { (Get-ADObject -Identity $_ -Server $server -Properties objectSid).objectSid.Value }
+    })
+  } catch { }
+
+  if ($null -eq $connector) {
+    $c = Find-Connector $server $d.DistinguishedName
+    if ($c) {
+      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
+    }
+  }
+
+  $domains += [ordered]@{
+    dn = $d.DistinguishedName; dnsName = $d.DNSRoot; netbiosName = $d.NetBIOSName; sid = $d.DomainSID.Value
+    sd = (Get-Sddl $domainObject); minPwdAge = [string]$domainObject.minPwdAge
+    passwordSettingsObjects = $psos
+    rootDse = [ordered]@{ supportedControl = @($rootDse.supportedControl) }
+    domainControllers = $dcs; containers = $containers; users = $users.ToArray()
+    samServer = $samServer; preWindows2000Members = $preWin2000
+  }
+}
+
+$snapshot = [ordered]@{
+  format = 'sspr-writeback-snapshot/1'
+  collectedAt = (Get-Date).ToUniversalTime().ToString('o')
+  collector = 'sspr-writeback collect-script COLLECTOR_VERSION'
+  connector = $connector
+  domains = $domains
+}
+$json = $snapshot | ConvertTo-Json -Depth 8 -Compress
+$target = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
+[System.IO.File]::WriteAllText($target, $json, (New-Object System.Text.UTF8Encoding($false)))
+Write-Host "Wrote $target ($($domains.Count) domain(s)). Upload it on the wizard's directory step."
+`;
+
+/** The collector script text. */
+export function collectScript(): string {
+  return SCRIPT.replace("COLLECTOR_VERSION", COLLECT_SCRIPT_VERSION);
+}

@@ -1,0 +1,116 @@
+// The Directory port (ARCHITECTURE.md "The shape in one picture"): what the checks read from Active Directory,
+// whether it comes over LDAP or from an uploaded snapshot. Types only; adapters implement it.
+//
+// Security descriptors travel as they were read: the self-relative bytes from LDAP (checked with lib/ad's
+// byte-level fast path) or SDDL text from a snapshot (parsed with lib/ad's SDDL parser). Users and containers are
+// streamed page by page so a 100,000-user domain is never held in memory at once.
+
+/** A security descriptor: self-relative binary (MS-DTYP 2.4.6) or SDDL text (MS-DTYP 2.5.1). */
+export type SdBlob = Uint8Array | string;
+
+export interface RootDseInfo {
+  defaultNamingContext: string | null;
+  configurationNamingContext: string | null;
+  dnsHostName: string | null;
+  supportedControl: string[];
+}
+
+export interface PasswordSettingsRecord {
+  dn: string;
+  /** msDS-MinimumPasswordAge (100 ns ticks, negative), or null when the wizard's account may not read it. */
+  minPwdAge: string | null;
+  /** msDS-PSOAppliesTo: group or user DNs. Empty when unreadable. */
+  appliesTo: string[];
+  precedence: number | null;
+}
+
+export interface DomainControllerRecord {
+  dn: string;
+  dnsHostName: string | null;
+  operatingSystem: string | null;
+  operatingSystemVersion: string | null;
+  /** This DC's rootDSE supportedControl when known (LDAP knows it for the DC it is connected to). */
+  supportedControl: string[] | null;
+}
+
+export interface DomainRecord {
+  dn: string;
+  dnsName: string;
+  /** NetBIOS name (nETBIOSName of the crossRef), when known: dsacls and "DOMAIN\\account" use it. */
+  netbiosName: string | null;
+  sid: string;
+  sd: SdBlob;
+  /** minPwdAge of the domain object (100 ns ticks, negative; "0" = none). */
+  minPwdAge: string | null;
+  /** Null when the Password Settings Container could not be listed. */
+  passwordSettingsObjects: PasswordSettingsRecord[] | null;
+  domainControllers: DomainControllerRecord[];
+  /** The domain's rootDSE (of the DC that was read). */
+  supportedControl: string[];
+  /** Security descriptor of CN=Server,CN=System,<domain> (samServer), when readable. */
+  samServerSd: SdBlob | null;
+  /** Member SIDs of BUILTIN\Pre-Windows 2000 Compatible Access, when known. */
+  preWindows2000Members: string[] | null;
+}
+
+export interface DirectoryObject {
+  dn: string;
+  /** Null when the server returned no descriptor (the reading account may not see this object's DACL). */
+  sd: SdBlob | null;
+  /** objectClass values as stored (most specific last). */
+  objectClass: string[];
+}
+
+export interface UserRecord extends DirectoryObject {
+  sid: string | null;
+  userAccountControl: number | null;
+  adminCount: number | null;
+  /** Present for adminCount=1 users (DOMAIN.md snapshot format: required there, cheap to read). */
+  tokenGroups: string[] | null;
+}
+
+export interface AccountRecord {
+  dn: string;
+  sid: string;
+  sAMAccountName: string | null;
+  /** NetBIOS-style name when known ("CONTOSO\\MSOL_ab12"). */
+  name: string | null;
+  description: string | null;
+  objectClass: string[];
+  tokenGroups: string[];
+}
+
+export interface ScanProgress {
+  phase: "containers" | "users";
+  scanned: number;
+  /** Total objects expected, when known (snapshot, or a count the adapter made). */
+  total: number | null;
+}
+
+export interface StreamOptions {
+  /** Called after every page. */
+  onProgress?: (progress: ScanProgress) => void;
+  pageSize?: number;
+}
+
+export interface DirectoryPort {
+  readonly kind: "ldap" | "snapshot";
+  /** One line for the UI: "LDAPS to dc01.contoso.com as CN=svc-wizard,…" or "snapshot collected 2026-…". */
+  describe(): string;
+  rootDse(): Promise<RootDseInfo>;
+  /** Every domain this port can read (LDAP: the one it is bound to; snapshot: all in the file). */
+  domains(): Promise<DomainRecord[]>;
+  /** Accounts that look like a connector account (MSOL_*, the Connect description, the cloud sync gMSA). */
+  connectorCandidates(domainDn: string): Promise<AccountRecord[]>;
+  /** An account by DN, DOMAIN\\sam, sam or UPN, with its tokenGroups; null when absent. */
+  findAccount(identity: string): Promise<AccountRecord | null>;
+  /** One object with its descriptor (for ancestors of a scoped OU); null when absent. */
+  readObject(dn: string): Promise<DirectoryObject | null>;
+  /** Containers and OUs at or below `base`, page by page. */
+  containers(base: string, options?: StreamOptions): AsyncIterable<DirectoryObject[]>;
+  /** Users (objectCategory person, objectClass user) below `base`, page by page. */
+  users(base: string, options?: StreamOptions): AsyncIterable<UserRecord[]>;
+  /** How many in-scope users are (transitively) in `groupDn`; null when the port cannot tell. */
+  countUsersInGroup(base: string, groupDn: string): Promise<number | null>;
+  close(): Promise<void>;
+}

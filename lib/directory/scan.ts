@@ -1,0 +1,356 @@
+// Runs the directory checks of one step against a Directory port: reads what the step needs (page by page for
+// users), feeds the pure checks in ./checks and returns every per-object finding plus a verdict. The same code runs
+// over LDAP (confidence "verified") and over an uploaded snapshot ("evidence").
+
+import { networkLogonToken, type AccessToken } from "@/lib/ad/access-check";
+import { prepareToken, type PreparedToken } from "@/lib/ad/fast-check-binary";
+import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
+import { describeAccount, decideConnector, type ConnectorDecision } from "./checks/connector";
+import {
+  checkDomainControllers,
+  checkPasswordPolicy,
+  checkPreWindows2000,
+  checkSamServer,
+  checkUnexpire,
+  type PsoScope,
+} from "./checks/domain-checks";
+import { checkDelegationRemoved } from "./checks/revoke";
+import { isDaclProtected, rightsOf, structuralClass, toModel, USER_RIGHTS } from "./checks/sd";
+import { usersSummary, USER_CODES } from "./checks/summary";
+import { type DirectoryFinding } from "./checks/types";
+import { UserRightsScanner, type ContainerInfo } from "./checks/user-rights";
+import { ancestorsUpTo, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
+import { DirectoryError } from "./errors";
+import { type DirectoryPort, type DomainRecord, type ScanProgress } from "./port";
+
+export const DIRECTORY_STEP_IDS = [
+  "prerequisites",
+  "connector-permissions",
+  "password-policy",
+  "revoke-connector-permissions",
+] as const;
+export type DirectoryStepId = (typeof DIRECTORY_STEP_IDS)[number];
+
+export function isDirectoryStep(stepId: string): stepId is DirectoryStepId {
+  return (DIRECTORY_STEP_IDS as readonly string[]).includes(stepId);
+}
+
+export interface ScanSettings {
+  /** Connector named by configuration or the command line (DN, DOMAIN\\name, name or UPN); null to discover it. */
+  connector: string | null;
+  /** The candidate the admin confirmed for this run. */
+  confirmedConnectorDn: string | null;
+  /** OUs to check; empty means every domain root. */
+  scope: string[];
+}
+
+export interface ScanOptions {
+  onProgress?: (progress: ScanProgress) => void;
+  /** Expected number of users (from an earlier scan), for the progress bar. */
+  userTotal?: number | null;
+}
+
+export interface ScanFacts {
+  domains: { dn: string; dnsName: string; netbiosName: string | null; sid: string }[];
+  connector: { dn: string; sid: string; name: string; how: NonNullable<ConnectorDecision["how"]> } | null;
+  candidates: { dn: string; name: string; description: string | null }[];
+  scope: string[];
+  users?: { total: number; ready: number; changePassword: number };
+}
+
+export interface StepScan {
+  stepId: DirectoryStepId;
+  source: "ldap" | "snapshot";
+  describe: string;
+  scannedAt: string;
+  status: "passed" | "failed";
+  summary: string;
+  findings: DirectoryFinding[];
+  facts: ScanFacts;
+}
+
+const hasErrors = (findings: readonly DirectoryFinding[]): boolean =>
+  findings.some((f) => f.severity === "error");
+
+/** Reads and caches what several steps share (domains, the connector) for one port. */
+export class DirectoryScanner {
+  private domainsCache: Promise<DomainRecord[]> | null = null;
+  private connectorCache = new Map<string, Promise<ConnectorDecision>>();
+
+  constructor(
+    private readonly port: DirectoryPort,
+    private readonly settings: ScanSettings,
+    private readonly options: ScanOptions = {},
+  ) {}
+
+  domains(): Promise<DomainRecord[]> {
+    this.domainsCache ??= this.port.domains();
+    return this.domainsCache;
+  }
+
+  connector(domain: DomainRecord, strict: boolean): Promise<ConnectorDecision> {
+    const key = `${normalizeDn(domain.dn)}|${strict}`;
+    let cached = this.connectorCache.get(key);
+    if (!cached) {
+      cached = (async () => {
+        const configuredName = this.settings.connector;
+        const configured = configuredName ? await this.port.findAccount(configuredName) : null;
+        const candidates = configuredName ? [] : await this.port.connectorCandidates(domain.dn);
+        return decideConnector({
+          configuredName,
+          configured,
+          confirmedDn: this.settings.confirmedConnectorDn,
+          candidates,
+          domainDn: domain.dn,
+          strict,
+        });
+      })();
+      this.connectorCache.set(key, cached);
+    }
+    return cached;
+  }
+
+  async run(stepId: DirectoryStepId): Promise<StepScan> {
+    const domains = await this.domains();
+    const first = domains[0];
+    if (!first)
+      throw new DirectoryError(
+        "not-found",
+        "The directory source holds no domain.",
+        "Check the base DN or the snapshot.",
+      );
+    const decision = await this.connector(first, stepId === "prerequisites");
+    const facts: ScanFacts = {
+      domains: domains.map((d) => ({ dn: d.dn, dnsName: d.dnsName, netbiosName: d.netbiosName, sid: d.sid })),
+      connector:
+        decision.account && decision.how
+          ? {
+              dn: decision.account.dn,
+              sid: decision.account.sid,
+              name: describeAccount(decision.account),
+              how: decision.how,
+            }
+          : null,
+      candidates: decision.candidates.map((c) => ({
+        dn: c.dn,
+        name: describeAccount(c),
+        description: c.description,
+      })),
+      scope: this.bases(domains),
+    };
+    const token = decision.account
+      ? networkLogonToken(decision.account.sid, decision.account.tokenGroups)
+      : null;
+    let findings: DirectoryFinding[] = [...decision.findings];
+    let summary: string;
+    switch (stepId) {
+      case "prerequisites": {
+        for (const d of domains) {
+          findings.push(...checkDomainControllers(d));
+          if (token) findings.push(...checkSamServer(d, token));
+          findings.push(...checkPreWindows2000(d));
+        }
+        const dcs = domains.reduce((n, d) => n + d.domainControllers.length, 0);
+        summary = `${dcs} domain controller${dcs === 1 ? "" : "s"} read; connector ${facts.connector ? facts.connector.name : "not settled"}.`;
+        break;
+      }
+      case "connector-permissions": {
+        if (!token) {
+          summary = "The connector account is not settled, so its rights cannot be checked.";
+          break;
+        }
+        const result = await this.scanUsers(domains, token);
+        for (const d of domains) findings.push(...checkUnexpire(d, token));
+        if (result.ready > 0) {
+          findings.push({
+            code: "change-password-informational",
+            severity: "info",
+            dn: first.dn,
+            reason: `The connector also holds Change Password on ${result.changePassword.toLocaleString("en-US")} of the ${result.ready.toLocaleString("en-US")} ready users. Newer documentation lists it; Microsoft's own script does not grant it and resets do not need it.`,
+            remediation: "Nothing to do.",
+            anchor: first.dn,
+          });
+        }
+        findings.push(...result.findings);
+        facts.users = { total: result.total, ready: result.ready, changePassword: result.changePassword };
+        summary = usersSummary(
+          result.total,
+          result.ready,
+          result.findings.filter((f) => USER_CODES.has(f.code)),
+        );
+        break;
+      }
+      case "password-policy": {
+        // The connector is not needed for the policy check; its findings stay out of this step.
+        findings = [];
+        for (const d of domains) findings.push(...checkPasswordPolicy(d, await this.psoScope(d, domains)));
+        const bad = findings.filter((f) => f.code === "min-password-age" && f.severity === "error").length;
+        summary =
+          bad === 0
+            ? "No password policy keeps a second reset from working."
+            : `${bad} password polic${bad === 1 ? "y has" : "ies have"} a minimum age above 0.`;
+        break;
+      }
+      case "revoke-connector-permissions": {
+        if (!decision.account || !token) {
+          summary = "The connector account is not settled, so its delegation cannot be checked.";
+          break;
+        }
+        const { objects, usersWithRights, total, sample } = await this.scanForRevoke(domains, token);
+        for (const d of domains)
+          findings.push(
+            ...checkDelegationRemoved(
+              objects.filter((o) => isWithin(o.dn, d.dn)),
+              decision.account.sid,
+              d.sid,
+            ),
+          );
+        // Rights that remain while the delegation itself is still there are simply the delegation at work.
+        if (usersWithRights > 0 && !findings.some((f) => f.code === "delegation-still-present")) {
+          findings.push({
+            code: "rights-remain",
+            severity: "warning",
+            dn: first.dn,
+            reason: `The connector can still reset the password of ${usersWithRights.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} users (for example ${sample.map(shortDn).join(", ")}) through entries other than the writeback delegation (a group, or broader rights).`,
+            remediation: "Review where those rights come from; remove them only if nothing else needs them.",
+            anchor: first.dn,
+          });
+        }
+        const left = findings.filter((f) => f.code === "delegation-still-present").length;
+        summary =
+          left === 0
+            ? "No writeback delegation to the connector is left."
+            : `${left} object${left === 1 ? " still carries" : "s still carry"} the writeback delegation.`;
+        break;
+      }
+    }
+    return {
+      stepId,
+      source: this.port.kind,
+      describe: this.port.describe(),
+      scannedAt: new Date().toISOString(),
+      status: hasErrors(findings) ? "failed" : "passed",
+      summary,
+      findings,
+      facts,
+    };
+  }
+
+  /** The scope roots: chosen OUs (nested ones dropped), else every domain root. */
+  private bases(domains: readonly DomainRecord[]): string[] {
+    if (this.settings.scope.length === 0) return domains.map((d) => d.dn);
+    const scope = [...new Set(this.settings.scope.map((s) => s.trim()).filter(Boolean))];
+    for (const base of scope) {
+      if (!domains.some((d) => isWithin(base, d.dn))) {
+        throw new DirectoryError(
+          "configuration",
+          `The OU ${base} is not in ${domains.map((d) => d.dn).join(" or ")}.`,
+          "Choose OUs inside the domain being read.",
+        );
+      }
+    }
+    return scope.filter(
+      (b) => !scope.some((other) => other !== b && isWithin(b, other) && !sameDn(b, other)),
+    );
+  }
+
+  /** Containers (parsed) of one scope root: the domain root, the root's ancestors and everything below it. */
+  private async containerMap(domain: DomainRecord, base: string): Promise<Map<string, ContainerInfo>> {
+    const map = new Map<string, ContainerInfo>();
+    const add = (dn: string, sd: Parameters<typeof toModel>[0] | null): void => {
+      map.set(normalizeDn(dn), {
+        dn,
+        sd: sd === null ? null : toModel(sd, domain.sid),
+        protected: sd === null ? false : isDaclProtected(sd, domain.sid),
+      });
+    };
+    add(domain.dn, domain.sd);
+    for (const dn of ancestorsUpTo(base, domain.dn)) {
+      if (map.has(normalizeDn(dn))) continue;
+      const o = await this.port.readObject(dn);
+      if (o) add(o.dn, o.sd);
+    }
+    for await (const page of this.port.containers(base, { onProgress: this.options.onProgress }))
+      for (const c of page) add(c.dn, c.sd);
+    return map;
+  }
+
+  private async scanUsers(domains: readonly DomainRecord[], token: AccessToken) {
+    const prepared = prepareToken(token);
+    const total = { total: 0, ready: 0, changePassword: 0, findings: [] as DirectoryFinding[] };
+    for (const base of this.bases(domains)) {
+      const domain = domains.find((d) => isWithin(base, d.dn)) as DomainRecord;
+      const containers = await this.containerMap(domain, base);
+      const scanner = new UserRightsScanner({
+        domainDn: domain.dn,
+        domainSid: domain.sid,
+        scopeRoot: base,
+        token,
+        prepared,
+        containers,
+      });
+      const offset = total.total;
+      for await (const page of this.port.users(base, {
+        onProgress: (p) =>
+          this.options.onProgress?.({
+            ...p,
+            scanned: offset + p.scanned,
+            total: p.total ?? this.options.userTotal ?? null,
+          }),
+      })) {
+        scanner.add(page);
+      }
+      const r = scanner.result();
+      total.total += r.total;
+      total.ready += r.ready;
+      total.changePassword += r.changePassword;
+      total.findings.push(...r.findings);
+    }
+    return total;
+  }
+
+  private async psoScope(
+    domain: DomainRecord,
+    domains: readonly DomainRecord[],
+  ): Promise<Map<string, PsoScope>> {
+    const out = new Map<string, PsoScope>();
+    for (const pso of domain.passwordSettingsObjects ?? []) {
+      if (pso.minPwdAge === null || Number(pso.minPwdAge) === 0 || pso.appliesTo.length === 0) continue;
+      let affected: number | null = 0;
+      for (const base of this.bases(domains).filter((b) => isWithin(b, domain.dn))) {
+        for (const target of pso.appliesTo) {
+          const n = await this.port.countUsersInGroup(base, target);
+          if (n === null) affected = null;
+          else if (affected !== null) affected += n;
+        }
+      }
+      out.set(pso.dn, { affected });
+    }
+    return out;
+  }
+
+  private async scanForRevoke(domains: readonly DomainRecord[], token: AccessToken) {
+    const prepared: PreparedToken = prepareToken(token);
+    const objects: { dn: string; sd: SecurityDescriptor }[] = [];
+    let usersWithRights = 0;
+    let total = 0;
+    const sample: string[] = [];
+    for (const base of this.bases(domains)) {
+      const domain = domains.find((d) => isWithin(base, d.dn)) as DomainRecord;
+      const containers = await this.containerMap(domain, base);
+      for (const c of containers.values()) if (c.sd) objects.push({ dn: c.dn, sd: c.sd });
+      for await (const page of this.port.users(base, { onProgress: this.options.onProgress })) {
+        for (const u of page) {
+          total++;
+          if (!u.sd) continue;
+          const rights = rightsOf(u.sd, token, prepared, structuralClass(u.objectClass), domain.sid);
+          if (USER_RIGHTS.some((r) => rights[r])) {
+            usersWithRights++;
+            if (sample.length < 3) sample.push(u.dn);
+          }
+        }
+      }
+    }
+    return { objects, usersWithRights, total, sample };
+  }
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { DirectoryError } from "./errors";
+import { parseSnapshot, parseSnapshotText, SnapshotDirectory } from "./snapshot";
+import { fixtureSnapshot } from "./testing/fixture";
+
+function invalid(mutate: (s: Fixture) => void): string {
+  const s = JSON.parse(JSON.stringify(fixtureSnapshot())) as Fixture;
+  mutate(s);
+  try {
+    parseSnapshot(s);
+  } catch (error) {
+    expect(error).toBeInstanceOf(DirectoryError);
+    expect((error as DirectoryError).kind).toBe("snapshot-invalid");
+    return (error as DirectoryError).message;
+  }
+  throw new Error("expected the snapshot to be refused");
+}
+
+type Fixture = ReturnType<typeof fixtureSnapshot>;
+
+describe("snapshot format", () => {
+  it("accepts the fixture and keeps unknown fields", () => {
+    const raw = {
+      ...fixtureSnapshot(),
+      producer: "test",
+      domains: fixtureSnapshot().domains.map((d) => ({ ...d, extra: 1 })),
+    };
+    const parsed = parseSnapshot(raw);
+    expect((parsed as Record<string, unknown>).producer).toBe("test");
+    expect(parsed.domains[0]?.users).toHaveLength(8);
+  });
+
+  it.each([
+    [
+      "the format",
+      (s: Fixture) => (s.format = "other" as never),
+      /format must be "sspr-writeback-snapshot\/1"/,
+    ],
+    [
+      "a user's SDDL",
+      (s: Fixture) => (s.domains[0]!.users[2]!.sd = "D:(A;;ZZ;;;AU)"),
+      /domains\[0\]\.users\[2\]\.sd is not valid SDDL/,
+    ],
+    ["a SID", (s: Fixture) => (s.domains[0]!.sid = "S-1-x"), /domains\[0\]\.sid is not a SID/],
+    [
+      "tokenGroups of an adminCount=1 user",
+      (s: Fixture) => (s.domains[0]!.users[5]!.tokenGroups = null),
+      /domains\[0\]\.users\[5\]\.tokenGroups is required when adminCount is 1/,
+    ],
+    [
+      "a missing field",
+      (s: Fixture) => delete (s.domains[0] as Partial<Fixture["domains"][number]>).minPwdAge,
+      /domains\[0\]\.minPwdAge/,
+    ],
+    ["collectedAt", (s: Fixture) => (s.collectedAt = "yesterday"), /collectedAt is not an ISO-8601 time/],
+  ])("names the bad field: %s", (_what, mutate, message) => {
+    expect(invalid(mutate)).toMatch(message);
+  });
+
+  it("refuses text that is not JSON, and accepts a byte-order mark", () => {
+    expect(() => parseSnapshotText("{oops")).toThrow(/not valid JSON/);
+    expect(parseSnapshotText(`\uFEFF${JSON.stringify(fixtureSnapshot())}`).domains).toHaveLength(1);
+  });
+
+  it("streams users and containers below a base, page by page", async () => {
+    const port = new SnapshotDirectory(fixtureSnapshot());
+    const pages: number[] = [];
+    for await (const page of port.users("OU=Legacy,DC=contoso,DC=com")) pages.push(page.length);
+    expect(pages).toEqual([2]);
+    expect((await port.findAccount("CONTOSO\\MSOL_ab12cd34ef56"))?.sid).toMatch(/-1106$/);
+    expect(await port.readObject("ou=legacy,dc=contoso,dc=com")).toMatchObject({
+      dn: "OU=Legacy,DC=contoso,DC=com",
+    });
+  });
+});

@@ -1,0 +1,306 @@
+// The snapshot format `sspr-writeback-snapshot/1` (ARCHITECTURE.md "Snapshot format") and a Directory port over
+// it. The PowerShell collector (collect-script.ts) writes it on a domain-joined machine when this server cannot
+// reach AD DS; the same checks then run on it with confidence "evidence". Unknown fields are kept and ignored;
+// a missing or malformed field is an error that names it (e.g. `domains[0].users[12].sd`).
+
+import { z } from "zod";
+import { parseSddl } from "@/lib/ad/sddl";
+import { isSid } from "@/lib/ad/sid";
+import { isWithin, normalizeDn, sameDn } from "./dn";
+import { DirectoryError } from "./errors";
+import {
+  type AccountRecord,
+  type DirectoryObject,
+  type DirectoryPort,
+  type DomainRecord,
+  type RootDseInfo,
+  type StreamOptions,
+  type UserRecord,
+} from "./port";
+
+export const SNAPSHOT_FORMAT = "sspr-writeback-snapshot/1";
+
+const sid = z.string().refine((s) => isSid(s), "is not a SID (S-1-…)");
+const dn = z
+  .string()
+  .trim()
+  .min(3, "is not a distinguished name")
+  .refine((s) => s.includes("="), "is not a distinguished name");
+// Large integers (100 ns ticks) arrive as strings from the collector; accept numbers too.
+const ticks = z
+  .union([z.string().regex(/^-?\d+$/, "is not a whole number of 100 ns ticks"), z.number().int()])
+  .transform((v) => String(v));
+const sddl = z.string().min(2, "is not SDDL");
+
+const userSchema = z
+  .object({
+    dn,
+    sid: sid.nullish(),
+    sd: sddl.nullable(),
+    objectClass: z.array(z.string()).min(1, "needs at least one class"),
+    userAccountControl: z.number().int().nullish(),
+    adminCount: z.number().int().nullish(),
+    tokenGroups: z.array(sid).nullish(),
+  })
+  .loose()
+  .superRefine((user, ctx) => {
+    if (user.adminCount === 1 && !user.tokenGroups) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["tokenGroups"],
+        message: "is required when adminCount is 1 (it tells a protected member from an orphan)",
+      });
+    }
+  });
+
+const domainSchema = z
+  .object({
+    dn,
+    dnsName: z.string().min(1),
+    netbiosName: z.string().nullish(),
+    sid,
+    sd: sddl,
+    minPwdAge: ticks.nullable(),
+    passwordSettingsObjects: z
+      .array(
+        z
+          .object({
+            dn,
+            minPwdAge: ticks.nullable(),
+            appliesTo: z.array(z.string()),
+            precedence: z.number().int().nullish(),
+          })
+          .loose(),
+      )
+      .nullable(),
+    rootDse: z.object({ supportedControl: z.array(z.string()) }).loose(),
+    domainControllers: z.array(
+      z
+        .object({
+          dn,
+          dnsHostName: z.string().nullish(),
+          operatingSystem: z.string().nullish(),
+          operatingSystemVersion: z.string().nullish(),
+          supportedControl: z.array(z.string()).nullish(),
+        })
+        .loose(),
+    ),
+    containers: z.array(
+      z.object({ dn, sd: sddl.nullable(), objectClass: z.array(z.string()).optional() }).loose(),
+    ),
+    users: z.array(userSchema),
+    samServer: z.object({ sd: sddl.nullable() }).loose().nullish(),
+    preWindows2000Members: z.array(sid).nullish(),
+  })
+  .loose();
+
+export const snapshotSchema = z
+  .object({
+    format: z.literal(SNAPSHOT_FORMAT, { error: `must be "${SNAPSHOT_FORMAT}"` }),
+    collectedAt: z.iso.datetime({ offset: true, error: "is not an ISO-8601 time" }),
+    connector: z
+      .object({ name: z.string().nullish(), dn, sid, tokenGroups: z.array(sid) })
+      .loose()
+      .nullish(),
+    domains: z.array(domainSchema).min(1, "needs at least one domain"),
+  })
+  .loose();
+
+export type Snapshot = z.infer<typeof snapshotSchema>;
+export type SnapshotDomain = Snapshot["domains"][number];
+
+/** `domains.0.users.12.sd` -> `domains[0].users[12].sd` */
+function fieldPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out || "(the whole file)";
+}
+
+/**
+ * Validates a parsed JSON value as a snapshot and checks that every SDDL string parses (with the domain's SID for
+ * aliases such as DA). Throws DirectoryError("snapshot-invalid") naming the first bad fields.
+ */
+export function parseSnapshot(value: unknown): Snapshot {
+  const parsed = snapshotSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 3).map((i) => `${fieldPath(i.path)} ${i.message}`);
+    throw new DirectoryError(
+      "snapshot-invalid",
+      `The snapshot is not valid: ${issues.join("; ")}.`,
+      "Run the evidence collector again and upload its output unchanged.",
+    );
+  }
+  const snapshot = parsed.data;
+  snapshot.domains.forEach((domain, d) => {
+    const check = (text: string | null | undefined, path: string): void => {
+      if (text === null || text === undefined) return;
+      try {
+        parseSddl(text, { domainSid: domain.sid });
+      } catch (error) {
+        const why = error instanceof Error ? error.message : "cannot be parsed";
+        throw new DirectoryError(
+          "snapshot-invalid",
+          `The snapshot is not valid: ${path} is not valid SDDL (${why}).`,
+          "Run the evidence collector again and upload its output unchanged.",
+        );
+      }
+    };
+    check(domain.sd, `domains[${d}].sd`);
+    domain.containers.forEach((c, i) => check(c.sd, `domains[${d}].containers[${i}].sd`));
+    domain.users.forEach((u, i) => check(u.sd, `domains[${d}].users[${i}].sd`));
+    check(domain.samServer?.sd, `domains[${d}].samServer.sd`);
+  });
+  return snapshot;
+}
+
+/** Parses snapshot JSON text; a syntax error is a DirectoryError too. */
+export function parseSnapshotText(text: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch {
+    throw new DirectoryError(
+      "snapshot-invalid",
+      "The snapshot is not valid JSON.",
+      "Upload the .json file the collector wrote (PowerShell may add a byte-order mark; that is fine).",
+    );
+  }
+  return parseSnapshot(value);
+}
+
+const PAGE = 1000;
+
+export class SnapshotDirectory implements DirectoryPort {
+  readonly kind = "snapshot" as const;
+
+  constructor(private readonly snapshot: Snapshot) {}
+
+  describe(): string {
+    return `snapshot collected ${this.snapshot.collectedAt} (${this.snapshot.domains.map((d) => d.dnsName).join(", ")})`;
+  }
+
+  get collectedAt(): string {
+    return this.snapshot.collectedAt;
+  }
+
+  async rootDse(): Promise<RootDseInfo> {
+    const first = this.snapshot.domains[0];
+    return {
+      defaultNamingContext: first?.dn ?? null,
+      configurationNamingContext: null,
+      dnsHostName: first?.domainControllers[0]?.dnsHostName ?? null,
+      supportedControl: first?.rootDse.supportedControl ?? [],
+    };
+  }
+
+  async domains(): Promise<DomainRecord[]> {
+    return this.snapshot.domains.map((d) => ({
+      dn: d.dn,
+      dnsName: d.dnsName,
+      netbiosName: d.netbiosName ?? null,
+      sid: d.sid,
+      sd: d.sd,
+      minPwdAge: d.minPwdAge,
+      passwordSettingsObjects: d.passwordSettingsObjects
+        ? d.passwordSettingsObjects.map((p) => ({
+            dn: p.dn,
+            minPwdAge: p.minPwdAge,
+            appliesTo: p.appliesTo,
+            precedence: p.precedence ?? null,
+          }))
+        : null,
+      domainControllers: d.domainControllers.map((dc) => ({
+        dn: dc.dn,
+        dnsHostName: dc.dnsHostName ?? null,
+        operatingSystem: dc.operatingSystem ?? null,
+        operatingSystemVersion: dc.operatingSystemVersion ?? null,
+        supportedControl: dc.supportedControl ?? null,
+      })),
+      supportedControl: d.rootDse.supportedControl,
+      samServerSd: d.samServer?.sd ?? null,
+      preWindows2000Members: d.preWindows2000Members ?? null,
+    }));
+  }
+
+  private connectorAccount(): AccountRecord | null {
+    const c = this.snapshot.connector;
+    if (!c) return null;
+    return {
+      dn: c.dn,
+      sid: c.sid,
+      sAMAccountName: c.name?.split("\\").pop() ?? null,
+      name: c.name ?? null,
+      description: null,
+      objectClass: [],
+      tokenGroups: c.tokenGroups,
+    };
+  }
+
+  async connectorCandidates(): Promise<AccountRecord[]> {
+    const c = this.connectorAccount();
+    return c ? [c] : [];
+  }
+
+  async findAccount(identity: string): Promise<AccountRecord | null> {
+    const c = this.connectorAccount();
+    if (!c) return null;
+    const wanted = identity.trim().toLowerCase();
+    const matches =
+      (identity.includes("=") && sameDn(identity, c.dn)) ||
+      wanted === c.sid.toLowerCase() ||
+      wanted === (c.name ?? "").toLowerCase() ||
+      wanted === (c.sAMAccountName ?? "").toLowerCase();
+    return matches ? c : null;
+  }
+
+  async readObject(target: string): Promise<DirectoryObject | null> {
+    const key = normalizeDn(target);
+    for (const d of this.snapshot.domains) {
+      if (normalizeDn(d.dn) === key)
+        return { dn: d.dn, sd: d.sd, objectClass: ["top", "domain", "domainDNS"] };
+      const c = d.containers.find((x) => normalizeDn(x.dn) === key);
+      if (c) return { dn: c.dn, sd: c.sd, objectClass: c.objectClass ?? ["top", "organizationalUnit"] };
+      const u = d.users.find((x) => normalizeDn(x.dn) === key);
+      if (u) return { dn: u.dn, sd: u.sd, objectClass: u.objectClass };
+    }
+    return null;
+  }
+
+  async *containers(base: string, options: StreamOptions = {}): AsyncIterable<DirectoryObject[]> {
+    const all = this.snapshot.domains.flatMap((d) => d.containers).filter((c) => isWithin(c.dn, base));
+    for (let i = 0; i < all.length; i += PAGE) {
+      const page = all
+        .slice(i, i + PAGE)
+        .map((c) => ({ dn: c.dn, sd: c.sd, objectClass: c.objectClass ?? ["top", "organizationalUnit"] }));
+      options.onProgress?.({ phase: "containers", scanned: i + page.length, total: all.length });
+      yield page;
+    }
+  }
+
+  async *users(base: string, options: StreamOptions = {}): AsyncIterable<UserRecord[]> {
+    const all = this.snapshot.domains.flatMap((d) => d.users).filter((u) => isWithin(u.dn, base));
+    for (let i = 0; i < all.length; i += PAGE) {
+      const page = all.slice(i, i + PAGE).map((u) => ({
+        dn: u.dn,
+        sd: u.sd,
+        objectClass: u.objectClass,
+        sid: u.sid ?? null,
+        userAccountControl: u.userAccountControl ?? null,
+        adminCount: u.adminCount ?? null,
+        tokenGroups: u.tokenGroups ?? null,
+      }));
+      options.onProgress?.({ phase: "users", scanned: i + page.length, total: all.length });
+      yield page;
+    }
+  }
+
+  async countUsersInGroup(): Promise<number | null> {
+    // The snapshot holds no group memberships (only tokenGroups of adminCount=1 users).
+    return null;
+  }
+
+  async close(): Promise<void> {}
+}

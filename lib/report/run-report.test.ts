@@ -1,0 +1,110 @@
+import { describe, expect, it } from "vitest";
+import { initialStepStates } from "@/lib/steps/machine";
+import { buildRunReport, redactText, renderReportMarkdown, type ReportInput } from "./run-report";
+
+const TOKEN = "dwcZ5rV3tHdnf_caUtFDqj42TmQMb1nj62cfu5kc1Vw";
+const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
+const SID = "S-1-5-21-1004336348-1177238915-682003330-512";
+
+function input(): ReportInput {
+  const steps = initialStepStates("enable");
+  steps["connector-permissions"] = {
+    ...steps["connector-permissions"],
+    status: "failed",
+    confidence: "verified",
+    checkedAt: "2026-01-02T10:00:00.000Z",
+    findings: [
+      { code: "missing-right", target: `CN=Ada,OU=Staff (${SID})`, message: "Reset password is missing." },
+    ],
+    evidence: {
+      usersChecked: 1200,
+      connector: "CONTOSO\\MSOL_ab12",
+      bindPassword: "Sup3rSecret!",
+      graphToken: JWT,
+      nested: { clientSecret: "abc", note: `see /share/${TOKEN}` },
+    },
+  };
+  steps.prerequisites = {
+    ...steps.prerequisites,
+    status: "passed",
+    confidence: "attested",
+    checkedAt: "2026-01-01T09:00:00.000Z",
+    attestation: { by: "Ada Admin", at: "2026-01-01T09:00:00.000Z", note: "password = Hunter2" },
+    notes: `Bearer ${JWT}`,
+  };
+  return {
+    id: "run1",
+    flow: "enable",
+    mode: "sandbox",
+    title: "Enable | writeback",
+    version: 4,
+    createdAt: "2026-01-01T08:00:00.000Z",
+    updatedAt: "2026-01-02T10:00:00.000Z",
+    steps,
+    events: [
+      {
+        at: "2026-01-01T08:00:00.000Z",
+        actor: "Ada Admin",
+        type: "run-created",
+        stepId: null,
+        summary: "Run created",
+      },
+      {
+        at: "2026-01-01T09:00:00.000Z",
+        actor: "Ada Admin",
+        type: "attested",
+        stepId: "prerequisites",
+        summary: "Ada Admin confirmed “Check the prerequisites” was done",
+      },
+      {
+        at: "2026-01-02T10:00:00.000Z",
+        actor: "domain admin (via link)",
+        type: "verified",
+        stepId: "connector-permissions",
+        summary: `Checked with token ${TOKEN}`,
+      },
+    ],
+  };
+}
+
+describe("run report", () => {
+  const report = buildRunReport(input(), new Date("2026-01-03T00:00:00.000Z"));
+  const markdown = renderReportMarkdown(report);
+  const json = JSON.stringify(report);
+
+  it("has every step with status, confidence, who and when, and the whole timeline", () => {
+    expect(report.steps.map((s) => s.id)).toHaveLength(7);
+    const prerequisites = report.steps.find((s) => s.id === "prerequisites");
+    expect(prerequisites).toMatchObject({
+      statusLabel: "Passed",
+      confidenceLabel: "Attested",
+      lastChangedBy: "Ada Admin",
+    });
+    expect(report.steps.find((s) => s.id === "connector-permissions")).toMatchObject({
+      status: "failed",
+      lastChangedBy: "domain admin (via link)",
+    });
+    expect(report.timeline).toHaveLength(3);
+    expect(markdown).toContain("| Step | Status | Confidence | Who and when |");
+    expect(markdown).toContain("# Enable | writeback");
+    expect(markdown).toContain("## Timeline");
+    expect(markdown).toContain("usersChecked: 1200");
+  });
+
+  it("keeps SIDs and DNs readable", () => {
+    expect(markdown).toContain(SID);
+    expect(markdown).toContain("MSOL_ab12");
+  });
+
+  it.each([TOKEN, JWT, "Sup3rSecret!", "Hunter2", '"abc"'])("leaves out %s", (secret) => {
+    expect(json).not.toContain(secret);
+    expect(markdown).not.toContain(secret);
+  });
+
+  it("redacts secrets in free text but not ordinary words", () => {
+    expect(redactText("pwd: x1 and token=abc")).toBe("pwd: [redacted] and token=[redacted]");
+    expect(redactText("Set Minimum password age to 0")).toBe("Set Minimum password age to 0");
+    expect(redactText(`https://wizard/share/${TOKEN}`)).toBe("https://wizard/share/[redacted]");
+    expect(redactText("a".repeat(64).replace(/a/g, "f"))).toBe("[redacted]");
+  });
+});

@@ -1,0 +1,298 @@
+import { formatDateTime } from "@/lib/format";
+import { CONFIDENCE_LABELS, getStep, STATUS_LABELS, stepsForFlow } from "@/lib/steps/catalogue";
+import { isStepId, type StepId } from "@/lib/steps/ids";
+import { runProgress } from "@/lib/steps/machine";
+import { type Confidence, type Flow, type StepState, type StepStatus } from "@/lib/steps/types";
+
+// The run as a report: one model, rendered as JSON, Markdown and the printable page. Pure.
+// Everything that leaves through an export goes through `redact` last, so a password pasted into a note, a
+// token in evidence or a share link in a summary is replaced before anyone downloads it.
+
+export const REPORT_FORMAT = "sspr-writeback-report/1";
+
+export interface ReportInput {
+  id: string;
+  flow: Flow;
+  mode: "sandbox" | "live";
+  title: string;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  steps: Partial<Record<StepId, StepState>>;
+  events: {
+    at: string;
+    actor: string;
+    type: string;
+    stepId: StepId | null;
+    summary: string;
+    detail?: Record<string, unknown>;
+  }[];
+}
+
+export interface ReportStep {
+  id: StepId;
+  title: string;
+  optional: boolean;
+  status: StepStatus;
+  statusLabel: string;
+  confidence: Confidence | null;
+  confidenceLabel: string;
+  assignee: string | null;
+  /** When the result was last recorded (check or attestation). */
+  recordedAt: string | null;
+  /** Who last changed the step, and when, from the timeline. */
+  lastChangedBy: string | null;
+  lastChangedAt: string | null;
+  attestation: { by: string; at: string; note: string | null } | null;
+  skipReason: string | null;
+  notes: string;
+  findings: { code: string; severity: string; message: string; target: string | null }[];
+  evidence: { key: string; value: string }[];
+}
+
+export interface ReportDriftStep {
+  stepId: string;
+  outcome: string;
+  changed: boolean;
+  before: { status: string; confidence: string | null };
+  after: { status: string; confidence: string | null };
+  appeared: { code: string; target: string | null }[];
+  disappeared: { code: string; target: string | null }[];
+}
+
+export interface RunReport {
+  format: typeof REPORT_FORMAT;
+  generatedAt: string;
+  run: {
+    id: string;
+    title: string;
+    flow: Flow;
+    mode: "sandbox" | "live";
+    version: number;
+    createdAt: string;
+    updatedAt: string;
+  };
+  progress: { total: number; complete: boolean; counts: Record<StepStatus, number> };
+  steps: ReportStep[];
+  /** The latest "re-verify everything", if there was one. */
+  drift: { at: string; actor: string; changed: number; steps: ReportDriftStep[] } | null;
+  timeline: { at: string; actor: string; type: string; stepId: string | null; summary: string }[];
+}
+
+const EVIDENCE_VALUE_LIMIT = 300;
+
+// Keys whose values are never exported, whatever they hold.
+const SECRET_KEY =
+  /pass(?:word|wd)?|pwd|secret|token|credential|api[-_]?key|private[-_]?key|bearer|authori[sz]ation|cookie|hash/i;
+
+const TEXT_RULES: [RegExp, string][] = [
+  // A share link in any text: the path gives the token away.
+  [/\/share\/[A-Za-z0-9_-]+/g, "/share/[redacted]"],
+  // JSON Web Tokens (Graph access tokens).
+  [/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, "[redacted token]"],
+  // "password: hunter2", "secret = …", "Bearer …".
+  [
+    /\b(password|passwd|pwd|secret|client[-_ ]?secret|api[-_ ]?key|token)(\s*[:=]\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    "$1$2[redacted]",
+  ],
+  [/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer [redacted]"],
+  // Long random-looking strings (share tokens, keys): upper case, lower case and digits mixed, 40 or more.
+  // SIDs (S-1-5-21-…) and GUIDs have no lower case or are shorter, so evidence about objects stays readable.
+  [
+    /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g,
+    "[redacted]",
+  ],
+  // SHA-256 digests in hex (a share token's hash).
+  [/(?<![A-Za-z0-9])[a-f0-9]{64}(?![A-Za-z0-9])/gi, "[redacted]"],
+];
+
+export function redactText(text: string): string {
+  return TEXT_RULES.reduce((out, [pattern, replacement]) => out.replace(pattern, replacement), text);
+}
+
+/** Deep copy with every string redacted and every secret-looking key's value dropped. */
+export function redact<T>(value: T): T {
+  return redactValue(value) as T;
+}
+
+function redactValue(value: unknown, key?: string): unknown {
+  if (key !== undefined && SECRET_KEY.test(key)) return "[redacted]";
+  if (typeof value === "string") return redactText(value);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k)]));
+  }
+  return value;
+}
+
+function summariseEvidence(evidence: Record<string, unknown>): { key: string; value: string }[] {
+  return Object.entries(evidence).map(([key, value]) => {
+    if (SECRET_KEY.test(key)) return { key, value: "[redacted]" };
+    const text = typeof value === "string" ? value : (JSON.stringify(redact(value)) ?? String(value));
+    return {
+      key,
+      value: text.length > EVIDENCE_VALUE_LIMIT ? `${text.slice(0, EVIDENCE_VALUE_LIMIT)}…` : text,
+    };
+  });
+}
+
+function latestDrift(events: ReportInput["events"]): RunReport["drift"] {
+  const event = events.filter((e) => e.type === "reverified").at(-1);
+  const drift = event?.detail?.drift as { changed?: number; steps?: ReportDriftStep[] } | undefined;
+  if (!event || !drift || !Array.isArray(drift.steps)) return null;
+  return { at: event.at, actor: event.actor, changed: drift.changed ?? 0, steps: drift.steps };
+}
+
+export function buildRunReport(run: ReportInput, generatedAt: Date = new Date()): RunReport {
+  const progress = runProgress(run.flow, run.steps);
+  const steps: ReportStep[] = [];
+  for (const step of stepsForFlow(run.flow)) {
+    const state = run.steps[step.id];
+    if (!state) continue;
+    const last = run.events.filter((e) => e.stepId === step.id).at(-1);
+    steps.push({
+      id: step.id,
+      title: step.title,
+      optional: step.optional,
+      status: state.status,
+      statusLabel: STATUS_LABELS[state.status],
+      confidence: state.confidence,
+      confidenceLabel: state.confidence ? CONFIDENCE_LABELS[state.confidence].label : "Not established",
+      assignee: state.assignee,
+      recordedAt: state.checkedAt,
+      lastChangedBy: last?.actor ?? null,
+      lastChangedAt: last?.at ?? null,
+      attestation: state.attestation
+        ? { by: state.attestation.by, at: state.attestation.at, note: state.attestation.note ?? null }
+        : null,
+      skipReason: state.skipReason,
+      notes: state.notes,
+      findings: state.findings.map((f) => ({
+        code: f.code,
+        severity: f.severity ?? "info",
+        message: f.message,
+        target: f.target ?? null,
+      })),
+      evidence: summariseEvidence(state.evidence),
+    });
+  }
+  return redact<RunReport>({
+    format: REPORT_FORMAT,
+    generatedAt: generatedAt.toISOString(),
+    run: {
+      id: run.id,
+      title: run.title,
+      flow: run.flow,
+      mode: run.mode,
+      version: run.version,
+      createdAt: run.createdAt,
+      updatedAt: run.updatedAt,
+    },
+    progress: { total: progress.total, complete: progress.complete, counts: progress.counts },
+    steps,
+    drift: latestDrift(run.events),
+    timeline: run.events.map((e) => ({
+      at: e.at,
+      actor: e.actor,
+      type: e.type,
+      stepId: e.stepId,
+      summary: e.summary,
+    })),
+  });
+}
+
+/** Markdown cells may not contain pipes or line breaks. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+function statusTitle(status: string): string {
+  return STATUS_LABELS[status as StepStatus] ?? status;
+}
+
+export function renderReportMarkdown(report: RunReport): string {
+  const lines: string[] = [];
+  const { run, progress } = report;
+  lines.push(`# ${run.title}`, "");
+  lines.push(
+    `${run.flow === "enable" ? "Enable" : "Clean-up"} flow · ${run.mode === "sandbox" ? "sandbox" : "live"} · version ${run.version}`,
+    "",
+    `- Started: ${formatDateTime(run.createdAt)}`,
+    `- Last change: ${formatDateTime(run.updatedAt)}`,
+    `- Report generated: ${formatDateTime(report.generatedAt)}`,
+    `- Progress: ${progress.counts.passed} passed, ${progress.counts.skipped} skipped, ${progress.counts.failed} failed of ${progress.total} steps${progress.complete ? " — complete" : ""}`,
+    "",
+    "## Steps",
+    "",
+    "| Step | Status | Confidence | Who and when |",
+    "| --- | --- | --- | --- |",
+  );
+  for (const step of report.steps) {
+    const who = step.attestation
+      ? `${step.attestation.by}, ${formatDateTime(step.attestation.at)}`
+      : step.lastChangedBy && step.lastChangedAt
+        ? `${step.lastChangedBy}, ${formatDateTime(step.lastChangedAt)}`
+        : "—";
+    lines.push(
+      `| ${cell(step.title)} | ${cell(step.statusLabel)} | ${cell(step.confidenceLabel)} | ${cell(who)} |`,
+    );
+  }
+  for (const step of report.steps) {
+    lines.push("", `### ${step.title}${step.optional ? " (optional)" : ""}`, "");
+    lines.push(`- Status: ${step.statusLabel}`, `- Confidence: ${step.confidenceLabel}`);
+    if (step.recordedAt) lines.push(`- Recorded: ${formatDateTime(step.recordedAt)}`);
+    if (step.attestation) {
+      lines.push(
+        `- Confirmed by: ${step.attestation.by}, ${formatDateTime(step.attestation.at)}${step.attestation.note ? ` — “${step.attestation.note}”` : ""}`,
+      );
+    }
+    if (step.lastChangedBy && step.lastChangedAt) {
+      lines.push(`- Last change: ${step.lastChangedBy}, ${formatDateTime(step.lastChangedAt)}`);
+    }
+    if (step.assignee) lines.push(`- Assigned to: ${step.assignee}`);
+    if (step.skipReason) lines.push(`- Skipped because: ${step.skipReason}`);
+    if (step.notes.trim()) lines.push(`- Notes: ${step.notes.replace(/\r?\n/g, " ")}`);
+    if (step.findings.length > 0) {
+      lines.push("", "Findings:", "");
+      for (const f of step.findings) {
+        lines.push(`- \`${f.code}\` (${f.severity}) ${f.message}${f.target ? ` — ${f.target}` : ""}`);
+      }
+    }
+    if (step.evidence.length > 0) {
+      lines.push("", "Evidence:", "");
+      for (const e of step.evidence) lines.push(`- ${e.key}: ${e.value}`);
+    }
+  }
+  if (report.drift) {
+    lines.push(
+      "",
+      "## Last re-verification",
+      "",
+      `${report.drift.actor}, ${formatDateTime(report.drift.at)}: ${report.drift.changed} step(s) changed.`,
+      "",
+      "| Step | Before | Now | Findings appeared | Findings gone |",
+      "| --- | --- | --- | --- | --- |",
+    );
+    for (const s of report.drift.steps) {
+      const title = safeTitle(s.stepId);
+      lines.push(
+        `| ${cell(title)} | ${cell(`${statusTitle(s.before.status)} (${s.before.confidence ?? "—"})`)} | ${cell(
+          s.outcome === "no-automatic-check"
+            ? "not checkable automatically"
+            : `${statusTitle(s.after.status)} (${s.after.confidence ?? "—"})`,
+        )} | ${cell(s.appeared.map((f) => f.code).join(", ") || "—")} | ${cell(s.disappeared.map((f) => f.code).join(", ") || "—")} |`,
+      );
+    }
+  }
+  lines.push("", "## Timeline", "");
+  for (const e of report.timeline) {
+    lines.push(`- ${formatDateTime(e.at)} — ${e.actor}: ${e.summary}`);
+  }
+  lines.push("");
+  // Redacted once more: the Markdown is the text people paste into tickets.
+  return redactText(lines.join("\n"));
+}
+
+function safeTitle(stepId: string): string {
+  return isStepId(stepId) ? getStep(stepId).title : stepId;
+}

@@ -1,0 +1,433 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.DATABASE_FILE = `/tmp/wizard-access-test-${process.pid}-${Date.now()}/wizard.db`;
+  process.env.DATABASE_URL = "";
+  process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
+  // Sandbox mode: the tenant routes reach the run's simulated tenant through the app's own simulator route.
+  process.env.ENTRA_CLIENT_ID = "";
+});
+
+import * as runsRoute from "@/app/api/runs/route";
+import * as runRoute from "@/app/api/runs/[id]/route";
+import * as reportRoute from "@/app/api/runs/[id]/report/route";
+import * as reverifyRoute from "@/app/api/runs/[id]/reverify/route";
+import * as shareLinksRoute from "@/app/api/runs/[id]/share-links/route";
+import * as shareLinkRoute from "@/app/api/runs/[id]/share-links/[linkId]/route";
+import * as meRoute from "@/app/api/me/route";
+import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
+import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
+import * as testUsersRoute from "@/app/api/tenant/users/route";
+import { sandboxKey } from "@/lib/server/tenant-access";
+import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { type RouteServer } from "@/lib/testing/route-server";
+import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
+import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
+import { shareGuessLimiter } from "@/lib/server/rate-limit";
+import { type Session } from "@/lib/server/session";
+import { CLEANUP_STEP_IDS, ENABLE_STEP_IDS, type StepId } from "@/lib/steps/ids";
+import { call, makeSession } from "@/lib/testing/route-harness";
+import { createLink, createRunAs, expireLink, openLink, revokeLink } from "@/lib/testing/share-harness";
+
+// Every mutation route against every kind of caller. The view role must be refused by the server on each of
+// them, not only hidden in the UI; dead links (expired, revoked) and strangers must not learn the run exists.
+
+const ROLES = ["owner", "edit", "view", "expired", "revoked", "other-run", "none", "anonymous"] as const;
+type Role = (typeof ROLES)[number];
+
+interface Caller {
+  session: Session | null;
+  cookies?: Record<string, string>;
+}
+
+interface Fixture {
+  runId: string;
+  callers: Record<Role, Caller>;
+  /** An active link nobody uses, target of the revoke attempts by non-owners. */
+  spareLinkId: string;
+}
+
+const owner = makeSession("Olivia Owner");
+
+async function grantFor(token: string): Promise<Caller> {
+  const session = makeSession();
+  const opened = await openLink(token, session);
+  expect(opened.status).toBe(303);
+  expect(opened.grants).not.toBeNull();
+  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+}
+
+async function fixture(flow: "enable" | "cleanup"): Promise<Fixture> {
+  const runId = await createRunAs(owner, flow);
+  const edit = await createLink(owner, runId, { role: "edit", label: "domain admin" });
+  const view = await createLink(owner, runId, { role: "view", label: "auditor" });
+  const expired = await createLink(owner, runId, { role: "edit", label: "old helper", expiresInDays: 1 });
+  const revoked = await createLink(owner, runId, { role: "edit", label: "former helper" });
+  const spare = await createLink(owner, runId, { role: "edit", label: "spare" });
+  const otherRun = await createRunAs(owner, flow);
+  const otherLink = await createLink(owner, otherRun, { role: "edit", label: "elsewhere" });
+
+  const callers: Record<Role, Caller> = {
+    owner: { session: owner },
+    edit: await grantFor(edit.token),
+    view: await grantFor(view.token),
+    // Both dead links were opened while they worked: the browser still holds their grant.
+    expired: await grantFor(expired.token),
+    revoked: await grantFor(revoked.token),
+    "other-run": await grantFor(otherLink.token),
+    none: { session: makeSession("Mallory") },
+    anonymous: { session: null },
+  };
+  await expireLink(expired.id);
+  expect((await revokeLink(owner, runId, revoked.id)).status).toBe(200);
+  return { runId, callers, spareLinkId: spare.id };
+}
+
+async function version(runId: string): Promise<number> {
+  const res = await call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, { session: owner });
+  return Number(res.json.version);
+}
+
+type Expect = Record<Role, number>;
+
+const RUN_WRITE: Expect = {
+  owner: 200,
+  edit: 200,
+  view: 403,
+  expired: 404,
+  revoked: 404,
+  "other-run": 404,
+  none: 404,
+  anonymous: 401,
+};
+const OWNER_ONLY = (ok: number): Expect => ({
+  owner: ok,
+  edit: 403,
+  view: 403,
+  expired: 404,
+  revoked: 404,
+  "other-run": 404,
+  none: 404,
+  anonymous: 401,
+});
+const READ: Expect = { ...RUN_WRITE, view: 200 };
+
+interface RouteCase {
+  name: string;
+  flow: "enable" | "cleanup";
+  expected: Expect;
+  /** Whether the call changes a run when it is refused (it must not). */
+  touchesRun: boolean;
+  send(f: Fixture, caller: Caller): Promise<{ status: number; json: Record<string, unknown> }>;
+}
+
+function opts(caller: Caller, extra: Parameters<typeof call>[3] = {}) {
+  return { ...extra, session: caller.session, cookies: caller.cookies };
+}
+
+async function verifyRouteFor(stepId: StepId) {
+  const mod = (await import(/* @vite-ignore */ `@/app/api/verify/${stepId}/route`)) as {
+    POST: typeof runsRoute.POST;
+  };
+  return mod.POST;
+}
+
+function verifyCase(stepId: StepId, flow: "enable" | "cleanup"): RouteCase {
+  return {
+    name: `POST /api/verify/${stepId}`,
+    flow,
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: async (f, caller) =>
+      call(
+        await verifyRouteFor(stepId),
+        `/api/verify/${stepId}`,
+        {},
+        opts(caller, {
+          method: "POST",
+          body: { runId: f.runId, attestation: { by: "Tester", note: "matrix" } },
+        }),
+      ),
+  };
+}
+
+/** A synchronised user of the run's simulated tenant, the end-to-end test's target. */
+function testUserId(runId: string): string {
+  const user = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith("terry"));
+  if (!user) throw new Error("the sandbox tenant has no test user");
+  return user.id;
+}
+
+const CASES: RouteCase[] = [
+  {
+    name: "POST /api/runs",
+    flow: "enable",
+    // Anyone with a session may start a run of their own; a link changes nothing about that.
+    expected: {
+      owner: 201,
+      edit: 201,
+      view: 201,
+      expired: 201,
+      revoked: 201,
+      "other-run": 201,
+      none: 201,
+      anonymous: 401,
+    },
+    touchesRun: false,
+    send: (_f, caller) =>
+      call(runsRoute.POST, "/api/runs", {}, opts(caller, { method: "POST", body: { flow: "enable" } })),
+  },
+  {
+    name: "PATCH /api/runs/<id>",
+    flow: "enable",
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: async (f, caller) => {
+      const current = await version(f.runId);
+      return call(
+        runRoute.PATCH,
+        `/api/runs/${f.runId}`,
+        { id: f.runId },
+        opts(caller, {
+          method: "PATCH",
+          body: { changes: [{ op: "assign", stepId: "connector-permissions", assignee: "domain admin" }] },
+          headers: { "if-match": `"v${current}"` },
+        }),
+      );
+    },
+  },
+  ...ENABLE_STEP_IDS.map((id) => verifyCase(id, "enable")),
+  ...CLEANUP_STEP_IDS.map((id) => verifyCase(id, "cleanup")),
+  {
+    name: "POST /api/runs/<id>/share-links",
+    flow: "enable",
+    expected: OWNER_ONLY(201),
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        shareLinksRoute.POST,
+        `/api/runs/${f.runId}/share-links`,
+        { id: f.runId },
+        opts(caller, { method: "POST", body: { role: "edit", label: "another helper" } }),
+      ),
+  },
+  {
+    name: "DELETE /api/runs/<id>/share-links/<linkId>",
+    flow: "enable",
+    expected: OWNER_ONLY(200),
+    touchesRun: true,
+    send: async (f, caller) => {
+      // The owner revokes a fresh link each time; the others try the spare one, which must survive.
+      const linkId =
+        caller.session?.id === owner.id
+          ? (await createLink(owner, f.runId, { role: "view", label: "to revoke" })).id
+          : f.spareLinkId;
+      return call(
+        shareLinkRoute.DELETE,
+        `/api/runs/${f.runId}/share-links/${linkId}`,
+        { id: f.runId, linkId },
+        opts(caller, { method: "DELETE" }),
+      );
+    },
+  },
+  {
+    name: "POST /api/runs/<id>/reverify",
+    flow: "enable",
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        reverifyRoute.POST,
+        `/api/runs/${f.runId}/reverify`,
+        { id: f.runId },
+        opts(caller, { method: "POST", body: {} }),
+      ),
+  },
+  {
+    name: "POST /api/tenant/end-to-end-test",
+    flow: "enable",
+    // Resets a password in the run's tenant and records it on the run: edit rights, like any change.
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        endToEndRoute.POST,
+        "/api/tenant/end-to-end-test",
+        {},
+        opts(caller, {
+          method: "POST",
+          body: { runId: f.runId, userId: testUserId(f.runId), confirm: true },
+        }),
+      ),
+  },
+  {
+    name: "POST /api/sandbox/tenant",
+    flow: "enable",
+    // Flipping the run's simulated switches changes what its checks find: edit rights.
+    expected: RUN_WRITE,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        sandboxTenantRoute.POST,
+        "/api/sandbox/tenant",
+        {},
+        opts(caller, {
+          method: "POST",
+          body: { runId: f.runId, control: { action: "self-service-reset" } },
+        }),
+      ),
+  },
+  {
+    name: "PUT /api/me",
+    flow: "enable",
+    // The name belongs to the browser, not to a run: any session may set it.
+    expected: {
+      owner: 200,
+      edit: 200,
+      view: 200,
+      expired: 200,
+      revoked: 200,
+      "other-run": 200,
+      none: 200,
+      anonymous: 401,
+    },
+    touchesRun: false,
+    send: (_f, caller) =>
+      call(
+        meRoute.PUT,
+        "/api/me",
+        {},
+        opts(caller, { method: "PUT", body: { name: caller.session?.name ?? "Someone" } }),
+      ),
+  },
+];
+
+const READ_CASES: RouteCase[] = [
+  {
+    name: "GET /api/tenant/users",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(testUsersRoute.GET, `/api/tenant/users?runId=${f.runId}&search=terry`, {}, opts(caller)),
+  },
+  {
+    name: "GET /api/sandbox/tenant",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(sandboxTenantRoute.GET, `/api/sandbox/tenant?runId=${f.runId}`, {}, opts(caller)),
+  },
+  {
+    name: "GET /api/runs/<id>",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) => call(runRoute.GET, `/api/runs/${f.runId}`, { id: f.runId }, opts(caller)),
+  },
+  {
+    name: "GET /api/runs/<id>/report",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(reportRoute.GET, `/api/runs/${f.runId}/report?format=md`, { id: f.runId }, opts(caller)),
+  },
+  {
+    name: "GET /api/runs/<id>/share-links",
+    flow: "enable",
+    expected: OWNER_ONLY(200),
+    touchesRun: false,
+    send: (f, caller) =>
+      call(shareLinksRoute.GET, `/api/runs/${f.runId}/share-links`, { id: f.runId }, opts(caller)),
+  },
+];
+
+const fixtures: Partial<Record<"enable" | "cleanup", Fixture>> = {};
+
+let graph: RouteServer;
+
+beforeAll(async () => {
+  // Before the first request: the configuration (SANDBOX_GRAPH_URL) is read once.
+  graph = await startSandboxGraph();
+  shareGuessLimiter().clear();
+  fixtures.enable = await fixture("enable");
+  fixtures.cleanup = await fixture("cleanup");
+});
+
+afterAll(() => graph.close());
+
+describe.each([...CASES, ...READ_CASES])("$name", (route) => {
+  it.each(ROLES.map((role) => [role, route.expected[role]] as const))("%s → %i", async (role, status) => {
+    const f = fixtures[route.flow];
+    if (!f) throw new Error("fixture missing");
+    const before = await version(f.runId);
+    const tenant = sandboxTenant(sandboxKey(f.runId));
+    const auditsBefore = tenant.audits.length;
+    const res = await route.send(f, f.callers[role]);
+    expect(res.status, JSON.stringify(res.json)).toBe(status);
+    if (status >= 400) {
+      // A refusal writes nothing: not to the run, not to its tenant (no reset, no simulated action).
+      expect(await version(f.runId)).toBe(before);
+      expect(sandboxTenant(sandboxKey(f.runId)).audits.length).toBe(auditsBefore);
+      if (status === 403 && role === "view") {
+        expect((res.json.error as { message: string }).message).toMatch(/look at the run|Only the person/);
+      }
+    }
+  });
+});
+
+describe("the matrix covers every mutation route of runs, verify, me, share, tenant and sandbox", () => {
+  it("lists each route file that exports POST, PUT, PATCH or DELETE", () => {
+    const root = process.cwd();
+    const files: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const path = join(dir, name);
+        if (statSync(path).isDirectory()) walk(path);
+        else if (name === "route.ts") files.push(relative(root, path));
+      }
+    };
+    for (const dir of [
+      "app/api/runs",
+      "app/api/verify",
+      "app/api/me",
+      "app/share",
+      "app/api/tenant",
+      "app/api/sandbox",
+    ])
+      walk(join(root, dir));
+    const mutating = files.filter((file) =>
+      /export const (POST|PUT|PATCH|DELETE)\b|export (async )?function (POST|PUT|PATCH|DELETE)\b/.test(
+        readFileSync(join(root, file), "utf8"),
+      ),
+    );
+    // "PATCH /api/runs/<id>" → app/api/runs/[id]/route.ts
+    const covered = new Set(
+      CASES.map(
+        (c) =>
+          `app/${c.name
+            .replace(/^\w+ \//, "")
+            .replace("<id>", "[id]")
+            .replace("<linkId>", "[linkId]")}/route.ts`,
+      ),
+    );
+    expect(covered.size).toBe(CASES.length);
+    // The unknown-step catch-all answers 404 before any access decision.
+    // The simulator is called server to server by the wizard's own Graph client, with no session: it is keyed by
+    // the run's unguessable sandbox key (an HMAC of the run id), which only reaches it after the run's access check.
+    const exempt = new Set(["app/api/verify/[stepId]/route.ts", "app/api/sandbox/graph/[...path]/route.ts"]);
+    // Routes another feature owns and is still building; they call loadRun(who, id, "edit") like the rest and
+    // get a row here (one RouteCase each) when their bodies settle.
+    const featureOwned = ["app/api/runs/[id]/directory/"];
+    for (const file of mutating) {
+      const owned = featureOwned.some((prefix) => file.startsWith(prefix));
+      expect(covered.has(file) || exempt.has(file) || owned, `${file} is not in the access matrix`).toBe(
+        true,
+      );
+    }
+  });
+});

@@ -1,0 +1,118 @@
+import "server-only";
+import { z } from "zod";
+import { FINDING_CODES } from "@/lib/directory/checks/types";
+import { type PendingChange } from "@/lib/directory/context";
+import { DIRECTORY_STEP_IDS, type DirectoryStepId, type StepScan } from "@/lib/directory/scan";
+import { getDatabase } from "../db";
+import { env } from "../env";
+
+// Per-run directory artifacts in the database (table directory_artifacts): the uploaded snapshot (raw JSON text,
+// validated on upload), the run's directory settings (confirmed connector, chosen OUs), the full finding list of
+// the latest scan of each step, and the changes the wizard applied. Everything read back is parsed again.
+
+async function db() {
+  return (await getDatabase({ url: env().DATABASE_URL, file: env().DATABASE_FILE })).db;
+}
+
+async function read(runId: string, kind: string): Promise<string | null> {
+  const row = await (
+    await db()
+  )
+    .selectFrom("directory_artifacts")
+    .select("body")
+    .where("run_id", "=", runId)
+    .where("kind", "=", kind)
+    .executeTakeFirst();
+  return row?.body ?? null;
+}
+
+/** Writes one artifact in one statement (an upsert), so a failed request leaves the previous one in place. */
+async function write(runId: string, kind: string, body: string): Promise<void> {
+  const now = new Date().toISOString();
+  await (
+    await db()
+  )
+    .insertInto("directory_artifacts")
+    .values({ run_id: runId, kind, body, updated_at: now })
+    .onConflict((oc) => oc.columns(["run_id", "kind"]).doUpdateSet({ body, updated_at: now }))
+    .execute();
+}
+
+export const runDirectorySettingsSchema = z
+  .object({
+    confirmedConnectorDn: z.string().trim().min(3).max(2000).nullable().default(null),
+    scope: z.array(z.string().trim().min(3).max(2000)).max(100).default([]),
+  })
+  .strict();
+export type RunDirectorySettings = z.infer<typeof runDirectorySettingsSchema>;
+
+export async function readSettings(runId: string): Promise<RunDirectorySettings> {
+  const text = await read(runId, "settings");
+  const parsed = runDirectorySettingsSchema.safeParse(text ? JSON.parse(text) : {});
+  return parsed.success ? parsed.data : { confirmedConnectorDn: null, scope: [] };
+}
+
+export async function writeSettings(runId: string, settings: RunDirectorySettings): Promise<void> {
+  await write(runId, "settings", JSON.stringify(settings));
+}
+
+export async function readSnapshotText(runId: string): Promise<string | null> {
+  return read(runId, "snapshot");
+}
+
+export async function writeSnapshotText(runId: string, text: string): Promise<void> {
+  await write(runId, "snapshot", text);
+}
+
+const findingSchema = z.object({
+  code: z.enum(FINDING_CODES),
+  severity: z.enum(["error", "warning", "info"]),
+  dn: z.string(),
+  reason: z.string(),
+  remediation: z.string(),
+  anchor: z.string().optional(),
+});
+
+const storedScanSchema = z
+  .object({
+    stepId: z.enum(DIRECTORY_STEP_IDS),
+    source: z.enum(["ldap", "snapshot"]),
+    describe: z.string(),
+    scannedAt: z.string(),
+    status: z.enum(["passed", "failed"]),
+    summary: z.string(),
+    findings: z.array(findingSchema),
+    facts: z.record(z.string(), z.unknown()),
+  })
+  .loose();
+
+export async function writeScan(runId: string, scan: StepScan): Promise<void> {
+  await write(runId, `scan:${scan.stepId}`, JSON.stringify(scan));
+}
+
+export async function readScan(runId: string, stepId: DirectoryStepId): Promise<StepScan | null> {
+  const text = await read(runId, `scan:${stepId}`);
+  if (!text) return null;
+  const parsed = storedScanSchema.safeParse(JSON.parse(text));
+  return parsed.success ? (parsed.data as unknown as StepScan) : null;
+}
+
+const pendingSchema = z.array(
+  z.object({
+    stepId: z.enum(DIRECTORY_STEP_IDS),
+    appliedAt: z.string(),
+    changes: z.array(z.object({ kind: z.string(), dn: z.string() })),
+  }),
+);
+
+export async function readPending(runId: string): Promise<PendingChange[]> {
+  const text = await read(runId, "changes");
+  const parsed = pendingSchema.safeParse(text ? JSON.parse(text) : []);
+  return parsed.success ? parsed.data : [];
+}
+
+export async function addPending(runId: string, change: PendingChange): Promise<void> {
+  const all = await readPending(runId);
+  // Keep the last few; older ones are outside the re-check window anyway.
+  await write(runId, "changes", JSON.stringify([...all, change].slice(-20)));
+}

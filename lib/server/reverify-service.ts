@@ -1,0 +1,50 @@
+import "server-only";
+import { z } from "zod";
+import { applyReverification, type DriftReport } from "@/lib/steps/drift";
+import { type StepId } from "@/lib/steps/ids";
+import { runVerifier, type StepVerifier, VERIFIERS, type VerifierOutcome } from "@/lib/steps/verifiers";
+import { type Who } from "./access";
+import { commitRunChange, loadRun, type RunView } from "./runs-service";
+import { buildVerifyContext } from "./verify-context";
+
+// "Re-verify everything": every step's verifier runs again, outside the transaction (it may read LDAP or
+// Graph), then the results are applied to the run in one change and the differences are reported.
+
+export const reverifyBodySchema = z
+  .object({ expectedVersion: z.number().int().positive().optional() })
+  .strict();
+
+export async function reverifyRun(
+  who: Who,
+  runId: string,
+  options: { expectedVersion?: number; verifiers?: Partial<Record<StepId, StepVerifier>> } = {},
+): Promise<{ run: RunView; drift: DriftReport }> {
+  const before = await loadRun(who, runId, "edit");
+  const now = new Date();
+  const context = await buildVerifyContext({ id: before.id, flow: before.flow, mode: before.mode }, now);
+  const verifiers = options.verifiers ?? VERIFIERS;
+  const outcomes: Partial<Record<StepId, VerifierOutcome>> = {};
+  for (const stepId of Object.keys(before.steps) as StepId[]) {
+    const verifier = verifiers[stepId];
+    if (verifier) outcomes[stepId] = await runVerifier(verifier, context);
+  }
+  let drift: DriftReport | undefined;
+  const { view } = await commitRunChange(who, runId, {
+    need: "edit",
+    expectedVersion: options.expectedVersion,
+    decide: (draft, run, access) => {
+      const applied = applyReverification(draft, run.flow, outcomes, access.actor, now.toISOString());
+      drift = applied.report;
+      return applied;
+    },
+    stepResults: (_run, draft) =>
+      (drift?.steps ?? [])
+        .filter((step) => step.outcome === "checked")
+        .map((step) => ({
+          stepId: step.stepId,
+          result: { ...(draft.steps[step.stepId] ?? {}), reverify: true },
+        })),
+  });
+  if (!drift) throw new Error("The re-verification produced no report.");
+  return { run: view, drift };
+}

@@ -1,0 +1,90 @@
+import "server-only";
+import { resetSandboxTenant, sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { type Who } from "./access";
+import { ApiError } from "./api-error";
+import { appMode } from "./env";
+import { loadRun } from "./runs-service";
+import { sandboxKey } from "./tenant-access";
+
+// The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
+// the people it was shared with look at, and act on, the same one; who may act is the run's access rule.
+
+export type SandboxControlInput =
+  | { action: "connect-writeback" | "portal-writeback" | "portal-unlock"; on: boolean }
+  | { action: "self-service-reset" | "self-service-unlock" | "restore" };
+
+export interface SandboxView {
+  switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
+  auditRecords: number;
+  message: string | null;
+}
+
+export function sandboxView(key: string, message: string | null = null): SandboxView {
+  const tenant = sandboxTenant(key);
+  return { switches: { ...tenant.switches }, auditRecords: tenant.audits.length, message };
+}
+
+export function applySandboxControl(key: string, control: SandboxControlInput): SandboxView {
+  const tenant = sandboxTenant(key);
+  switch (control.action) {
+    case "connect-writeback":
+      tenant.setConnectWriteback(control.on);
+      return sandboxView(
+        key,
+        `Simulated: Password writeback ${control.on ? "ticked" : "cleared"} in the Connect wizard.`,
+      );
+    case "portal-writeback":
+      tenant.setPortalWriteback(control.on);
+      return sandboxView(
+        key,
+        `Simulated: the admin center's writeback switch is ${control.on ? "on" : "off"}.`,
+      );
+    case "portal-unlock":
+      if (control.on && !tenant.switches.portalWriteback) {
+        throw new ApiError("conflict", "Turn the writeback switch on first: unlock depends on it.");
+      }
+      tenant.setUnlock(control.on);
+      return sandboxView(key, `Simulated: unlock without reset is ${control.on ? "on" : "off"}.`);
+    case "self-service-reset": {
+      const record = tenant.simulateSelfServiceReset();
+      const agent = record.additionalDetails?.[0]?.value ?? "None";
+      return sandboxView(
+        key,
+        `Simulated: a synchronised user reset their password (OnPremisesAgent ${agent}).`,
+      );
+    }
+    case "self-service-unlock":
+      if (!tenant.simulateSelfServiceUnlock()) {
+        throw new ApiError(
+          "conflict",
+          "Users are not offered an unlock: the unlock switch or writeback is off.",
+        );
+      }
+      return sandboxView(key, "Simulated: a synchronised user unlocked their account without a reset.");
+    case "restore":
+      resetSandboxTenant(key);
+      return sandboxView(key, "The sandbox tenant is back to its starting state.");
+  }
+}
+
+function sandboxOnly(): void {
+  if (appMode() !== "sandbox") throw new ApiError("not-found", "There is no sandbox tenant in live mode.");
+}
+
+/** The run's simulated tenant, for anyone who may see the run. */
+export async function sandboxViewForRun(who: Who, runId: string): Promise<SandboxView> {
+  sandboxOnly();
+  await loadRun(who, runId, "view");
+  return sandboxView(sandboxKey(runId));
+}
+
+/** A control changes what the run's checks will find: edit rights, like any change to the run. */
+export async function applySandboxControlForRun(
+  who: Who,
+  runId: string,
+  control: SandboxControlInput,
+): Promise<SandboxView> {
+  sandboxOnly();
+  await loadRun(who, runId, "edit");
+  return applySandboxControl(sandboxKey(runId), control);
+}

@@ -1,0 +1,260 @@
+import "server-only";
+import { z } from "zod";
+import { formatDateTime } from "@/lib/format";
+import { stepIdSchema } from "@/lib/steps/ids";
+import { applyRunChanges } from "@/lib/steps/run-changes";
+import { linkActor, linkIsLive, type Principal, type Who } from "./access";
+import { ApiError } from "./api-error";
+import { type LinkGrant } from "./link-grants";
+import { shareGuessLimiter } from "./rate-limit";
+import { commitRunChange, getRepository, loadRunAs, recordRunEvents } from "./runs-service";
+import { type ShareLinkRecord } from "./share-links-repository";
+import { hashShareToken, newShareLinkId, newShareToken, SHARE_TOKEN_PATTERN } from "./share-tokens";
+import { getStores } from "./stores";
+
+// Share links: create, list and revoke (owner only), and open (anyone holding a token). The token leaves the
+// server exactly once, in the answer to "create"; from then on only its hash exists here.
+
+export const DEFAULT_EXPIRY_DAYS = 7;
+export const MAX_EXPIRY_DAYS = 90;
+
+export const shareLinkCreateSchema = z
+  .object({
+    role: z.enum(["view", "edit"]),
+    label: z.string().trim().min(1, "give the link a label, such as “domain admin”").max(60),
+    expiresInDays: z
+      .number()
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1 day")
+      .max(MAX_EXPIRY_DAYS, `must be at most ${MAX_EXPIRY_DAYS} days`)
+      .default(DEFAULT_EXPIRY_DAYS),
+    /** Steps handed over to the link's label in the same change (the hand-off). */
+    assignSteps: z.array(stepIdSchema).max(20).default([]),
+  })
+  .strict();
+export type ShareLinkCreateInput = z.input<typeof shareLinkCreateSchema>;
+
+export type ShareLinkStatus = "active" | "expired" | "revoked";
+
+/** What the owner sees of a link: never the token, never its hash. */
+export interface ShareLinkView {
+  id: string;
+  label: string;
+  role: "view" | "edit";
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+  createdBy: string;
+  status: ShareLinkStatus;
+  /** Times the link was opened, from the timeline. */
+  uses: number;
+  lastUsedAt: string | null;
+}
+
+function statusOf(link: ShareLinkRecord, now: Date): ShareLinkStatus {
+  if (link.revokedAt !== null) return "revoked";
+  return linkIsLive(link, now) ? "active" : "expired";
+}
+
+function roleWord(role: "view" | "edit"): string {
+  return role === "edit" ? "an edit" : "a view-only";
+}
+
+export async function createShareLink(
+  who: Who,
+  runId: string,
+  input: z.infer<typeof shareLinkCreateSchema>,
+  now: Date = new Date(),
+): Promise<{ link: ShareLinkView; token: string; path: string }> {
+  const { links } = await getStores();
+  const token = newShareToken();
+  const id = newShareLinkId();
+  const createdAt = now.toISOString();
+  const expiresAt = new Date(now.getTime() + input.expiresInDays * 86_400_000).toISOString();
+  const assignments = [...new Set(input.assignSteps)];
+  let createdBy = "";
+  await commitRunChange(who, runId, {
+    need: "owner",
+    decide: (draft, _run, access) => {
+      createdBy = access.actor;
+      const handOff = applyRunChanges(
+        draft,
+        assignments.map((stepId) => ({ op: "assign" as const, stepId, assignee: input.label })),
+        access.actor,
+        createdAt,
+      );
+      if (!handOff.ok) return handOff;
+      return {
+        ok: true,
+        draft: handOff.draft,
+        events: [
+          {
+            actor: access.actor,
+            type: "share-link-created",
+            stepId: null,
+            summary: `Shared the run through ${roleWord(input.role)} link “${input.label}” (expires ${formatDateTime(expiresAt)})`,
+            detail: { linkId: id, role: input.role, label: input.label, expiresAt },
+          },
+          ...handOff.events,
+        ],
+      };
+    },
+    within: (trx) =>
+      links.insert(trx, {
+        id,
+        runId,
+        tokenHash: hashShareToken(token),
+        role: input.role,
+        label: input.label,
+        createdAt,
+        expiresAt,
+        createdBy,
+      }),
+  });
+  const link: ShareLinkRecord = {
+    id,
+    runId,
+    role: input.role,
+    label: input.label,
+    createdAt,
+    expiresAt,
+    revokedAt: null,
+    createdBy,
+  };
+  return { link: { ...toLinkView(link, now), uses: 0, lastUsedAt: null }, token, path: `/share/${token}` };
+}
+
+function toLinkView(link: ShareLinkRecord, now: Date): ShareLinkView {
+  return {
+    id: link.id,
+    label: link.label,
+    role: link.role,
+    createdAt: link.createdAt,
+    expiresAt: link.expiresAt,
+    revokedAt: link.revokedAt,
+    createdBy: link.createdBy,
+    status: statusOf(link, now),
+    uses: 0,
+    lastUsedAt: null,
+  };
+}
+
+export async function listShareLinks(
+  who: Who,
+  runId: string,
+  now: Date = new Date(),
+): Promise<ShareLinkView[]> {
+  const { view } = await loadRunAs(who, runId, "owner");
+  const { links } = await getStores();
+  const opened = view.events.filter((event) => event.type === "link-opened");
+  return (await links.listByRun(runId)).map((link) => {
+    const uses = opened.filter((event) => event.detail.linkId === link.id);
+    return { ...toLinkView(link, now), uses: uses.length, lastUsedAt: uses.at(-1)?.at ?? null };
+  });
+}
+
+export async function revokeShareLink(
+  who: Who,
+  runId: string,
+  linkId: string,
+  now: Date = new Date(),
+): Promise<ShareLinkView> {
+  await loadRunAs(who, runId, "owner");
+  const { links } = await getStores();
+  const link = await links.get(linkId);
+  if (!link || link.runId !== runId) {
+    throw new ApiError("not-found", `This run has no share link “${linkId}”.`);
+  }
+  // Revoking twice is not an error and leaves the first revocation (and its event) alone.
+  if (link.revokedAt !== null) return toLinkView(link, now);
+  const at = now.toISOString();
+  await commitRunChange(who, runId, {
+    need: "owner",
+    decide: (draft, _run, access) => ({
+      ok: true,
+      draft,
+      events: [
+        {
+          actor: access.actor,
+          type: "share-link-revoked",
+          stepId: null,
+          summary: `Revoked the ${link.role === "edit" ? "edit" : "view-only"} link “${link.label}”`,
+          detail: { linkId: link.id },
+        },
+      ],
+    }),
+    within: (trx) => links.revoke(trx, link.id, at),
+  });
+  return toLinkView({ ...link, revokedAt: at }, now);
+}
+
+export type OpenOutcome =
+  | { ok: true; runId: string; grant: LinkGrant }
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate-limited"; retryAfter: number };
+
+/**
+ * Exchanges a token for a grant. Every failure costs the client one attempt of its bucket, and once the bucket
+ * is empty even a valid token waits: the answer must not tell a guesser which tokens exist.
+ */
+export async function openShareLink(
+  principal: Principal | null,
+  token: string,
+  request: Request,
+  now: Date = new Date(),
+): Promise<OpenOutcome> {
+  const limiter = shareGuessLimiter();
+  const wait = limiter.retryAfter(request);
+  if (wait > 0) return { ok: false, reason: "rate-limited", retryAfter: wait };
+  if (!SHARE_TOKEN_PATTERN.test(token)) {
+    limiter.fail(request);
+    return { ok: false, reason: "invalid" };
+  }
+  const { links } = await getStores();
+  const link = await links.findByTokenHash(hashShareToken(token));
+  if (!link) {
+    limiter.fail(request);
+    return { ok: false, reason: "invalid" };
+  }
+  if (!linkIsLive(link, now)) {
+    limiter.fail(request);
+    // A real but dead link is worth a line in the run's history: someone still holds it.
+    await recordRunEvents(link.runId, [
+      {
+        actor: "Someone with the link",
+        type: "link-refused",
+        summary: `Refused the ${link.revokedAt !== null ? "revoked" : "expired"} link “${link.label}”`,
+        detail: { linkId: link.id },
+      },
+    ]);
+    return { ok: false, reason: "invalid" };
+  }
+  const actor = principal ? linkActor(principal.session, link.label) : `${link.label} (via link)`;
+  await recordRunEvents(link.runId, [
+    {
+      actor,
+      type: "link-opened",
+      summary: `Opened the run through the ${link.role === "edit" ? "edit" : "view-only"} link “${link.label}”`,
+      detail: { linkId: link.id, role: link.role },
+    },
+  ]);
+  return { ok: true, runId: link.runId, grant: { linkId: link.id, runId: link.runId } };
+}
+
+/** The runs this browser can reach through live links (for the start page). */
+export async function sharedRuns(
+  principal: Principal,
+  now: Date = new Date(),
+): Promise<{ id: string; title: string; role: "view" | "edit"; label: string }[]> {
+  const { links } = await getStores();
+  const repo = await getRepository();
+  const found: { id: string; title: string; role: "view" | "edit"; label: string }[] = [];
+  for (const grant of principal.grants) {
+    const link = await links.get(grant.linkId);
+    if (!link || link.runId !== grant.runId || !linkIsLive(link, now)) continue;
+    const run = await repo.get(link.runId);
+    if (!run || run.ownerId === principal.session.id) continue;
+    found.push({ id: run.id, title: run.title, role: link.role, label: link.label });
+  }
+  return found.reverse();
+}
