@@ -8,6 +8,8 @@ vi.hoisted(() => {
   process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
   // Sandbox mode: the tenant routes reach the run's simulated tenant through the app's own simulator route.
   process.env.ENTRA_CLIENT_ID = "";
+  // No domain controller configured: the directory routes stand aside for the roles they allow.
+  process.env.DIRECTORY_LDAP_URL = "";
 });
 
 import * as runsRoute from "@/app/api/runs/route";
@@ -20,6 +22,16 @@ import * as meRoute from "@/app/api/me/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
 import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
 import * as testUsersRoute from "@/app/api/tenant/users/route";
+import * as directoryRoute from "@/app/api/runs/[id]/directory/route";
+import * as findingsRoute from "@/app/api/runs/[id]/directory/findings/route";
+import * as fixApplyRoute from "@/app/api/runs/[id]/directory/fix/apply/route";
+import * as fixPreviewRoute from "@/app/api/runs/[id]/directory/fix/preview/route";
+import * as snapshotRoute from "@/app/api/runs/[id]/directory/snapshot/route";
+import { type StepScan } from "@/lib/directory/scan";
+import { fixtureSnapshot } from "@/lib/directory/testing/fixture";
+import { getDatabase } from "@/lib/server/db";
+import { writeScan } from "@/lib/server/directory/artifacts";
+import { env } from "@/lib/server/env";
 import { sandboxKey } from "@/lib/server/tenant-access";
 import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { type RouteServer } from "@/lib/testing/route-server";
@@ -90,6 +102,38 @@ async function version(runId: string): Promise<number> {
   return Number(res.json.version);
 }
 
+async function eventCount(runId: string): Promise<number> {
+  const res = await call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, { session: owner });
+  return (res.json.events as unknown[]).length;
+}
+
+/** The run's stored directory artifacts (snapshot, settings, scans, applied changes), as one comparable string. */
+async function artifacts(runId: string): Promise<string> {
+  const { db } = await getDatabase({ url: env().DATABASE_URL, file: env().DATABASE_FILE });
+  const rows = await db
+    .selectFrom("directory_artifacts")
+    .select(["kind", "body", "updated_at"])
+    .where("run_id", "=", runId)
+    .orderBy("kind")
+    .execute();
+  return JSON.stringify(rows);
+}
+
+/** A stored scan of the connector-permissions step, so the findings read has something to show allowed roles. */
+async function seedScan(runId: string): Promise<void> {
+  const scan: StepScan = {
+    stepId: "connector-permissions",
+    source: "snapshot",
+    describe: "snapshot of contoso.com",
+    scannedAt: "2026-11-25T09:00:00.000Z",
+    status: "passed",
+    summary: "Seeded by the access matrix.",
+    findings: [],
+    facts: { domains: [], connector: null, candidates: [], scope: [] },
+  };
+  await writeScan(runId, scan);
+}
+
 type Expect = Record<Role, number>;
 
 const RUN_WRITE: Expect = {
@@ -120,6 +164,8 @@ interface RouteCase {
   expected: Expect;
   /** Whether the call changes a run when it is refused (it must not). */
   touchesRun: boolean;
+  /** For a 400 answered to an allowed role: the documented stand-aside message (not a body or access error). */
+  standAside?: RegExp;
   send(f: Fixture, caller: Caller): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
@@ -304,7 +350,102 @@ const CASES: RouteCase[] = [
   },
 ];
 
+// The directory routes. No domain controller is configured here: the fix routes answer the allowed roles with
+// their documented "needs an LDAP connection" 400, after the access check, so refused roles never reach LDAP.
+const NO_LDAP = /needs an LDAP connection configured on this server/;
+const FIX_DENIED_BEFORE_LDAP: Expect = { ...RUN_WRITE, owner: 400, edit: 400 };
+
+CASES.push(
+  {
+    name: "PATCH /api/runs/<id>/directory",
+    flow: "enable",
+    // Confirming the connector or choosing OUs is part of running the directory checks: edit rights.
+    expected: RUN_WRITE,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        directoryRoute.PATCH,
+        `/api/runs/${f.runId}/directory`,
+        { id: f.runId },
+        opts(caller, { method: "PATCH", body: { scope: ["OU=Staff,DC=contoso,DC=com"] } }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/directory/snapshot",
+    flow: "enable",
+    // Uploading evidence: edit rights.
+    expected: { ...RUN_WRITE, owner: 201, edit: 201 },
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        snapshotRoute.POST,
+        `/api/runs/${f.runId}/directory/snapshot`,
+        { id: f.runId },
+        opts(caller, { method: "POST", body: fixtureSnapshot() }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/directory/fix/preview",
+    flow: "enable",
+    // Reads only, but with the server's directory account and on behalf of someone about to change it: edit rights.
+    expected: FIX_DENIED_BEFORE_LDAP,
+    touchesRun: false,
+    standAside: NO_LDAP,
+    send: (f, caller) =>
+      call(
+        fixPreviewRoute.POST,
+        `/api/runs/${f.runId}/directory/fix/preview`,
+        { id: f.runId },
+        opts(caller, { method: "POST", body: { stepId: "connector-permissions" } }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/directory/fix/apply",
+    flow: "enable",
+    // The privileged credential is typed by the caller for this one action, so an edit link (the domain admin the
+    // owner shared the run with) may apply; a view link may not.
+    expected: FIX_DENIED_BEFORE_LDAP,
+    touchesRun: true,
+    standAside: NO_LDAP,
+    send: (f, caller) =>
+      call(
+        fixApplyRoute.POST,
+        `/api/runs/${f.runId}/directory/fix/apply`,
+        { id: f.runId },
+        opts(caller, {
+          method: "POST",
+          body: {
+            stepId: "connector-permissions",
+            planId: "0123456789abcdef",
+            credential: { bindDn: "CN=Domain Admin,CN=Users,DC=contoso,DC=com", password: "typed-once" },
+          },
+        }),
+      ),
+  },
+);
+
 const READ_CASES: RouteCase[] = [
+  {
+    name: "GET /api/runs/<id>/directory",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(directoryRoute.GET, `/api/runs/${f.runId}/directory`, { id: f.runId }, opts(caller)),
+  },
+  {
+    name: "GET /api/runs/<id>/directory/findings",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        findingsRoute.GET,
+        `/api/runs/${f.runId}/directory/findings?step=connector-permissions`,
+        { id: f.runId },
+        opts(caller),
+      ),
+  },
   {
     name: "GET /api/tenant/users",
     flow: "enable",
@@ -356,6 +497,7 @@ beforeAll(async () => {
   shareGuessLimiter().clear();
   fixtures.enable = await fixture("enable");
   fixtures.cleanup = await fixture("cleanup");
+  await seedScan(fixtures.enable.runId);
 });
 
 afterAll(() => graph.close());
@@ -367,11 +509,20 @@ describe.each([...CASES, ...READ_CASES])("$name", (route) => {
     const before = await version(f.runId);
     const tenant = sandboxTenant(sandboxKey(f.runId));
     const auditsBefore = tenant.audits.length;
+    const eventsBefore = await eventCount(f.runId);
+    const artifactsBefore = await artifacts(f.runId);
     const res = await route.send(f, f.callers[role]);
     expect(res.status, JSON.stringify(res.json)).toBe(status);
+    if (status === 400) {
+      expect(route.standAside, `${route.name} answers ${role} with an unexpected 400`).toBeDefined();
+      expect((res.json.error as { message: string }).message).toMatch(route.standAside ?? /^$/);
+    }
     if (status >= 400) {
-      // A refusal writes nothing: not to the run, not to its tenant (no reset, no simulated action).
+      // A refusal writes nothing: not to the run, not to its tenant (no reset, no simulated action), not to its
+      // directory artifacts (no snapshot, settings, scan or applied change).
       expect(await version(f.runId)).toBe(before);
+      expect(await eventCount(f.runId)).toBe(eventsBefore);
+      expect(await artifacts(f.runId)).toBe(artifactsBefore);
       expect(sandboxTenant(sandboxKey(f.runId)).audits.length).toBe(auditsBefore);
       if (status === 403 && role === "view") {
         expect((res.json.error as { message: string }).message).toMatch(/look at the run|Only the person/);
@@ -380,7 +531,7 @@ describe.each([...CASES, ...READ_CASES])("$name", (route) => {
   });
 });
 
-describe("the matrix covers every mutation route of runs, verify, me, share, tenant and sandbox", () => {
+describe("the matrix covers every mutation route of the API and of share links", () => {
   it("lists each route file that exports POST, PUT, PATCH or DELETE", () => {
     const root = process.cwd();
     const files: string[] = [];
@@ -391,15 +542,9 @@ describe("the matrix covers every mutation route of runs, verify, me, share, ten
         else if (name === "route.ts") files.push(relative(root, path));
       }
     };
-    for (const dir of [
-      "app/api/runs",
-      "app/api/verify",
-      "app/api/me",
-      "app/share",
-      "app/api/tenant",
-      "app/api/sandbox",
-    ])
-      walk(join(root, dir));
+    // The whole API: a new route anywhere under it must be listed or exempted with a reason.
+    // (GET /api/directory/collect-script is a download of a static script, not run-scoped and not a mutation.)
+    for (const dir of ["app/api", "app/share"]) walk(join(root, dir));
     const mutating = files.filter((file) =>
       /export const (POST|PUT|PATCH|DELETE)\b|export (async )?function (POST|PUT|PATCH|DELETE)\b/.test(
         readFileSync(join(root, file), "utf8"),
@@ -419,15 +564,14 @@ describe("the matrix covers every mutation route of runs, verify, me, share, ten
     // The unknown-step catch-all answers 404 before any access decision.
     // The simulator is called server to server by the wizard's own Graph client, with no session: it is keyed by
     // the run's unguessable sandbox key (an HMAC of the run id), which only reaches it after the run's access check.
-    const exempt = new Set(["app/api/verify/[stepId]/route.ts", "app/api/sandbox/graph/[...path]/route.ts"]);
-    // Routes another feature owns and is still building; they call loadRun(who, id, "edit") like the rest and
-    // get a row here (one RouteCase each) when their bodies settle.
-    const featureOwned = ["app/api/runs/[id]/directory/"];
+    // Sign-in and sign-out (POST/DELETE /api/session) change only the caller's own session cookie, never a run.
+    const exempt = new Set([
+      "app/api/verify/[stepId]/route.ts",
+      "app/api/sandbox/graph/[...path]/route.ts",
+      "app/api/session/route.ts",
+    ]);
     for (const file of mutating) {
-      const owned = featureOwned.some((prefix) => file.startsWith(prefix));
-      expect(covered.has(file) || exempt.has(file) || owned, `${file} is not in the access matrix`).toBe(
-        true,
-      );
+      expect(covered.has(file) || exempt.has(file), `${file} is not in the access matrix`).toBe(true);
     }
   });
 });
