@@ -47,6 +47,8 @@ export interface FixPreviewView {
     note: string | null;
   }[];
   notAddressed: string[];
+  /** Set when the typed credential is not used (the sandbox directory). */
+  credentialNote?: string | null;
 }
 
 async function call<T>(path: string, init: RequestInit = {}): Promise<T> {

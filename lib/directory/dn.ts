@@ -9,6 +9,19 @@ export function escapeFilterValue(value: string): string {
   return value.replace(/[\\*()\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
+/** pwdLastSet / FILETIME ticks (100 ns since 1601-01-01 UTC) as a Date; null for 0, never-set or malformed. */
+export function fileTimeToDate(ticks: string | null | undefined): Date | null {
+  if (!ticks || !/^\d+$/.test(ticks)) return null;
+  const value = BigInt(ticks);
+  if (value === 0n || value >= 0x7fffffffffffffffn) return null;
+  return new Date(Number(value / 10_000n - 11_644_473_600_000n));
+}
+
+/** A Date as FILETIME ticks (the inverse of fileTimeToDate). */
+export function dateToFileTime(date: Date): string {
+  return String((BigInt(date.getTime()) + 11_644_473_600_000n) * 10_000n);
+}
+
 /**
  * RFC 4514 section 2.4: a value inside an RDN. `,` `+` `"` `\` `<` `>` `;` `=` are backslash-escaped, NUL becomes
  * `\00`, a leading `#` or space and a trailing space are escaped.

@@ -4,9 +4,9 @@
 // and never logged. Every failure becomes a DirectoryError that says what to do.
 
 import { isIP } from "node:net";
-import { Client, type Entry } from "ldapts";
-import { readSid } from "@/lib/ad/sid";
-import { dnsNameFromDn, escapeFilterValue, normalizeDn, parentDn } from "./dn";
+import { AndFilter, Client, EqualityFilter, type Entry } from "ldapts";
+import { isSid, readSid, sidToBytes } from "@/lib/ad/sid";
+import { dnsNameFromDn, escapeFilterValue, fileTimeToDate, normalizeDn, parentDn } from "./dn";
 import { classifyLdapError, DirectoryError } from "./errors";
 import { SD_FLAGS_READ, SdFlagsControl } from "./ldap-controls";
 import {
@@ -15,6 +15,7 @@ import {
   type DirectoryPort,
   type DomainControllerRecord,
   type DomainRecord,
+  type OnPremisesUser,
   type PasswordSettingsRecord,
   type RootDseInfo,
   type StreamOptions,
@@ -537,6 +538,31 @@ export class LdapDirectory implements DirectoryPort {
     });
     const first = entries[0];
     return first ? this.toAccount(first, netbios) : null;
+  }
+
+  async findUserBySid(sid: string): Promise<OnPremisesUser | null> {
+    if (!isSid(sid)) return null;
+    const domainDn = await this.baseDn();
+    // objectSid is binary: the filter carries the SID's bytes as an octet string, never as text (ldapts decodes a
+    // text filter's \\xx escapes as UTF-8, which would mangle the bytes >= 0x80 of every domain SID).
+    const filter = new AndFilter({
+      filters: [
+        new EqualityFilter({ attribute: "objectClass", value: "user" }),
+        new EqualityFilter({ attribute: "objectSid", value: Buffer.from(sidToBytes(sid)) }),
+      ],
+    });
+    const entries = await this.op(`looking up the user ${sid}`, async () => {
+      const { searchEntries } = await this.client.search(domainDn, {
+        scope: "sub",
+        filter,
+        attributes: ["pwdLastSet"],
+        sizeLimit: 2,
+      });
+      return searchEntries;
+    });
+    const first = entries[0];
+    if (!first) return null;
+    return { dn: first.dn, pwdLastSet: fileTimeToDate(str(first, "pwdLastSet")) };
   }
 
   async readObject(dn: string): Promise<DirectoryObject | null> {

@@ -80,6 +80,13 @@ export interface AccountRecord {
   tokenGroups: string[];
 }
 
+/** A user as the end-to-end test reads it on-premises. */
+export interface OnPremisesUser {
+  dn: string;
+  /** pwdLastSet as a time; null when never set or unreadable. */
+  pwdLastSet: Date | null;
+}
+
 export interface ScanProgress {
   phase: "containers" | "users";
   scanned: number;
@@ -112,5 +119,10 @@ export interface DirectoryPort {
   users(base: string, options?: StreamOptions): AsyncIterable<UserRecord[]>;
   /** How many in-scope users are (transitively) in `groupDn`; null when the port cannot tell. */
   countUsersInGroup(base: string, groupDn: string): Promise<number | null>;
+  /**
+   * A user by objectSid with pwdLastSet, for the end-to-end test's on-premises leg; null when absent. Optional:
+   * a port that cannot tell (a snapshot without pwdLastSet) leaves it out or returns pwdLastSet null.
+   */
+  findUserBySid?(sid: string): Promise<OnPremisesUser | null>;
   close(): Promise<void>;
 }

@@ -7,7 +7,7 @@ import { findingsToCsv } from "./export";
 import { grantRemediation, psQuote, cmdQuote, revokeRemediation } from "./remediation";
 import { DirectoryScanner, type ScanSettings } from "./scan";
 import { SnapshotDirectory } from "./snapshot";
-import { compactFindings, nextRecheck, toAutomaticResult } from "./step-results";
+import { compactFindings, nextRecheck, RECHECK_ATTEMPTS, toAutomaticResult } from "./step-results";
 import { FIXTURE_CONNECTOR_SID, FIXTURE_DOMAIN_SID, fixtureSnapshot } from "./testing/fixture";
 
 const settings: ScanSettings = { connector: null, confirmedConnectorDn: null, scope: [] };
@@ -172,6 +172,47 @@ describe("pieces", () => {
     expect(at(5 * 60_000)).toBe("2026-11-25T10:08:00.000Z");
     expect(at(40 * 60_000)).toBe("2026-11-25T11:00:00.000Z");
     expect(nextRecheck(t0, new Date(t0.getTime() + 3_600_000))).toBeNull();
+  });
+
+  it("numbers the re-checks: 30 s, 1, 2, 4, 8, 16, 32 min, then the deadline (8 in all)", () => {
+    const t0 = new Date("2026-11-25T10:00:00Z");
+    const offsets: number[] = [];
+    const attempts: number[] = [];
+    // Walk the schedule the way the scheduler does: each check runs at the previous nextCheckAt.
+    for (let now = t0; ;) {
+      const s = nextRecheck(t0, now);
+      if (!s) break;
+      expect(s.attempts).toBe(RECHECK_ATTEMPTS);
+      expect(s.deadline).toBe("2026-11-25T11:00:00.000Z");
+      offsets.push((new Date(s.nextCheckAt).getTime() - t0.getTime()) / 1000);
+      attempts.push(s.attempt);
+      now = new Date(s.nextCheckAt);
+    }
+    expect(offsets).toEqual([30, 60, 120, 240, 480, 960, 1920, 3600]);
+    expect(attempts).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(RECHECK_ATTEMPTS).toBe(8);
+    // Capped by the deadline: never later than an hour after the change, and nothing before the change.
+    expect(nextRecheck(t0, new Date(t0.getTime() + 59 * 60_000))?.nextCheckAt).toBe(
+      "2026-11-25T11:00:00.000Z",
+    );
+    expect(nextRecheck(t0, new Date(t0.getTime() - 1))).toBeNull();
+  });
+
+  it("after the deadline a still-failing check is failed and says replication should have finished", async () => {
+    const result = await scan("connector-permissions");
+    const pending = [
+      { stepId: "connector-permissions" as const, appliedAt: "2026-11-25T10:00:00Z", changes: [] },
+    ];
+    const late = toAutomaticResult(result, "verified", pending, new Date("2026-11-25T11:00:00Z"));
+    expect(late.status).toBe("failed");
+    expect(late.findings[0]).toMatchObject({ code: "replication-window-passed", severity: "error" });
+    expect(late.findings[0]?.message).toMatch(/replication should have finished by now/);
+    expect(late.evidence.recheck).toBeUndefined();
+    // Within the window the same failure is waiting, without that finding.
+    const early = toAutomaticResult(result, "verified", pending, new Date("2026-11-25T10:59:59Z"));
+    expect(early.status).toBe("waiting");
+    expect(early.evidence.recheck).toMatchObject({ attempt: 8, attempts: 8 });
+    expect(early.findings.map((f) => f.code)).not.toContain("replication-window-passed");
   });
 
   it("a failing verified check after a fix is waiting, with the next re-check", async () => {

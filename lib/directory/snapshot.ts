@@ -6,13 +6,14 @@
 import { z } from "zod";
 import { parseSddl } from "@/lib/ad/sddl";
 import { isSid } from "@/lib/ad/sid";
-import { isWithin, normalizeDn, sameDn } from "./dn";
+import { fileTimeToDate, isWithin, normalizeDn, sameDn } from "./dn";
 import { DirectoryError } from "./errors";
 import {
   type AccountRecord,
   type DirectoryObject,
   type DirectoryPort,
   type DomainRecord,
+  type OnPremisesUser,
   type RootDseInfo,
   type StreamOptions,
   type UserRecord,
@@ -41,6 +42,8 @@ const userSchema = z
     userAccountControl: z.number().int().nullish(),
     adminCount: z.number().int().nullish(),
     tokenGroups: z.array(sid).nullish(),
+    /** pwdLastSet (FILETIME ticks), optional: the end-to-end test reads it when present. */
+    pwdLastSet: ticks.nullish(),
   })
   .loose()
   .superRefine((user, ctx) => {
@@ -295,6 +298,15 @@ export class SnapshotDirectory implements DirectoryPort {
       options.onProgress?.({ phase: "users", scanned: i + page.length, total: all.length });
       yield page;
     }
+  }
+
+  async findUserBySid(wanted: string): Promise<OnPremisesUser | null> {
+    const key = wanted.trim().toUpperCase();
+    for (const d of this.snapshot.domains) {
+      const u = d.users.find((x) => x.sid?.toUpperCase() === key);
+      if (u) return { dn: u.dn, pwdLastSet: fileTimeToDate(u.pwdLastSet) };
+    }
+    return null;
   }
 
   async countUsersInGroup(): Promise<number | null> {

@@ -20,20 +20,44 @@ export interface RecheckSchedule {
   appliedAt: string;
   nextCheckAt: string;
   deadline: string;
+  /** Which automatic re-check `nextCheckAt` is (1-based), of {@link RECHECK_ATTEMPTS}. */
+  attempt: number;
+  attempts: number;
 }
 
-/** Next re-check after a change: 30 s, 1, 2, 4, 8, 16, 32 min after it, never past the one-hour window. */
+/** Re-checks after a change, as offsets from it: 30 s, 1, 2, 4, 8, 16, 32 min, then the deadline itself. */
+export const RECHECK_OFFSETS_MS: readonly number[] = (() => {
+  const offsets: number[] = [];
+  for (let delay = RECHECK_FIRST_MS; delay < RECHECK_WINDOW_MS; delay *= 2) offsets.push(delay);
+  return [...offsets, RECHECK_WINDOW_MS];
+})();
+export const RECHECK_ATTEMPTS = RECHECK_OFFSETS_MS.length;
+
+/**
+ * Next re-check after a change: 30 s, 1, 2, 4, 8, 16, 32 min after it, and a last one at the end of the one-hour
+ * window (Microsoft: replication may take up to an hour). Null once the window has closed (or before the change).
+ */
 export function nextRecheck(appliedAt: Date, now: Date): RecheckSchedule | null {
   const elapsed = now.getTime() - appliedAt.getTime();
   const deadline = appliedAt.getTime() + RECHECK_WINDOW_MS;
   if (elapsed < 0 || now.getTime() >= deadline) return null;
-  let delay = RECHECK_FIRST_MS;
-  while (delay <= elapsed) delay *= 2;
-  const next = Math.min(appliedAt.getTime() + delay, deadline);
+  const index = RECHECK_OFFSETS_MS.findIndex((offset) => offset > elapsed);
+  const next = Math.min(appliedAt.getTime() + RECHECK_OFFSETS_MS[index]!, deadline);
   return {
     appliedAt: appliedAt.toISOString(),
     nextCheckAt: new Date(next).toISOString(),
     deadline: new Date(deadline).toISOString(),
+    attempt: index + 1,
+    attempts: RECHECK_ATTEMPTS,
+  };
+}
+
+/** The finding of a check still failing after the replication window: the failure is real, not replication. */
+export function replicationOverFinding(appliedAt: string, deadline: string): Finding {
+  return {
+    code: "replication-window-passed",
+    severity: "error",
+    message: `The wizard applied a change at ${appliedAt} and re-checked it for an hour; replication should have finished by now (${deadline}), so this failure is not replication delay. Look at the findings, fix them and check again.`,
   };
 }
 
@@ -121,6 +145,15 @@ export function toAutomaticResult(
     if (schedule) {
       status = "waiting";
       evidence.recheck = schedule;
+    } else if (latest && now.getTime() >= new Date(latest.appliedAt).getTime() + RECHECK_WINDOW_MS) {
+      const deadline = new Date(new Date(latest.appliedAt).getTime() + RECHECK_WINDOW_MS).toISOString();
+      return {
+        status,
+        confidence,
+        findings: [replicationOverFinding(latest.appliedAt, deadline), ...compactFindings(scan)],
+        evidence: { ...evidence, replicationWindowClosedAt: deadline },
+        remediation: remediationFor(scan),
+      };
     }
   }
   return { status, confidence, findings: compactFindings(scan), evidence, remediation: remediationFor(scan) };

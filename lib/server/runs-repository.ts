@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { type Kysely, type Selectable, type Transaction } from "kysely";
 import { z } from "zod";
 import { type Database, type RunMode, type RunsTable } from "@/lib/server/db/schema";
+import { syncRechecks } from "@/lib/server/rechecks-repository";
 import { type StepId, stepIdSchema } from "@/lib/steps/ids";
 import { confidenceSchema, flowSchema, stepStateSchema, stepStatusSchema } from "@/lib/steps/schema";
 import { type Confidence, type Flow, type StepState, type StepStatus } from "@/lib/steps/types";
@@ -213,6 +214,8 @@ export class RunsRepository {
           .executeTakeFirst();
         if (updated.numUpdatedRows !== 1n) throw new LostRace();
 
+        // Steps waiting for replication keep their server-side re-check row in step with their state.
+        if (patch.steps !== undefined) await syncRechecks(trx, id, steps);
         await insertEvents(trx, id, now, patch.events);
         await insertStepResults(trx, id, now, patch.stepResults ?? []);
         await patch.within?.(trx);

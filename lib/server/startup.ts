@@ -1,14 +1,25 @@
 import "server-only";
 import { getDatabase } from "./db";
 import { env } from "./env";
+import { startRecheckScheduler } from "./recheck-scheduler";
 
 /** Validates the configuration and migrates the database; on failure, one clear sentence and exit. */
 export async function startServer(): Promise<void> {
+  let database: { url?: string; file?: string };
   try {
     const config = env();
-    await getDatabase({ url: config.DATABASE_URL, file: config.DATABASE_FILE });
+    database = { url: config.DATABASE_URL, file: config.DATABASE_FILE };
+    await getDatabase(database);
   } catch (error) {
     console.error(`The wizard cannot start.\n${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
+  }
+  // Re-checks of steps waiting for replication run on the server, not only while a page is open (issue 5).
+  try {
+    await startRecheckScheduler(database);
+  } catch (error) {
+    console.error(
+      `Automatic re-checks are off in this process: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }

@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { GraphTenant } from "@/lib/tenant/graph-adapter";
 import { type OnPremisesUserLookup, type TenantPort } from "@/lib/tenant/port";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { sandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
 import { sessionSecret, type Session } from "./session";
@@ -112,11 +112,9 @@ export function graphTenant(
 export function tenantAccessFor(request: Request, session: Session, runId: string): TenantAccess | null {
   if (appMode() === "sandbox") {
     const key = sandboxKey(runId);
+    // The on-premises leg reads the run's sandbox directory through the Directory port, as with a real domain.
     const onPremisesUsers: OnPremisesUserLookup = {
-      findUserBySid: async (sid) => {
-        const entry = sandboxTenant(key).onPremises.get(sid);
-        return entry ? { dn: entry.dn, pwdLastSet: entry.pwdLastSet } : null;
-      },
+      findUserBySid: async (sid) => (await sandboxDirectory(key).port().findUserBySid(sid)) ?? null,
     };
     return { port: graphTenant(sandboxGraphBaseUrl(), key), tenantId: null, onPremisesUsers };
   }

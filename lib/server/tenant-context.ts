@@ -2,6 +2,7 @@ import "server-only";
 import { type VerifyContext } from "@/lib/steps/verifiers";
 import { END_TO_END_EVENT, endToEndRecordSchema } from "@/lib/tenant/end-to-end";
 import { type EndToEndTestRecord } from "@/lib/tenant/port";
+import { ldapUserLookup } from "./directory/context";
 import { appMode } from "./env";
 import { getRepository } from "./runs-service";
 import { currentTenantAccess } from "./tenant-access";
@@ -24,6 +25,8 @@ export async function tenantContextFor(
       ],
     };
   }
+  // The on-premises leg of the end-to-end test: the sandbox's directory, else the configured LDAP connection.
+  const onPremisesUsers = access.onPremisesUsers ?? ldapUserLookup();
   const repo = await getRepository();
   const [record, events] = await Promise.all([repo.get(run.id), repo.events(run.id)]);
   let endToEndTest: EndToEndTestRecord | null = null;
@@ -38,6 +41,6 @@ export async function tenantContextFor(
       runStartedAt: new Date(record?.createdAt ?? Date.now()),
       endToEndTest,
     },
-    ...(access.onPremisesUsers ? { onPremisesUsers: access.onPremisesUsers } : {}),
+    ...(onPremisesUsers ? { onPremisesUsers } : {}),
   };
 }

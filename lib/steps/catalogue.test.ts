@@ -190,8 +190,9 @@ describe("who, where, optional", () => {
 describe("verification", () => {
   it("lists the agreed kinds per step, strongest first", () => {
     const expected: Record<StepId, Confidence[]> = {
-      // Attestation stands in until the Graph and LDAP sources are connected (issue 3: every step can be attested).
-      prerequisites: ["verified", "attested"],
+      // Attestation stands in until the Graph and LDAP sources are connected (issue 3: every step can be attested);
+      // an uploaded snapshot answers the directory part as evidence when there is no LDAP connection (issue 5).
+      prerequisites: ["verified", "evidence", "attested"],
       "connector-permissions": ["verified", "evidence", "attested"],
       "password-policy": ["verified", "evidence", "attested"],
       "connect-writeback": ["evidence", "attested"],

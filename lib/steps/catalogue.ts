@@ -317,9 +317,9 @@ const CATALOGUE = {
     dependsOn: [],
     optional: false,
     verification: {
-      kinds: ["verified", "attested"],
+      kinds: ["verified", "evidence", "attested"],
       description:
-        "Verified through Microsoft Graph (subscribed SKUs, your active roles, the organisation's sync state) and LDAP (domain controller versions, rootDSE controls, the connector account). Until the wizard is connected to both, a person who looked can record it by name.",
+        "Verified through Microsoft Graph (subscribed SKUs, your active roles, the organisation's sync state) and LDAP (domain controller versions, rootDSE controls, the connector account). Without an LDAP connection, an uploaded evidence snapshot answers the directory part (evidence). Until the wizard is connected to both, a person who looked can record it by name.",
     },
     attestationPrompt:
       "I confirmed the tenant has Entra ID P1 or P2, that I hold a suitable admin role, that the tenant synchronises from this forest, that every domain controller runs Windows Server 2016 or later, and which account the Connect AD DS connector uses.",

@@ -31,7 +31,9 @@ const FINDING_CODES = [
   "rights-remain",
 ];
 
-function isRecheck(value: unknown): value is { nextCheckAt: string; deadline: string } {
+function isRecheck(
+  value: unknown,
+): value is { nextCheckAt: string; deadline: string; attempt?: unknown; attempts?: unknown } {
   return (
     typeof value === "object" &&
     value !== null &&
@@ -191,7 +193,13 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
       ) : null}
 
       {waiting ? (
-        <RecheckTimer nextCheckAt={waiting.nextCheckAt} deadline={waiting.deadline} recheck={recheck} />
+        <RecheckTimer
+          nextCheckAt={waiting.nextCheckAt}
+          deadline={waiting.deadline}
+          attempt={typeof waiting.attempt === "number" ? waiting.attempt : null}
+          attempts={typeof waiting.attempts === "number" ? waiting.attempts : null}
+          recheck={recheck}
+        />
       ) : null}
 
       {scan ? (

@@ -143,6 +143,7 @@ export function FixFlow({
           ) : null}
           {writes.length > 0 ? (
             <form onSubmit={apply} className="space-y-3" autoComplete="off">
+              {preview?.credentialNote ? <p role="note">{preview.credentialNote}</p> : null}
               <div>
                 <label htmlFor={`${stepId}-priv-account`} className="font-medium">
                   Privileged account (DN, user@domain or DOMAIN\name)

@@ -114,6 +114,23 @@ export function migrationsFor(dialect: DatabaseDialect): Record<string, Migratio
           .execute();
       },
     },
+    // Issue 5: server-side re-checks of steps waiting for replication. One row per waiting (run, step): when the
+    // next check is due, and a claim (instance + lease) so that one instance runs it when several share the store.
+    "0003_rechecks": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("rechecks")
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("step_id", "text", (col) => col.notNull())
+          .addColumn("due_at", "text", (col) => col.notNull())
+          .addColumn("attempt", "integer", (col) => col.notNull())
+          .addColumn("claimed_by", "text")
+          .addColumn("claimed_until", "text")
+          .addPrimaryKeyConstraint("rechecks_pk", ["run_id", "step_id"])
+          .execute();
+        await db.schema.createIndex("rechecks_due_at_idx").on("rechecks").column("due_at").execute();
+      },
+    },
   };
 }
 

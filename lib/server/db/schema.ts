@@ -76,10 +76,22 @@ export interface DirectoryArtifactsTable {
   updated_at: string;
 }
 
+export interface RechecksTable {
+  run_id: string;
+  step_id: Enumerated<StepId>;
+  /** ISO-8601: when the next automatic re-check is due. */
+  due_at: string;
+  attempt: number;
+  /** The instance running the check, and until when its claim holds (null: unclaimed). */
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
 export interface Database {
   runs: RunsTable;
   step_results: StepResultsTable;
   events: EventsTable;
   share_links: ShareLinksTable;
   directory_artifacts: DirectoryArtifactsTable;
+  rechecks: RechecksTable;
 }

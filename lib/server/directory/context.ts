@@ -3,9 +3,12 @@ import { type DirectoryContext } from "@/lib/directory/context";
 import { DirectoryError } from "@/lib/directory/errors";
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
 import { type DirectoryPort } from "@/lib/directory/port";
+import { sandboxDirectory, type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
 import { type VerifyContext } from "@/lib/steps/verifiers";
-import { ConfigurationError } from "../env";
+import { type OnPremisesUserLookup } from "@/lib/tenant/port";
+import { appMode, ConfigurationError } from "../env";
+import { sandboxKey } from "../tenant-access";
 import { readPending, readScan, readSettings, readSnapshotText, writeScan } from "./artifacts";
 import { directoryConfiguration, type DirectoryConfiguration } from "./config";
 import { clearProgress, setProgress } from "./progress";
@@ -33,6 +36,94 @@ export async function getDirectory(config: DirectoryConfiguration): Promise<Dire
   return LdapDirectory.open({ ...config.connection, bindDn: config.bindDn, password: config.readPassword() });
 }
 
+/**
+ * Whether the directory steps and the fix routes use the sandbox directory. Off for now: the sandbox's prerequisites
+ * and password-policy checks would fail on the fixture with nothing in the wizard to resolve them (the Samba DC has
+ * no policy-hints control; the domain's minimum password age is 1 day), and the journeys that attest the directory
+ * steps must first be changed to fix them instead. The end-to-end test already reads the sandbox directory.
+ */
+export const SANDBOX_DIRECTORY_STEPS = false;
+
+/**
+ * The run's sandbox directory (ARCHITECTURE.md "Modes and connections"), when this deployment is a sandbox without
+ * an LDAP connection of its own (a configured connection, as for the lab, always wins). It stands where the LDAP
+ * port would: the directory steps read it live and the wizard's fixes change it. Keyed like the sandbox tenant.
+ */
+export function sandboxDirectoryFor(
+  runId: string,
+  enabled = SANDBOX_DIRECTORY_STEPS,
+): SandboxDirectory | null {
+  if (!enabled || appMode() !== "sandbox") return null;
+  try {
+    if (readConfiguration()) return null;
+  } catch {
+    return null;
+  }
+  return sandboxDirectory(sandboxKey(runId));
+}
+
+/** What the wizard reads as "the directory of this deployment" for a run: LDAP or the run's sandbox directory. */
+export interface DeploymentDirectory {
+  /** One line for the UI. */
+  label: string;
+  open(): Promise<DirectoryPort>;
+  connector: string | null;
+  scope: string[];
+  /** The sandbox's copy (fixes change it in place; a typed credential is not used), or null for LDAP. */
+  sandbox: SandboxDirectory | null;
+  /** LDAP only: the configuration fixes connect with. */
+  config: DirectoryConfiguration | null;
+}
+
+export function deploymentDirectory(runId: string): DeploymentDirectory | null {
+  const sandbox = sandboxDirectoryFor(runId);
+  if (sandbox)
+    return {
+      label: sandbox.port().describe(),
+      open: async () => sandbox.port(),
+      connector: null,
+      scope: [],
+      sandbox,
+      config: null,
+    };
+  const config = readConfiguration();
+  if (!config) return null;
+  return {
+    label: `${config.connection.url.startsWith("ldaps:") ? "LDAPS" : "LDAP with StartTLS"} to ${new URL(config.connection.url).host} as ${config.bindDn}`,
+    open: () => getDirectory(config),
+    connector: config.connector,
+    scope: config.scope,
+    sandbox: null,
+    config,
+  };
+}
+
+/**
+ * The end-to-end test's on-premises leg over the configured LDAP connection: the user found by objectSid, with its
+ * pwdLastSet, read with the wizard's read-only account. Null when no connection is configured (or it is misconfigured:
+ * the directory steps report that).
+ */
+export function ldapUserLookup(): OnPremisesUserLookup | null {
+  let config: DirectoryConfiguration | null;
+  try {
+    config = readConfiguration();
+  } catch {
+    return null;
+  }
+  if (!config) return null;
+  const configured = config;
+  return {
+    findUserBySid: async (sid) => {
+      const port = await getDirectory(configured);
+      try {
+        return (await port.findUserBySid?.(sid)) ?? null;
+      } finally {
+        await port.close();
+      }
+    },
+  };
+}
+
 export async function directoryContextFor(
   run: VerifyContext["run"],
 ): Promise<Pick<VerifyContext, "directory">> {
@@ -44,13 +135,20 @@ export async function directoryContextFor(
     if (!(error instanceof DirectoryError)) throw error;
     configError = error;
   }
+  const sandbox = config || configError ? null : sandboxDirectoryFor(run.id);
   const [settings, pending, previous] = await Promise.all([
     readSettings(run.id),
     readPending(run.id),
     readScan(run.id, "connector-permissions"),
   ]);
   const directory: DirectoryContext = {
-    openLdap: config ? () => getDirectory(config) : configError ? () => Promise.reject(configError) : null,
+    openLdap: config
+      ? () => getDirectory(config)
+      : configError
+        ? () => Promise.reject(configError)
+        : sandbox
+          ? async () => sandbox.port()
+          : null,
     openSnapshot: async () => {
       const text = await readSnapshotText(run.id);
       return text ? new SnapshotDirectory(parseSnapshotText(text)) : null;

@@ -28,7 +28,7 @@ import {
   writeSettings,
   writeSnapshotText,
 } from "./artifacts";
-import { getDirectory, readConfiguration } from "./context";
+import { deploymentDirectory } from "./context";
 import { getProgress } from "./progress";
 
 // Use cases behind the directory routes. Routes authenticate and parse; the rules live in lib/directory.
@@ -47,6 +47,15 @@ export function toApiError(error: DirectoryError): ApiError {
       return new ApiError("conflict", error.sentence, { directoryError: error.kind });
     default:
       return new ApiError("bad-request", error.sentence, { directoryError: error.kind });
+  }
+}
+
+function guardSync<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (isDirectoryError(error)) throw toApiError(error);
+    throw error;
   }
 }
 
@@ -91,10 +100,10 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
   let configurationError: string | null = null;
   let configuredConnector: string | null = null;
   try {
-    const config = readConfiguration();
-    if (config) {
-      ldap = `${config.connection.url.startsWith("ldaps:") ? "LDAPS" : "LDAP with StartTLS"} to ${new URL(config.connection.url).host} as ${config.bindDn}`;
-      configuredConnector = config.connector;
+    const directory = deploymentDirectory(runId);
+    if (directory) {
+      ldap = directory.label;
+      configuredConnector = directory.connector;
     }
   } catch (error) {
     if (!isDirectoryError(error)) throw error;
@@ -269,22 +278,27 @@ export interface FixPreview {
   previews: ChangePreview[];
   /** Findings the fix does not address (protected accounts, deny entries), explained. */
   notAddressed: string[];
+  /** Shown by the credential form when the typed credential is not used (the sandbox directory). */
+  credentialNote: string | null;
 }
 
+const SANDBOX_CREDENTIAL_NOTE =
+  "Sandbox: the changes are made to the simulated directory. Type any account and password; they are accepted and not used.";
+
 async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<FixPreview> {
-  const config = readConfiguration();
-  if (!config)
+  const directory = deploymentDirectory(runId);
+  if (!directory)
     throw new ApiError(
       "bad-request",
       "Applying a fix needs an LDAP connection configured on this server (DIRECTORY_LDAP_URL). Use the scripts instead.",
     );
   const settings = await readSettings(runId);
-  const port = await getDirectory(config);
+  const port = await directory.open();
   try {
     const scanner = new DirectoryScanner(port, {
-      connector: config.connector,
+      connector: directory.connector,
       confirmedConnectorDn: settings.confirmedConnectorDn,
-      scope: settings.scope.length > 0 ? settings.scope : config.scope,
+      scope: settings.scope.length > 0 ? settings.scope : directory.scope,
     });
     const scan = await scanner.run(stepId);
     const connector = scan.facts.connector;
@@ -321,6 +335,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
       domainSid,
       previews,
       notAddressed,
+      credentialNote: directory.sandbox ? SANDBOX_CREDENTIAL_NOTE : null,
     };
   } finally {
     await port.close();
@@ -339,9 +354,10 @@ export async function previewFix(who: Who, runId: string, stepId: FixPreview["st
  */
 export async function applyFix(who: Who, runId: string, input: z.infer<typeof fixApplyBodySchema>) {
   await loadRun(who, runId, "edit");
-  const config = readConfiguration();
-  if (!config)
+  const directory = guardSync(() => deploymentDirectory(runId));
+  if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
+  const { config, sandbox } = directory;
   const plan = await guard(() => planFor(input.stepId, runId));
   if (plan.planId !== input.planId)
     throw new ApiError(
@@ -352,13 +368,20 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   const toApply = plan.previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount");
   let applied: AppliedChange[] = [];
   if (toApply.length > 0) {
-    applied = await guard(() =>
-      applyChanges(
-        { ...config.connection, bindDn: input.credential.bindDn, password: input.credential.password },
-        toApply,
-        plan.connectorSid,
-        plan.domainSid,
-      ),
+    applied = await guard(async () =>
+      sandbox
+        ? // The sandbox directory has no accounts to bind as: the typed credential is accepted and not used.
+          sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
+        : applyChanges(
+            {
+              ...(config as NonNullable<typeof config>).connection,
+              bindDn: input.credential.bindDn,
+              password: input.credential.password,
+            },
+            toApply,
+            plan.connectorSid,
+            plan.domainSid,
+          ),
     );
     await addPending(runId, {
       stepId: input.stepId,

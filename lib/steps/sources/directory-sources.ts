@@ -90,8 +90,9 @@ function snapshotSource(stepId: DirectoryStepId): VerificationSource {
 }
 
 export const DIRECTORY_SOURCES: Partial<Record<StepId, readonly VerificationSource[]>> = {
-  // The catalogue accepts only "verified" (or an attestation) for the prerequisites, so no snapshot source there.
-  prerequisites: [ldapSource("prerequisites")],
+  // Prerequisites from a snapshot: DC versions, policy-hints controls (rootDSE supportedControl) and the connector
+  // account as the collector read them — "evidence", so the step's directory part is the weaker of the two.
+  prerequisites: [ldapSource("prerequisites"), snapshotSource("prerequisites")],
   "connector-permissions": [ldapSource("connector-permissions"), snapshotSource("connector-permissions")],
   "password-policy": [ldapSource("password-policy"), snapshotSource("password-policy")],
   "revoke-connector-permissions": [

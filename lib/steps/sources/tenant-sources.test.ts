@@ -30,12 +30,7 @@ function setup(flow: "enable" | "cleanup" = "enable", runStartedAt = new Date(Da
     run: { id: "r", flow, mode: "sandbox" },
     now: new Date(),
     tenant: { port, runStartedAt, endToEndTest },
-    onPremisesUsers: {
-      findUserBySid: async (sid) => {
-        const entry = tenant.onPremises.get(sid);
-        return entry ? { dn: entry.dn, pwdLastSet: entry.pwdLastSet } : null;
-      },
-    },
+    onPremisesUsers: { findUserBySid: (sid) => tenant.directory.port().findUserBySid(sid) },
   });
   const check = (stepId: StepId) => runVerifier(verifierFor(stepId), context());
   /** The cloud part of prerequisites alone (the step itself also needs the directory part). */

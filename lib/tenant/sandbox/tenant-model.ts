@@ -5,6 +5,7 @@ import type {
   OnPremisesDirectorySynchronizationFeature,
   SubscribedSku,
 } from "@microsoft/microsoft-graph-types";
+import { SandboxDirectory, sandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { AUDIT_ACTIVITIES } from "@/lib/steps/catalogue";
 import { ROLE_TEMPLATES } from "../graph-facts";
 
@@ -41,23 +42,24 @@ export interface SandboxOperation extends LongRunningOperation {
   polls: number;
 }
 
-const DOMAIN_SID = "S-1-5-21-1004336348-1177238915-682003330";
 const WRITEBACK_AGENT = "Microsoft Entra Connect";
 
+/** A synchronised user: its on-premises SID and DN are those of the sandbox directory's user of the same name. */
 function syncedUser(
-  rid: number,
+  directory: SandboxDirectory,
   alias: string,
   displayName: string,
   sspr: SandboxUser["sspr"],
   protectedOnPremises = false,
 ): SandboxUser {
+  const onPremises = directory.userByName(displayName);
   return {
     id: randomUUID(),
     userPrincipalName: `${alias}@contoso.com`,
     displayName,
     synced: true,
-    sid: `${DOMAIN_SID}-${rid}`,
-    dn: `CN=${displayName},OU=${protectedOnPremises ? "Admins" : "Staff"},DC=contoso,DC=com`,
+    sid: onPremises?.sid ?? null,
+    dn: onPremises?.dn ?? null,
     protectedOnPremises,
     sspr,
   };
@@ -75,15 +77,17 @@ export class SandboxTenant {
   switches = { connectWriteback: false, portalWriteback: false, unlock: false };
   readonly skus: SubscribedSku[];
   lastSyncDateTime: Date;
-  /** pwdLastSet of synced users on-premises, by SID: the "directory" side of the simulated writeback. */
-  readonly onPremises = new Map<string, { dn: string; pwdLastSet: Date }>();
   readonly audits: DirectoryAudit[] = [];
   readonly operations = new Map<string, SandboxOperation>();
   faults: SandboxFault[] = [];
   /** Small pages so that paging (@odata.nextLink) is exercised on every read. */
   pageSize = 3;
 
-  constructor(private readonly clock: () => Date = () => new Date()) {
+  constructor(
+    private readonly clock: () => Date = () => new Date(),
+    /** The on-premises side of the simulated writeback: resets that arrive move pwdLastSet there. */
+    readonly directory: SandboxDirectory = new SandboxDirectory(),
+  ) {
     const now = this.clock();
     this.admin = {
       id: randomUUID(),
@@ -98,16 +102,20 @@ export class SandboxTenant {
     };
     this.users = [
       this.admin,
-      syncedUser(1104, "terry.test", "Terry Test", READY),
-      syncedUser(1105, "sam.sales", "Sam Sales", { enabled: true, registered: false, capable: false }),
-      syncedUser(1106, "adm-pat", "Pat Protected", READY, true),
-      syncedUser(1107, "morgan.marketing", "Morgan Marketing", READY),
-      syncedUser(1108, "robin.research", "Robin Research", {
+      syncedUser(directory, "terry.test", "Terry Test", READY),
+      syncedUser(directory, "sam.sales", "Sam Sales", { enabled: true, registered: false, capable: false }),
+      syncedUser(directory, "adm-pat", "Pat Protected", READY, true),
+      syncedUser(directory, "morgan.marketing", "Morgan Marketing", READY),
+      syncedUser(directory, "robin.research", "Robin Research", {
         enabled: false,
         registered: true,
         capable: false,
       }),
-      syncedUser(1109, "taylor.temp", "Taylor Temp", { enabled: true, registered: false, capable: false }),
+      syncedUser(directory, "taylor.temp", "Taylor Temp", {
+        enabled: true,
+        registered: false,
+        capable: false,
+      }),
       {
         id: randomUUID(),
         userPrincipalName: "casey.cloud@contoso.onmicrosoft.com",
@@ -119,10 +127,6 @@ export class SandboxTenant {
         sspr: READY,
       },
     ];
-    const longAgo = new Date(now.getTime() - 40 * 24 * 3600_000);
-    for (const user of this.users) {
-      if (user.sid && user.dn) this.onPremises.set(user.sid, { dn: user.dn, pwdLastSet: longAgo });
-    }
     this.lastSyncDateTime = new Date(now.getTime() - 12 * 60_000);
     this.skus = [
       {
@@ -174,6 +178,7 @@ export class SandboxTenant {
     ];
     // History a real tenant would have: a helpdesk reset of a cloud-only user, long before this run.
     const casey = this.users.at(-1)!;
+    const longAgo = new Date(now.getTime() - 40 * 24 * 3600_000);
     this.record(AUDIT_ACTIVITIES.adminReset, "UserManagement", casey, "None", "success", null, longAgo);
   }
 
@@ -291,8 +296,7 @@ export class SandboxTenant {
   /** The password arrives on-premises unless AD DS refuses it (protected account). */
   private writeOnPremises(user: SandboxUser): boolean {
     if (user.protectedOnPremises || !user.sid) return false;
-    const entry = this.onPremises.get(user.sid);
-    if (entry) entry.pwdLastSet = this.now();
+    this.directory.passwordSet(user.sid, this.now());
     return true;
   }
 
@@ -397,7 +401,7 @@ export function sandboxTenant(key: string): SandboxTenant {
   if (tenant) {
     tenants.delete(key); // most recently used goes to the end
   } else {
-    tenant = new SandboxTenant();
+    tenant = new SandboxTenant(undefined, sandboxDirectory(key));
     const oldest = tenants.keys().next();
     if (tenants.size >= MAX_SANDBOX_TENANTS && !oldest.done) tenants.delete(oldest.value);
   }

@@ -1,0 +1,345 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Pool } from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
+import { nextRecheck, RECHECK_ATTEMPTS } from "@/lib/directory/step-results";
+import { type StepId } from "@/lib/steps/ids";
+import { type AutomaticResult, type StepVerifier, type VerifyContext } from "@/lib/steps/verifiers";
+import { type StepState } from "@/lib/steps/types";
+import { RechecksRepository } from "./rechecks-repository";
+import { RecheckScheduler, SCHEDULED_ACTOR } from "./recheck-scheduler";
+import { type RunRecord, RunsRepository } from "./runs-repository";
+
+// Server-side re-checks of waiting steps (issue 5), on both databases (the runs-repository suite's pattern:
+// SQLite in a temp file; PostgreSQL in a fresh schema of TEST_DATABASE_URL, required when REQUIRE_INTEGRATION=1).
+
+interface Backend {
+  name: "sqlite" | "postgres";
+  skip?: string;
+  missing?: string;
+  freshStore(): Promise<DatabaseConfig>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteBackend(): Backend {
+  let folder: string | undefined;
+  return {
+    name: "sqlite",
+    async freshStore() {
+      folder ??= mkdtempSync(join(tmpdir(), "rechecks-"));
+      return { file: join(folder, `${randomBytes(6).toString("hex")}.db`) };
+    },
+    async cleanup() {
+      if (folder) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+function postgresBackend(): Backend {
+  const url = process.env.TEST_DATABASE_URL?.trim();
+  if (!url) {
+    const base = {
+      name: "postgres" as const,
+      freshStore: () => Promise.reject(new Error("unreachable")),
+      cleanup: async () => {},
+    };
+    return process.env.REQUIRE_INTEGRATION === "1"
+      ? {
+          ...base,
+          missing: "REQUIRE_INTEGRATION=1 but TEST_DATABASE_URL is not set (scripts/setup-postgres.sh).",
+        }
+      : { ...base, skip: "TEST_DATABASE_URL not set" };
+  }
+  const admin = new Pool({ connectionString: url, max: 2 });
+  const schemas: string[] = [];
+  return {
+    name: "postgres",
+    async freshStore() {
+      const schema = `wizard_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+      await admin.query(`create schema "${schema}"`);
+      schemas.push(schema);
+      const scoped = new URL(url);
+      scoped.searchParams.set("options", `-c search_path=${schema}`);
+      return { url: scoped.toString() };
+    },
+    async cleanup() {
+      for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
+      await admin.end();
+    },
+  };
+}
+
+const BACKENDS: Backend[] = [sqliteBackend(), postgresBackend()];
+
+function step(overrides: Partial<StepState> = {}): StepState {
+  return {
+    status: "not-started",
+    confidence: null,
+    findings: [],
+    evidence: {},
+    remediation: [],
+    checkedAt: null,
+    attestation: null,
+    skipReason: null,
+    assignee: null,
+    notes: "",
+    ...overrides,
+  };
+}
+
+const APPLIED = new Date("2030-01-01T10:00:00.000Z");
+const STEP: StepId = "connector-permissions";
+
+/** A step waiting for replication, as the verify route leaves it after a fix (first re-check at +30 s). */
+function waitingStep(now = APPLIED): StepState {
+  return step({
+    status: "waiting",
+    confidence: "verified",
+    checkedAt: now.toISOString(),
+    evidence: { recheck: nextRecheck(APPLIED, now) },
+    findings: [{ code: "missing-right", message: "not yet", severity: "error" }],
+  });
+}
+
+/**
+ * The fake verifier: answers like the directory source does, from the injected clock and a verdict; counts its
+ * checks of one run (`calls.runId`; the store also holds other tests' runs).
+ */
+function fakeVerifier(
+  verdict: () => "passed" | "failed",
+  calls: { n: number; runId?: string },
+): (id: StepId) => StepVerifier {
+  return (stepId) => ({
+    stepId,
+    sources: [
+      {
+        confidence: "verified",
+        describe: "fake directory",
+        async check(ctx: VerifyContext): Promise<AutomaticResult> {
+          if (ctx.run.id === calls.runId) calls.n++;
+          const failed = verdict() === "failed";
+          const schedule = failed ? nextRecheck(APPLIED, ctx.now) : null;
+          return {
+            status: failed ? (schedule ? "waiting" : "failed") : "passed",
+            confidence: "verified",
+            findings: failed
+              ? [
+                  {
+                    code: schedule ? "missing-right" : "replication-window-passed",
+                    message: schedule ? "not yet" : "replication should have finished by now",
+                    severity: "error",
+                  },
+                ]
+              : [],
+            evidence: schedule ? { recheck: schedule } : {},
+            remediation: [],
+          };
+        },
+      },
+    ],
+  });
+}
+
+describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
+  describe.skipIf(backend.skip !== undefined)(
+    backend.skip ? `skipped: ${backend.skip}` : "integration",
+    () => {
+      let config: DatabaseConfig;
+      const handles: DatabaseHandle[] = [];
+      let main: DatabaseHandle;
+      let second: DatabaseHandle;
+      let runs: RunsRepository;
+      let rechecks: RechecksRepository;
+
+      beforeAll(async () => {
+        if (backend.missing) throw new Error(backend.missing);
+        config = await backend.freshStore();
+        main = await createDatabase(config);
+        second = await createDatabase(config);
+        handles.push(main, second);
+        runs = new RunsRepository(main.db);
+        rechecks = new RechecksRepository(main.db);
+      });
+
+      afterAll(async () => {
+        for (const handle of handles) await handle.close();
+        await backend.cleanup();
+      });
+
+      async function newRun(steps: RunRecord["steps"] = { prerequisites: step(), [STEP]: step() }) {
+        return runs.create({ flow: "enable", mode: "live", ownerId: "o", title: "t", steps, actor: "alice" });
+      }
+
+      /** A run whose step went `waiting` through an ordinary update (the row comes from that update). */
+      async function waitingRun(): Promise<RunRecord> {
+        const run = await newRun();
+        const updated = await runs.update(run.id, run.version, (r) => ({
+          steps: { ...r.steps, [STEP]: waitingStep() },
+          events: [],
+        }));
+        if (!updated.ok) throw new Error("setup failed");
+        return updated.run;
+      }
+
+      it("keeps one re-check row per waiting step, in step with the run's state", async () => {
+        const run = await waitingRun();
+        expect(await rechecks.get(run.id, STEP)).toEqual({
+          runId: run.id,
+          stepId: STEP,
+          dueAt: "2030-01-01T10:00:30.000Z",
+          attempt: 1,
+        });
+        expect(await rechecks.get(run.id, "prerequisites")).toBeNull();
+        // Not due before its time; due from then on.
+        expect((await rechecks.due(new Date("2030-01-01T10:00:29Z"))).map((d) => d.runId)).not.toContain(
+          run.id,
+        );
+        expect((await rechecks.due(new Date("2030-01-01T10:00:30Z"))).map((d) => d.runId)).toContain(run.id);
+        // Passing (any change that leaves the step not waiting) removes the row.
+        const passed = await runs.update(run.id, run.version, (r) => ({
+          steps: { ...r.steps, [STEP]: step({ status: "passed", confidence: "verified" }) },
+          events: [],
+        }));
+        expect(passed.ok).toBe(true);
+        expect(await rechecks.get(run.id, STEP)).toBeNull();
+      });
+
+      it("lets exactly one of two instances claim a due re-check, until the claim lapses or is released", async () => {
+        const run = await waitingRun();
+        const due = (await rechecks.get(run.id, STEP))!;
+        const other = new RechecksRepository(second.db);
+        const now = new Date("2030-01-01T10:01:00Z");
+        const claims = await Promise.all([
+          rechecks.claim(due, "a", now, 60_000),
+          other.claim(due, "b", now, 60_000),
+        ]);
+        expect(claims.filter(Boolean)).toHaveLength(1);
+        // A live claim hides the row from due(); a lapsed one shows it again.
+        expect((await rechecks.due(now)).map((d) => d.runId)).not.toContain(run.id);
+        const later = new Date("2030-01-01T10:02:00Z");
+        expect((await rechecks.due(later)).map((d) => d.runId)).toContain(run.id);
+        await rechecks.release(due, claims[0] ? "a" : "b");
+        expect((await rechecks.due(now)).map((d) => d.runId)).toContain(run.id);
+        // A claim for a due time that has since moved on matches nothing.
+        expect(await rechecks.claim({ ...due, dueAt: "2030-01-01T09:00:00.000Z" }, "c", now, 60_000)).toBe(
+          false,
+        );
+      });
+
+      it("runs a due re-check once, records the result and an event, and schedules the next", async () => {
+        const run = await waitingRun();
+        let clock = new Date("2030-01-01T10:00:31Z");
+        const calls = { n: 0, runId: run.id };
+        const scheduler = new RecheckScheduler({
+          runs,
+          rechecks,
+          clock: () => clock,
+          instanceId: "one",
+          verifierFor: fakeVerifier(() => "failed", calls),
+          buildContext: async (r, now) => ({ run: r, now }),
+        });
+        const mine = (outcomes: Awaited<ReturnType<RecheckScheduler["tick"]>>) =>
+          outcomes.filter((o) => o.runId === run.id);
+
+        expect(mine(await scheduler.tick())).toEqual([
+          { kind: "recorded", runId: run.id, stepId: STEP, status: "waiting" },
+        ]);
+        expect(calls.n).toBe(1);
+        // Nothing more is due until the next time on the schedule (attempt 2 at +1 min).
+        expect(mine(await scheduler.tick())).toEqual([]);
+        expect(calls.n).toBe(1);
+        const after = (await runs.get(run.id))!;
+        expect(after.version).toBe(run.version + 1);
+        expect(after.steps[STEP]?.evidence.recheck).toMatchObject({
+          nextCheckAt: "2030-01-01T10:01:00.000Z",
+          attempt: 2,
+          attempts: RECHECK_ATTEMPTS,
+        });
+        expect(await rechecks.get(run.id, STEP)).toMatchObject({
+          dueAt: "2030-01-01T10:01:00.000Z",
+          attempt: 2,
+        });
+        const events = await runs.events(run.id);
+        expect(events.filter((e) => e.actor === SCHEDULED_ACTOR).map((e) => e.type)).toEqual([
+          "verified",
+          "scheduled-recheck",
+        ]);
+        const results = await runs.stepResults(run.id, STEP);
+        expect(results.at(-1)).toMatchObject({ actor: SCHEDULED_ACTOR, status: "waiting" });
+
+        // After the deadline a still-failing step turns failed (the verifier says replication should be over).
+        clock = new Date("2030-01-01T11:00:00Z");
+        await runs.update(run.id, after.version, (r) => ({
+          steps: { ...r.steps, [STEP]: { ...waitingStep(new Date("2030-01-01T10:40:00Z")) } },
+          events: [],
+        }));
+        expect(mine(await scheduler.tick())).toEqual([
+          { kind: "recorded", runId: run.id, stepId: STEP, status: "failed" },
+        ]);
+        const final = (await runs.get(run.id))!.steps[STEP]!;
+        expect(final.status).toBe("failed");
+        expect(final.findings[0]?.message).toMatch(/replication should have finished/);
+        expect(await rechecks.get(run.id, STEP)).toBeNull();
+      });
+
+      it("two schedulers (two connections) run a due re-check once", async () => {
+        const run = await waitingRun();
+        const clock = () => new Date("2030-01-01T10:00:45Z");
+        const calls = { n: 0, runId: run.id };
+        const make = (handle: DatabaseHandle, id: string) =>
+          new RecheckScheduler({
+            runs: new RunsRepository(handle.db),
+            rechecks: new RechecksRepository(handle.db),
+            clock,
+            instanceId: id,
+            verifierFor: fakeVerifier(() => "passed", calls),
+            buildContext: async (r, now) => ({ run: r, now }),
+          });
+        const [a, b] = await Promise.all([make(main, "a").tick(), make(second, "b").tick()]);
+        const recorded = [...a, ...b].filter((o) => o.runId === run.id && o.kind === "recorded");
+        expect(recorded).toHaveLength(1);
+        expect(calls.n).toBe(1);
+        const after = (await runs.get(run.id))!;
+        expect(after.steps[STEP]?.status).toBe("passed");
+        expect(after.version).toBe(run.version + 1);
+        expect(await rechecks.get(run.id, STEP)).toBeNull();
+      });
+
+      it("a conflicting write leaves the re-check for the next tick", async () => {
+        const run = await waitingRun();
+        const calls = { n: 0, runId: run.id };
+        let interfere = true;
+        const scheduler = new RecheckScheduler({
+          runs,
+          rechecks,
+          clock: () => new Date("2030-01-01T10:00:40Z"),
+          instanceId: "c",
+          verifierFor: fakeVerifier(() => "passed", calls),
+          buildContext: async (r, now) => {
+            // Someone edits the run's notes while the verifier runs.
+            if (interfere) {
+              interfere = false;
+              const current = (await runs.get(r.id))!;
+              await runs.update(r.id, current.version, (x) => ({
+                steps: { ...x.steps, prerequisites: { ...x.steps.prerequisites!, notes: "edited" } },
+                events: [],
+              }));
+            }
+            return { run: r, now };
+          },
+        });
+        const first = (await scheduler.tick()).filter((o) => o.runId === run.id);
+        expect(first).toEqual([
+          expect.objectContaining({ kind: "skipped", why: expect.stringMatching(/changed/) }),
+        ]);
+        expect(await rechecks.get(run.id, STEP)).not.toBeNull();
+        const second = (await scheduler.tick()).filter((o) => o.runId === run.id);
+        expect(second).toEqual([{ kind: "recorded", runId: run.id, stepId: STEP, status: "passed" }]);
+        expect((await runs.get(run.id))!.steps[STEP]?.status).toBe("passed");
+      });
+    },
+  );
+});

@@ -1,0 +1,192 @@
+import "server-only";
+
+import { randomBytes } from "node:crypto";
+import { type StepId } from "@/lib/steps/ids";
+import { applyVerification } from "@/lib/steps/run-changes";
+import { runVerifier, type StepVerifier, VERIFIERS, type VerifyContext } from "@/lib/steps/verifiers";
+import { type DueRecheck, type RechecksRepository, scheduleOf } from "./rechecks-repository";
+import { type RunsRepository } from "./runs-repository";
+
+// Server-side re-checks of steps waiting for replication after a fix (issue 5). Every tick (~15 s) the scheduler
+// asks the database for due re-checks, claims each with a conditional update (one instance runs it even when
+// several share the database), runs the step's verifier the way the verify route does (same context, same
+// verifier, same state transition) as the system actor "Scheduled re-check", and records the result under
+// optimistic concurrency. A lost race releases the claim; the next tick re-reads the run and tries again. The
+// verifier's result carries the next schedule (or, after the one-hour window, a failure saying replication
+// should have finished), and the repository keeps the re-check row in step with it.
+
+export const SCHEDULED_ACTOR = "Scheduled re-check";
+export const RECHECK_TICK_MS = 15_000;
+/** How long a claim holds: longer than a directory scan may take, short enough to recover from a crash. */
+export const RECHECK_LEASE_MS = 5 * 60_000;
+
+export interface RecheckSchedulerDeps {
+  runs: RunsRepository;
+  rechecks: RechecksRepository;
+  clock?: () => Date;
+  /** Names this instance's claims. */
+  instanceId?: string;
+  verifierFor?: (stepId: StepId) => StepVerifier;
+  buildContext: (run: VerifyContext["run"], now: Date) => Promise<VerifyContext>;
+  leaseMs?: number;
+  log?: (message: string) => void;
+}
+
+export type RecheckOutcome =
+  | { kind: "recorded"; runId: string; stepId: StepId; status: string }
+  | { kind: "skipped"; runId: string; stepId: StepId; why: string };
+
+export class RecheckScheduler {
+  private readonly clock: () => Date;
+  private readonly instanceId: string;
+  private readonly verifierFor: (stepId: StepId) => StepVerifier;
+  private readonly leaseMs: number;
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private ticking: Promise<RecheckOutcome[]> | null = null;
+
+  constructor(private readonly deps: RecheckSchedulerDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+    this.instanceId = deps.instanceId ?? `instance-${randomBytes(6).toString("hex")}`;
+    this.verifierFor = deps.verifierFor ?? ((stepId) => VERIFIERS[stepId]);
+    this.leaseMs = deps.leaseMs ?? RECHECK_LEASE_MS;
+  }
+
+  /** Starts ticking; the timer does not keep the process alive. */
+  start(intervalMs = RECHECK_TICK_MS): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      void this.tick().catch((error: unknown) =>
+        (this.deps.log ?? console.error)(
+          `Scheduled re-check failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Runs every due re-check once; overlapping calls share the tick in progress. */
+  tick(): Promise<RecheckOutcome[]> {
+    this.ticking ??= this.runDue().finally(() => {
+      this.ticking = null;
+    });
+    return this.ticking;
+  }
+
+  private async runDue(): Promise<RecheckOutcome[]> {
+    const outcomes: RecheckOutcome[] = [];
+    for (const due of await this.deps.rechecks.due(this.clock())) {
+      try {
+        outcomes.push(await this.runOne(due));
+      } catch (error) {
+        // One broken run does not stop the others; its claim was released and the next tick tries again.
+        (this.deps.log ?? console.error)(
+          `Scheduled re-check of ${due.stepId} on run ${due.runId} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+        outcomes.push({ kind: "skipped", runId: due.runId, stepId: due.stepId, why: "error" });
+      }
+    }
+    return outcomes;
+  }
+
+  private async runOne(due: DueRecheck): Promise<RecheckOutcome> {
+    const { runs, rechecks } = this.deps;
+    const skipped = (why: string): RecheckOutcome => ({
+      kind: "skipped",
+      runId: due.runId,
+      stepId: due.stepId,
+      why,
+    });
+    if (!(await rechecks.claim(due, this.instanceId, this.clock(), this.leaseMs)))
+      return skipped("claimed elsewhere");
+    try {
+      const run = await runs.get(due.runId);
+      const schedule = scheduleOf(run?.steps[due.stepId]);
+      // The step moved on (re-checked by hand, skipped) since the row was read; its next write fixes the row.
+      if (!run || !schedule || schedule.nextCheckAt !== due.dueAt) {
+        await rechecks.release(due, this.instanceId);
+        return skipped("no longer due");
+      }
+      const now = this.clock();
+      const context = await this.deps.buildContext({ id: run.id, flow: run.flow, mode: run.mode }, now);
+      const outcome = await runVerifier(this.verifierFor(due.stepId), context);
+      if (outcome.kind !== "checked") {
+        // Nothing could be read (no connection): keep the claim until its lease lapses, then try again.
+        return skipped("no automatic source could check the step");
+      }
+      const result = outcome.result;
+      const at = now.toISOString();
+      const updated = await runs.update(run.id, run.version, (fresh) => {
+        const decided = applyVerification(
+          { title: fresh.title, steps: fresh.steps },
+          due.stepId,
+          { kind: "checked", result },
+          SCHEDULED_ACTOR,
+          at,
+        );
+        if (!decided.ok) throw new Error(decided.message);
+        const state = decided.draft.steps[due.stepId];
+        return {
+          steps: decided.draft.steps,
+          events: [
+            ...decided.events,
+            {
+              actor: SCHEDULED_ACTOR,
+              type: "scheduled-recheck",
+              stepId: due.stepId,
+              summary: `Automatic re-check ${schedule.attempt > 0 ? `${schedule.attempt} ` : ""}after the change: ${result.status}`,
+              detail: { attempt: schedule.attempt, dueAt: due.dueAt, status: result.status },
+            },
+          ],
+          stepResults: state
+            ? [
+                {
+                  stepId: due.stepId,
+                  status: state.status,
+                  confidence: state.confidence,
+                  result: { ...state, scheduled: true },
+                  actor: SCHEDULED_ACTOR,
+                },
+              ]
+            : [],
+        };
+      });
+      if (!updated.ok) {
+        await rechecks.release(due, this.instanceId);
+        return skipped(updated.reason === "conflict" ? "the run changed meanwhile; next tick" : "run gone");
+      }
+      return { kind: "recorded", runId: run.id, stepId: due.stepId, status: result.status };
+    } catch (error) {
+      await rechecks.release(due, this.instanceId);
+      throw error;
+    }
+  }
+}
+
+const SCHEDULER_KEY = Symbol.for("sspr-writeback.recheck-scheduler");
+
+/**
+ * Starts this process's scheduler over the configured database (once per process, also across dev reloads).
+ * `RECHECK_SCHEDULER=off` leaves it off (a deployment that runs re-checks elsewhere).
+ */
+export async function startRecheckScheduler(config: { url?: string; file?: string }): Promise<void> {
+  const holder = globalThis as { [SCHEDULER_KEY]?: RecheckScheduler };
+  if (holder[SCHEDULER_KEY] || process.env.RECHECK_SCHEDULER === "off") return;
+  const [{ getDatabase }, { RunsRepository }, { RechecksRepository }] = await Promise.all([
+    import("./db"),
+    import("./runs-repository"),
+    import("./rechecks-repository"),
+  ]);
+  const { db } = await getDatabase(config);
+  const scheduler = new RecheckScheduler({
+    runs: new RunsRepository(db),
+    rechecks: new RechecksRepository(db),
+    buildContext: async (run, now) => (await import("./verify-context")).buildVerifyContext(run, now),
+  });
+  holder[SCHEDULER_KEY] = scheduler;
+  scheduler.start();
+}
