@@ -1,10 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
+import { type Backend, postgresBackend, sqliteBackend } from "@/lib/testing/database-backends";
 import { nextRecheck, RECHECK_ATTEMPTS } from "@/lib/directory/step-results";
 import { type StepId } from "@/lib/steps/ids";
 import { type AutomaticResult, type StepVerifier, type VerifyContext } from "@/lib/steps/verifiers";
@@ -16,63 +12,7 @@ import { type RunRecord, RunsRepository } from "./runs-repository";
 // Server-side re-checks of waiting steps (issue 5), on both databases (the runs-repository suite's pattern:
 // SQLite in a temp file; PostgreSQL in a fresh schema of TEST_DATABASE_URL, required when REQUIRE_INTEGRATION=1).
 
-interface Backend {
-  name: "sqlite" | "postgres";
-  skip?: string;
-  missing?: string;
-  freshStore(): Promise<DatabaseConfig>;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  let folder: string | undefined;
-  return {
-    name: "sqlite",
-    async freshStore() {
-      folder ??= mkdtempSync(join(tmpdir(), "rechecks-"));
-      return { file: join(folder, `${randomBytes(6).toString("hex")}.db`) };
-    },
-    async cleanup() {
-      if (folder) rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const url = process.env.TEST_DATABASE_URL?.trim();
-  if (!url) {
-    const base = {
-      name: "postgres" as const,
-      freshStore: () => Promise.reject(new Error("unreachable")),
-      cleanup: async () => {},
-    };
-    return process.env.REQUIRE_INTEGRATION === "1"
-      ? {
-          ...base,
-          missing: "REQUIRE_INTEGRATION=1 but TEST_DATABASE_URL is not set (scripts/setup-postgres.sh).",
-        }
-      : { ...base, skip: "TEST_DATABASE_URL not set" };
-  }
-  const admin = new Pool({ connectionString: url, max: 2 });
-  const schemas: string[] = [];
-  return {
-    name: "postgres",
-    async freshStore() {
-      const schema = `wizard_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-      await admin.query(`create schema "${schema}"`);
-      schemas.push(schema);
-      const scoped = new URL(url);
-      scoped.searchParams.set("options", `-c search_path=${schema}`);
-      return { url: scoped.toString() };
-    },
-    async cleanup() {
-      for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
-      await admin.end();
-    },
-  };
-}
-
-const BACKENDS: Backend[] = [sqliteBackend(), postgresBackend()];
+const BACKENDS: Backend[] = [sqliteBackend("rechecks"), postgresBackend()];
 
 function step(overrides: Partial<StepState> = {}): StepState {
   return {

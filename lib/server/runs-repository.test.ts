@@ -6,87 +6,19 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { sql } from "kysely";
-import { Pool } from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
+import { type Backend, postgresBackend, sqliteBackend } from "@/lib/testing/database-backends";
 import { migrationsFor } from "@/lib/server/db/migrations";
 import { type StepState } from "@/lib/steps/types";
 import { CorruptRunError, type RunRecord, RunsRepository, type UpdateOutcome } from "./runs-repository";
 
-// One suite, two databases. Each backend hands out fresh, empty stores:
-// - SQLite: a new file in a temp folder, deleted afterwards.
-// - PostgreSQL (TEST_DATABASE_URL, see scripts/setup-postgres.sh): a new uniquely named schema
-//   (`wizard_test_<time>_<random>`), selected for every pooled connection through the URL's
-//   `options=-c search_path=<schema>`, and dropped with CASCADE afterwards. Concurrent test runs against the
-//   same database therefore never see each other's tables. Runs that crash before afterAll leave a schema
-//   behind; they are harmless and can be dropped by hand.
-// Without TEST_DATABASE_URL the PostgreSQL half is skipped, unless REQUIRE_INTEGRATION=1 (CI), where it fails.
+// One suite, two databases (lib/testing/database-backends.ts: SQLite in a temp file, PostgreSQL in a fresh schema).
 
 const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const execFileAsync = promisify(execFile);
 
-interface Backend {
-  name: "sqlite" | "postgres";
-  /** Why the backend is skipped, if it is. */
-  skip?: string;
-  /** Why the backend cannot run although it is required. */
-  missing?: string;
-  freshStore(): Promise<DatabaseConfig>;
-  cleanup(): Promise<void>;
-}
-
-function sqliteBackend(): Backend {
-  let folder: string | undefined;
-  return {
-    name: "sqlite",
-    async freshStore() {
-      folder ??= mkdtempSync(join(tmpdir(), "runs-repository-"));
-      return { file: join(folder, `${randomBytes(6).toString("hex")}.db`) };
-    },
-    async cleanup() {
-      if (folder) rmSync(folder, { recursive: true, force: true });
-    },
-  };
-}
-
-function postgresBackend(): Backend {
-  const url = process.env.TEST_DATABASE_URL?.trim();
-  if (!url) {
-    return process.env.REQUIRE_INTEGRATION === "1"
-      ? {
-          name: "postgres",
-          missing:
-            "REQUIRE_INTEGRATION=1 but TEST_DATABASE_URL is not set. Run `sudo bash scripts/setup-postgres.sh` and export the TEST_DATABASE_URL=… line it prints.",
-          freshStore: () => Promise.reject(new Error("unreachable")),
-          cleanup: async () => {},
-        }
-      : {
-          name: "postgres",
-          skip: "TEST_DATABASE_URL not set",
-          freshStore: () => Promise.reject(new Error("unreachable")),
-          cleanup: async () => {},
-        };
-  }
-  const admin = new Pool({ connectionString: url, max: 2 });
-  const schemas: string[] = [];
-  return {
-    name: "postgres",
-    async freshStore() {
-      const schema = `wizard_test_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
-      await admin.query(`create schema "${schema}"`);
-      schemas.push(schema);
-      const scoped = new URL(url);
-      scoped.searchParams.set("options", `-c search_path=${schema}`);
-      return { url: scoped.toString() };
-    },
-    async cleanup() {
-      for (const schema of schemas) await admin.query(`drop schema if exists "${schema}" cascade`);
-      await admin.end();
-    },
-  };
-}
-
-const BACKENDS: Backend[] = [sqliteBackend(), postgresBackend()];
+const BACKENDS: Backend[] = [sqliteBackend("runs-repository"), postgresBackend()];
 
 function step(overrides: Partial<StepState> = {}): StepState {
   return {
