@@ -1,14 +1,10 @@
-import { type LabSettings } from "../lab/settings";
 import { expect, runIdFrom, storedRun, test } from "./fixtures";
 import {
   applyLabFix,
-  captureConnectorFixTargets,
   checkNow,
   confirmLabConnector,
   connectorStepAfterFix,
-  lab,
-  LAB_BASE_URL,
-  LAB_SKIP_REASON,
+  useLabWithFixRestore,
 } from "./lab";
 
 // The directory journey against the Samba lab (issue 5), on the second web server that playwright.config.ts connects
@@ -18,21 +14,7 @@ import {
 // fix changed in the shared lab is put back afterwards (e2e/lab.ts).
 
 test.describe("on-premises directory against the lab", () => {
-  test.skip(!lab, LAB_SKIP_REASON);
-  test.use({ baseURL: LAB_BASE_URL });
-  test.setTimeout(300_000);
-
-  let restore: (() => Promise<void>) | null = null;
-  let settings: LabSettings;
-
-  test.beforeAll(async () => {
-    settings = lab as LabSettings;
-    ({ restore } = await captureConnectorFixTargets(settings));
-  });
-
-  test.afterAll(async () => {
-    await restore?.();
-  });
+  const settings = useLabWithFixRestore();
 
   test("connector-permissions: fails on the seeded lab, fixed from the wizard, passes, protected account still reported", async ({
     page,

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { adminClient, captureObjects } from "../lab/scenarios";
 import { type LabSettings } from "../lab/settings";
-import { expect, storedRun, type StoredStep } from "./fixtures";
+import { expect, storedRun, type StoredStep, test } from "./fixtures";
 
 // What the journeys against the Samba lab share (directory.e2e.ts, sharing-lab.e2e.ts): the lab's settings, the
 // port of the web server playwright.config.ts connects to it, the lab restore around connector-permissions' fix,
@@ -110,4 +110,22 @@ export async function connectorStepAfterFix(page: Page, runId: string): Promise<
   if (step.status !== "waiting") return step;
   await checkNow(page);
   return (await storedRun(page, runId)).steps["connector-permissions"]!;
+}
+
+/**
+ * Inside a describe: runs its tests on the lab-connected server (skipped without a lab) and puts back whatever the
+ * connector-permissions fix changes in the shared lab. Returns the lab settings for the tests.
+ */
+export function useLabWithFixRestore(): LabSettings {
+  test.skip(!lab, LAB_SKIP_REASON);
+  test.use({ baseURL: LAB_BASE_URL });
+  test.setTimeout(300_000);
+  let restore: (() => Promise<void>) | null = null;
+  test.beforeAll(async () => {
+    ({ restore } = await captureConnectorFixTargets(lab as LabSettings));
+  });
+  test.afterAll(async () => {
+    await restore?.();
+  });
+  return lab as LabSettings;
 }

@@ -1,14 +1,11 @@
-import { type LabSettings } from "../lab/settings";
 import { expect, storedRun, test } from "./fixtures";
 import {
   applyLabFix,
-  captureConnectorFixTargets,
   checkNow,
   confirmLabConnector,
   connectorStepAfterFix,
-  lab,
   LAB_BASE_URL,
-  LAB_SKIP_REASON,
+  useLabWithFixRestore,
 } from "./lab";
 import { CONNECTOR_STEP, createLink, startRun, watchConsole } from "./share";
 
@@ -19,21 +16,7 @@ import { CONNECTOR_STEP, createLink, startRun, watchConsole } from "./share";
 // admin gets the 404. Everything the fix changed in the shared lab is put back afterwards (e2e/lab.ts).
 
 test.describe("sharing against the lab", () => {
-  test.skip(!lab, LAB_SKIP_REASON);
-  test.use({ baseURL: LAB_BASE_URL });
-  test.setTimeout(300_000);
-
-  let restore: (() => Promise<void>) | null = null;
-  let settings: LabSettings;
-
-  test.beforeAll(async () => {
-    settings = lab as LabSettings;
-    ({ restore } = await captureConnectorFixTargets(settings));
-  });
-
-  test.afterAll(async () => {
-    await restore?.();
-  });
+  const settings = useLabWithFixRestore();
 
   test("hand-off: the domain admin fixes connector-permissions against the lab through an edit link, then revocation", async ({
     browser,

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { initialStepState } from "@/lib/steps/machine";
 import { createRunStore, storageKey } from "./run-store";
 import { type ClientRun } from "./types";
 
@@ -25,18 +26,7 @@ function run(version: number, notes = ""): ClientRun {
     createdAt: "2026-01-01T00:00:00.000Z",
     updatedAt: "2026-01-01T00:00:00.000Z",
     steps: {
-      prerequisites: {
-        status: "not-started",
-        confidence: null,
-        findings: [],
-        evidence: {},
-        remediation: [],
-        checkedAt: null,
-        attestation: null,
-        skipReason: null,
-        assignee: null,
-        notes,
-      },
+      prerequisites: { ...initialStepState(), notes },
     },
     events: [],
   };

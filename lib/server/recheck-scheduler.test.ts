@@ -4,6 +4,7 @@ import { type Backend, postgresBackend, sqliteBackend } from "@/lib/testing/data
 import { nextRecheck, RECHECK_ATTEMPTS } from "@/lib/directory/step-results";
 import { type StepId } from "@/lib/steps/ids";
 import { type AutomaticResult, type StepVerifier, type VerifyContext } from "@/lib/steps/verifiers";
+import { initialStepState } from "@/lib/steps/machine";
 import { type StepState } from "@/lib/steps/types";
 import { RechecksRepository } from "./rechecks-repository";
 import { RecheckScheduler, SCHEDULED_ACTOR } from "./recheck-scheduler";
@@ -15,19 +16,7 @@ import { type RunRecord, RunsRepository } from "./runs-repository";
 const BACKENDS: Backend[] = [sqliteBackend("rechecks"), postgresBackend()];
 
 function step(overrides: Partial<StepState> = {}): StepState {
-  return {
-    status: "not-started",
-    confidence: null,
-    findings: [],
-    evidence: {},
-    remediation: [],
-    checkedAt: null,
-    attestation: null,
-    skipReason: null,
-    assignee: null,
-    notes: "",
-    ...overrides,
-  };
+  return { ...initialStepState(), ...overrides };
 }
 
 const APPLIED = new Date("2030-01-01T10:00:00.000Z");

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
 import { type Backend, postgresBackend, sqliteBackend } from "@/lib/testing/database-backends";
 import { migrationsFor } from "@/lib/server/db/migrations";
+import { initialStepState } from "@/lib/steps/machine";
 import { type StepState } from "@/lib/steps/types";
 import { CorruptRunError, type RunRecord, RunsRepository, type UpdateOutcome } from "./runs-repository";
 
@@ -21,19 +22,7 @@ const execFileAsync = promisify(execFile);
 const BACKENDS: Backend[] = [sqliteBackend("runs-repository"), postgresBackend()];
 
 function step(overrides: Partial<StepState> = {}): StepState {
-  return {
-    status: "not-started",
-    confidence: null,
-    findings: [],
-    evidence: {},
-    remediation: [],
-    checkedAt: null,
-    attestation: null,
-    skipReason: null,
-    assignee: null,
-    notes: "",
-    ...overrides,
-  };
+  return { ...initialStepState(), ...overrides };
 }
 
 /** A clock that moves one second per reading, so ordering by time is deterministic. */
