@@ -82,9 +82,9 @@ foreach ($dns in $Domain) {
   } catch { Write-Warning "Fine-grained password policies of $dns could not be read: $($_.Exception.Message)" }
 
   $dcs = @(Get-ADDomainController -Filter * -Server $server | ForEach-Object {
-    $controls = $null
-    try { $controls = @((Get-ADRootDSE -Server $_.HostName).supportedControl) } catch { Write-Warning "rootDSE of $($_.HostName) not readable" }
-    [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls }
+    $controls = $null; $controlsError = $null
+    try { $controls = @((Get-ADRootDSE -Server $_.HostName).supportedControl) } catch { $controlsError = "$($_.Exception.Message)"; Write-Warning "rootDSE of $($_.HostName) not readable: $controlsError" }
+    [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls; supportedControlError = $controlsError }
   })
 
   $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties nTSecurityDescriptor, objectClass -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {

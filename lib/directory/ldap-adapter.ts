@@ -3,6 +3,7 @@
 // verification or falls back to plain LDAP. Credentials are passed in by the caller (server configuration or the CLI)
 // and never logged. Every failure becomes a DirectoryError that says what to do.
 
+import { probeDomainControllers, type RootDseProbe } from "./dc-probe";
 import { isIP } from "node:net";
 import { AndFilter, Client, EqualityFilter, type Entry } from "ldapts";
 import { isSid, readSid, sidToBytes } from "@/lib/ad/sid";
@@ -39,6 +40,13 @@ export interface LdapConnectionConfig {
   /** Budget for each LDAP operation (one page of a paged search counts as one). */
   operationTimeoutMs: number;
   pageSize?: number;
+  /**
+   * Whether reading a domain also reads the rootDSE of each of its other DCs (default: yes), each over its own
+   * verified connection to the DC's dNSHostName within `timeoutMs` (default: connectTimeoutMs, at most 4 s).
+   * `resolve` maps a DC's name to the host to connect to, the certificate still checked against the name (tests).
+   */
+  probeDomainControllers?:
+    false | { timeoutMs?: number; resolve?: (dnsHostName: string) => { host: string; port?: number } };
 }
 
 export const USER_FILTER = "(&(objectCategory=person)(objectClass=user))";
@@ -215,6 +223,34 @@ export async function connectLdap(config: LdapConnectionConfig): Promise<Client>
   }
 }
 
+/**
+ * Reads another DC's rootDSE with the same account and CA, over the same scheme and port, the certificate checked
+ * against the DC's own name. Throws DirectoryError.
+ */
+export function ldapRootDseProbe(config: LdapConnectionConfig): RootDseProbe {
+  const options = config.probeDomainControllers || {};
+  const timeoutMs = options.timeoutMs ?? Math.min(config.connectTimeoutMs, 4000);
+  const url = parseUrl(config.url);
+  return async (dnsHostName) => {
+    const target = options.resolve?.(dnsHostName) ?? { host: dnsHostName };
+    const port = target.port ?? url.port;
+    const other = await LdapDirectory.open({
+      ...config,
+      url: `${url.protocol}//${isIP(target.host) === 6 ? `[${target.host}]` : target.host}${port ? `:${port}` : ""}`,
+      serverName: dnsHostName,
+      baseDn: undefined,
+      connectTimeoutMs: timeoutMs,
+      operationTimeoutMs: timeoutMs,
+      probeDomainControllers: false,
+    });
+    try {
+      return (await other.rootDse()).supportedControl;
+    } finally {
+      await other.close();
+    }
+  };
+}
+
 export class LdapDirectory implements DirectoryPort {
   readonly kind = "ldap" as const;
   private rootDseCache: RootDseInfo | null = null;
@@ -372,6 +408,8 @@ export class LdapDirectory implements DirectoryPort {
         };
       });
     });
+    const probe = this.config.probeDomainControllers;
+    const allDcs = probe === false ? dcs : await probeDomainControllers(dcs, ldapRootDseProbe(this.config));
     return [
       {
         dn,
@@ -381,7 +419,7 @@ export class LdapDirectory implements DirectoryPort {
         sd,
         minPwdAge: str(entry, "minPwdAge"),
         passwordSettingsObjects: await this.passwordSettings(dn),
-        domainControllers: dcs,
+        domainControllers: allDcs,
         supportedControl: root.supportedControl,
         samServerSd: await this.samServerSd(dn),
         preWindows2000Members: await this.preWindows2000Members(dn),

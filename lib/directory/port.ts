@@ -29,8 +29,13 @@ export interface DomainControllerRecord {
   dnsHostName: string | null;
   operatingSystem: string | null;
   operatingSystemVersion: string | null;
-  /** This DC's rootDSE supportedControl when known (LDAP knows it for the DC it is connected to). */
+  /**
+   * This DC's rootDSE supportedControl when known: LDAP reads it from the DC it is connected to and asks every other
+   * DC directly (lib/directory/dc-probe.ts); a snapshot has what the collector read.
+   */
   supportedControl: string[] | null;
+  /** Why `supportedControl` is unknown, when the wizard tried to read it and could not. */
+  supportedControlError?: string;
 }
 
 export interface DomainRecord {

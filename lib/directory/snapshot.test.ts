@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { checkDomainControllers } from "./checks/domain-checks";
 import { DirectoryError } from "./errors";
 import { parseSnapshot, parseSnapshotText, SnapshotDirectory } from "./snapshot";
 import { fixtureSnapshot } from "./testing/fixture";
@@ -71,5 +72,34 @@ describe("snapshot format", () => {
     expect(await port.readObject("ou=legacy,dc=contoso,dc=com")).toMatchObject({
       dn: "OU=Legacy,DC=contoso,DC=com",
     });
+  });
+});
+
+describe("domain controllers in a snapshot", () => {
+  it("carries why the collector could not read a DC's rootDSE, and the checks say so", async () => {
+    const raw = JSON.parse(JSON.stringify(fixtureSnapshot())) as Fixture;
+    const dcs = raw.domains[0]!.domainControllers as Record<string, unknown>[];
+    dcs.push({
+      dn: "CN=DC09,OU=Domain Controllers,DC=contoso,DC=com",
+      dnsHostName: "dc09.contoso.com",
+      operatingSystem: "Windows Server 2022 Standard",
+      operatingSystemVersion: "10.0 (20348)",
+      supportedControl: null,
+      supportedControlError: "The server is not operational.",
+    });
+    const [domain] = await new SnapshotDirectory(parseSnapshot(raw)).domains();
+    const dc09 = domain!.domainControllers.find((dc) => dc.dnsHostName === "dc09.contoso.com");
+    expect(dc09).toMatchObject({
+      supportedControl: null,
+      supportedControlError: "The server is not operational.",
+    });
+    expect(checkDomainControllers(domain!).filter((f) => f.dn === dc09!.dn)).toEqual([
+      expect.objectContaining({
+        code: "dc-controls-unread",
+        reason: expect.stringContaining("not operational"),
+      }),
+    ]);
+    dcs.at(-1)!.supportedControlError = 42;
+    expect(() => parseSnapshot(raw)).toThrow(/supportedControlError/);
   });
 });

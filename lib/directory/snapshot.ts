@@ -85,6 +85,8 @@ const domainSchema = z
           operatingSystem: z.string().nullish(),
           operatingSystemVersion: z.string().nullish(),
           supportedControl: z.array(z.string()).nullish(),
+          /** Why the collector could not read this DC's rootDSE. */
+          supportedControlError: z.string().max(2000).nullish(),
         })
         .loose(),
     ),
@@ -221,6 +223,7 @@ export class SnapshotDirectory implements DirectoryPort {
         operatingSystem: dc.operatingSystem ?? null,
         operatingSystemVersion: dc.operatingSystemVersion ?? null,
         supportedControl: dc.supportedControl ?? null,
+        ...(dc.supportedControlError ? { supportedControlError: dc.supportedControlError } : {}),
       })),
       supportedControl: d.rootDse.supportedControl,
       samServerSd: d.samServer?.sd ?? null,

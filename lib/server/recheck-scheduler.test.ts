@@ -72,6 +72,29 @@ function fakeVerifier(
   });
 }
 
+/** A verifier whose only source cannot reach its system: it stands aside with a notice, as the LDAP source does. */
+function unreachableVerifier(calls: { n: number; runId?: string }): (id: StepId) => StepVerifier {
+  return (stepId) => ({
+    stepId,
+    sources: [
+      {
+        confidence: "verified",
+        describe: "fake directory that is down",
+        async check(ctx: VerifyContext): Promise<AutomaticResult | null> {
+          if (ctx.run.id === calls.runId) calls.n++;
+          (ctx.notices ??= []).push({
+            code: "directory-unreachable",
+            severity: "warning",
+            message:
+              "The domain controller could not be read: dc1.contoso.test:636 did not answer within 5 s.",
+          });
+          return null;
+        },
+      },
+    ],
+  });
+}
+
 describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
   describe.skipIf(backend.skip !== undefined)(
     backend.skip ? `skipped: ${backend.skip}` : "integration",
@@ -235,6 +258,72 @@ describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
         expect(after.steps[STEP]?.status).toBe("passed");
         expect(after.version).toBe(run.version + 1);
         expect(await rechecks.get(run.id, STEP)).toBeNull();
+      });
+
+      it("keeps a step waiting on schedule while the directory cannot be read, and fails it when the hour is over", async () => {
+        const run = await waitingRun();
+        let clock = new Date("2030-01-01T10:00:31Z");
+        const calls = { n: 0, runId: run.id };
+        const scheduler = new RecheckScheduler({
+          runs,
+          rechecks,
+          clock: () => clock,
+          instanceId: "down",
+          verifierFor: unreachableVerifier(calls),
+          buildContext: async (r, now) => ({ run: r, now }),
+        });
+        const mine = (outcomes: Awaited<ReturnType<RecheckScheduler["tick"]>>) =>
+          outcomes.filter((o) => o.runId === run.id);
+
+        // Inside the window: still waiting, moved on to the next attempt (not held until the claim lapses).
+        expect(mine(await scheduler.tick())).toEqual([
+          { kind: "recorded", runId: run.id, stepId: STEP, status: "waiting" },
+        ]);
+        expect(calls.n).toBe(1);
+        let state = (await runs.get(run.id))!.steps[STEP]!;
+        expect(state.status).toBe("waiting");
+        expect(state.evidence.recheck).toMatchObject({ nextCheckAt: "2030-01-01T10:01:00.000Z", attempt: 2 });
+        expect(state.findings[0]).toMatchObject({ code: "recheck-unreadable", severity: "warning" });
+        expect(state.findings[0]?.message).toMatch(/dc1\.contoso\.test:636 did not answer/);
+        expect(state.findings.map((f) => f.code)).toContain("missing-right"); // the last reading is kept
+        expect(await rechecks.get(run.id, STEP)).toMatchObject({
+          dueAt: "2030-01-01T10:01:00.000Z",
+          attempt: 2,
+        });
+        const unreadable = (await runs.events(run.id)).filter((e) => e.type === "scheduled-recheck");
+        expect(unreadable.at(-1)).toMatchObject({ actor: SCHEDULED_ACTOR, detail: { status: "unreadable" } });
+
+        // Not due again before the next attempt; the next attempt replaces the warning instead of stacking it.
+        expect(mine(await scheduler.tick())).toEqual([]);
+        clock = new Date("2030-01-01T10:01:05Z");
+        expect(mine(await scheduler.tick())).toEqual([
+          { kind: "recorded", runId: run.id, stepId: STEP, status: "waiting" },
+        ]);
+        state = (await runs.get(run.id))!.steps[STEP]!;
+        expect(state.findings.filter((f) => f.code === "recheck-unreadable")).toHaveLength(1);
+        expect(state.evidence.recheck).toMatchObject({ nextCheckAt: "2030-01-01T10:02:00.000Z", attempt: 3 });
+
+        // The last attempt is at the deadline: the step stops waiting and fails on the last reading it had.
+        const current = (await runs.get(run.id))!;
+        await runs.update(run.id, current.version, (r) => ({
+          steps: { ...r.steps, [STEP]: waitingStep(new Date("2030-01-01T10:40:00Z")) },
+          events: [],
+        }));
+        clock = new Date("2030-01-01T11:00:02Z");
+        expect(mine(await scheduler.tick())).toEqual([
+          { kind: "recorded", runId: run.id, stepId: STEP, status: "failed" },
+        ]);
+        const final = (await runs.get(run.id))!.steps[STEP]!;
+        expect(final.status).toBe("failed");
+        expect(final.confidence).toBe("verified");
+        expect(final.findings[0]).toMatchObject({ code: "recheck-unreadable", severity: "error" });
+        expect(final.findings[0]?.message).toMatch(/could not read the directory/);
+        expect(final.evidence.recheck).toBeUndefined();
+        expect(final.evidence.recheckGaveUpAt).toBe("2030-01-01T11:00:02.000Z");
+        expect(await rechecks.get(run.id, STEP)).toBeNull();
+        // Nothing is due any more.
+        clock = new Date("2030-01-01T13:00:00Z");
+        expect(mine(await scheduler.tick())).toEqual([]);
       });
 
       it("a conflicting write leaves the re-check for the next tick", async () => {

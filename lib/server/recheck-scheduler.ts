@@ -2,10 +2,18 @@ import "server-only";
 
 import { randomBytes } from "node:crypto";
 import { type StepId } from "@/lib/steps/ids";
+import { type StepState } from "@/lib/steps/types";
 import { applyVerification } from "@/lib/steps/run-changes";
-import { runVerifier, type StepVerifier, VERIFIERS, type VerifyContext } from "@/lib/steps/verifiers";
+import { unreadableRecheck } from "@/lib/directory/recheck-unreadable";
+import {
+  type AutomaticResult,
+  runVerifier,
+  type StepVerifier,
+  VERIFIERS,
+  type VerifyContext,
+} from "@/lib/steps/verifiers";
 import { type DueRecheck, type RechecksRepository, scheduleOf } from "./rechecks-repository";
-import { type RunsRepository } from "./runs-repository";
+import { type RunRecord, type RunsRepository } from "./runs-repository";
 
 // Server-side re-checks of steps waiting for replication after a fix (issue 5). Every tick (~15 s) the scheduler
 // asks the database for due re-checks, claims each with a conditional update (one instance runs it even when
@@ -114,57 +122,113 @@ export class RecheckScheduler {
       const now = this.clock();
       const context = await this.deps.buildContext({ id: run.id, flow: run.flow, mode: run.mode }, now);
       const outcome = await runVerifier(this.verifierFor(due.stepId), context);
-      if (outcome.kind !== "checked") {
-        // Nothing could be read (no connection): keep the claim until its lease lapses, then try again.
-        return skipped("no automatic source could check the step");
-      }
-      const result = outcome.result;
       const at = now.toISOString();
-      const updated = await runs.update(run.id, run.version, (fresh) => {
-        const decided = applyVerification(
-          { title: fresh.title, steps: fresh.steps },
-          due.stepId,
-          { kind: "checked", result },
-          SCHEDULED_ACTOR,
-          at,
-        );
-        if (!decided.ok) throw new Error(decided.message);
-        const state = decided.draft.steps[due.stepId];
+      if (outcome.kind === "checked")
+        return await this.record(run, due, at, outcome.result, {
+          summary: `Automatic re-check ${schedule.attempt > 0 ? `${schedule.attempt} ` : ""}after the change: ${outcome.result.status}`,
+          attempt: schedule.attempt,
+        });
+      // Nothing could be read (no connection): keep waiting on the schedule, or fail once the window has closed.
+      const reasons = outcome.findings.filter((f) => f.code !== "no-automatic-check");
+      const decision = unreadableRecheck(run.steps[due.stepId]!, reasons, now);
+      if (decision.kind === "give-up")
+        return await this.record(run, due, at, decision.result, {
+          summary: decision.summary,
+          attempt: schedule.attempt,
+        });
+      if (decision.kind === "none") {
+        await rechecks.release(due, this.instanceId);
+        return skipped("no schedule on the step");
+      }
+      return await this.commit(run, due, "waiting", (fresh) => {
+        if (fresh.steps[due.stepId]?.status !== "waiting") throw new Error("the step stopped waiting");
         return {
-          steps: decided.draft.steps,
+          steps: { ...fresh.steps, [due.stepId]: decision.state },
           events: [
-            ...decided.events,
             {
               actor: SCHEDULED_ACTOR,
               type: "scheduled-recheck",
               stepId: due.stepId,
-              summary: `Automatic re-check ${schedule.attempt > 0 ? `${schedule.attempt} ` : ""}after the change: ${result.status}`,
-              detail: { attempt: schedule.attempt, dueAt: due.dueAt, status: result.status },
+              summary: decision.summary,
+              detail: {
+                attempt: schedule.attempt,
+                dueAt: due.dueAt,
+                status: "unreadable",
+                nextCheckAt: decision.next.nextCheckAt,
+              },
             },
           ],
-          stepResults: state
-            ? [
-                {
-                  stepId: due.stepId,
-                  status: state.status,
-                  confidence: state.confidence,
-                  result: { ...state, scheduled: true },
-                  actor: SCHEDULED_ACTOR,
-                },
-              ]
-            : [],
+          stepResults: [stepResult(due.stepId, decision.state)],
         };
       });
-      if (!updated.ok) {
-        await rechecks.release(due, this.instanceId);
-        return skipped(updated.reason === "conflict" ? "the run changed meanwhile; next tick" : "run gone");
-      }
-      return { kind: "recorded", runId: run.id, stepId: due.stepId, status: result.status };
     } catch (error) {
       await rechecks.release(due, this.instanceId);
       throw error;
     }
   }
+
+  /** Records a verification result the way the verify route does, plus the scheduler's own event. */
+  private record(
+    run: RunRecord,
+    due: DueRecheck,
+    at: string,
+    result: AutomaticResult,
+    event: { summary: string; attempt: number },
+  ): Promise<RecheckOutcome> {
+    return this.commit(run, due, result.status, (fresh) => {
+      const decided = applyVerification(
+        { title: fresh.title, steps: fresh.steps },
+        due.stepId,
+        { kind: "checked", result },
+        SCHEDULED_ACTOR,
+        at,
+      );
+      if (!decided.ok) throw new Error(decided.message);
+      const state = decided.draft.steps[due.stepId];
+      return {
+        steps: decided.draft.steps,
+        events: [
+          ...decided.events,
+          {
+            actor: SCHEDULED_ACTOR,
+            type: "scheduled-recheck",
+            stepId: due.stepId,
+            summary: event.summary,
+            detail: { attempt: event.attempt, dueAt: due.dueAt, status: result.status },
+          },
+        ],
+        stepResults: state ? [stepResult(due.stepId, state)] : [],
+      };
+    });
+  }
+
+  /** Writes under optimistic concurrency; a lost race releases the claim so that the next tick re-reads the run. */
+  private async commit(
+    run: RunRecord,
+    due: DueRecheck,
+    status: string,
+    change: Parameters<RunsRepository["update"]>[2],
+  ): Promise<RecheckOutcome> {
+    const updated = await this.deps.runs.update(run.id, run.version, change);
+    if (updated.ok) return { kind: "recorded", runId: run.id, stepId: due.stepId, status };
+    await this.deps.rechecks.release(due, this.instanceId);
+    return {
+      kind: "skipped",
+      runId: due.runId,
+      stepId: due.stepId,
+      why: updated.reason === "conflict" ? "the run changed meanwhile; next tick" : "run gone",
+    };
+  }
+}
+
+function stepResult(stepId: StepId, state: StepState) {
+  return {
+    stepId,
+    status: state.status,
+    confidence: state.confidence,
+    result: { ...state, scheduled: true },
+    actor: SCHEDULED_ACTOR,
+  };
 }
 
 const SCHEDULER_KEY = Symbol.for("sspr-writeback.recheck-scheduler");

@@ -181,6 +181,20 @@ export function checkDomainControllers(domain: DomainRecord): DirectoryFinding[]
     if (dc.supportedControl) {
       anyKnownControls = true;
       if (!hasHints(dc.supportedControl)) out.push(hintsFinding(dc.dn, name));
+    } else if (dc.supportedControlError) {
+      const version = parseOsVersion(dc.operatingSystemVersion);
+      const judged =
+        version && version[0] >= 10 && /windows/i.test(os)
+          ? `so it is judged by its operating system instead: ${os} ${dc.operatingSystemVersion} offers the policy-hints control.`
+          : "and its operating system does not settle the question either (see the other findings for this DC).";
+      out.push({
+        code: "dc-controls-unread",
+        severity: "info",
+        dn: dc.dn,
+        reason: `The wizard could not read the rootDSE of ${name} (${dc.supportedControlError.replace(/\.$/, "")}), ${judged}`,
+        remediation: `To have it checked directly, let this server reach ${name} over LDAPS (636) with the same CA, or collect a snapshot on a machine that can.`,
+        anchor: dc.dn,
+      });
     }
   }
   if (!anyKnownControls && domain.supportedControl.length > 0 && !hasHints(domain.supportedControl)) {
