@@ -3,7 +3,6 @@
 const securityHeaders = [
   { key: "Referrer-Policy", value: "no-referrer" },
   { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "X-Frame-Options", value: "DENY" },
   { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=(), payment=()" },
   // Runs, reports and share links are private: nothing here belongs in a search index.
   { key: "X-Robots-Tag", value: "noindex, nofollow" },
@@ -20,6 +19,17 @@ const crossOriginOpenerPolicy = {
   headers: [{ key: "Cross-Origin-Opener-Policy", value: "same-origin" }],
 };
 
+// Framing: nothing may frame the wizard (the CSP says frame-ancestors 'none'; X-Frame-Options for older browsers),
+// except that the wizard's own pages may load the redirect bridge in a hidden iframe: MSAL renews tokens silently
+// that way, and a DENY there breaks it. The CSP's frame-ancestors for that path is set to 'self' in proxy.ts.
+const frameOptions = [
+  {
+    source: `/:path((?!${REDIRECT_BRIDGE_PATH.slice(1)}/?$).*)`,
+    headers: [{ key: "X-Frame-Options", value: "DENY" }],
+  },
+  { source: REDIRECT_BRIDGE_PATH, headers: [{ key: "X-Frame-Options", value: "SAMEORIGIN" }] },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   poweredByHeader: false,
@@ -31,7 +41,7 @@ const nextConfig = {
   // The development server logs request paths; a share link's path is its token.
   logging: { incomingRequests: { ignore: [/^\/share\//] } },
   async headers() {
-    return [{ source: "/:path*", headers: securityHeaders }, crossOriginOpenerPolicy];
+    return [{ source: "/:path*", headers: securityHeaders }, crossOriginOpenerPolicy, ...frameOptions];
   },
 };
 

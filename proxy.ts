@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { contentSecurityPolicy, signInConnectSources } from "@/lib/server/csp";
+import { contentSecurityPolicy, frameAncestorsFor, signInConnectSources } from "@/lib/server/csp";
 import {
   decodeSession,
   encodeSession,
@@ -16,6 +16,7 @@ export function proxy(request: NextRequest) {
   const csp = contentSecurityPolicy(nonce, {
     dev: process.env.NODE_ENV === "development",
     connectSources: signInConnectSources(process.env),
+    frameAncestors: frameAncestorsFor(request.nextUrl.pathname),
   });
 
   const requestHeaders = new Headers(request.headers);

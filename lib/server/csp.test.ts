@@ -6,7 +6,7 @@ vi.hoisted(() => {
 
 import { NextRequest } from "next/server";
 import { proxy } from "@/proxy";
-import { contentSecurityPolicy, signInConnectSources } from "./csp";
+import { contentSecurityPolicy, frameAncestorsFor, signInConnectSources } from "./csp";
 
 // connect-src decides where the browser may talk. Sandbox: nowhere but the wizard. Live: also the Entra login
 // host MSAL redeems the code at, and nothing more — not Graph, which only the server calls.
@@ -93,5 +93,20 @@ describe("proxy: the CSP each page gets", () => {
     expect(connectSrc(csp)).toEqual(["'self'", "https://login.microsoftonline.us"]);
     expect(csp).not.toContain("graph.microsoft");
     expect(csp).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe("framing", () => {
+  it("no page may be framed, except the sign-in redirect page by the wizard itself", () => {
+    const csp = (path: string) =>
+      proxy(new NextRequest(`http://localhost:3000${path}`)).headers.get("content-security-policy") ?? "";
+    expect(csp("/runs/abc/prerequisites")).toContain("frame-ancestors 'none'");
+    expect(csp("/")).toContain("frame-ancestors 'none'");
+    expect(csp("/auth/redirect")).toContain("frame-ancestors 'self'");
+    expect(csp("/auth/redirect")).not.toContain("frame-ancestors 'none'");
+    // Only that exact path.
+    expect(csp("/auth/redirect-elsewhere")).toContain("frame-ancestors 'none'");
+    expect(csp("/auth/redirect/x")).toContain("frame-ancestors 'none'");
+    expect(frameAncestorsFor("/share/abc")).toBe("'none'");
   });
 });

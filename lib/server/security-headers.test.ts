@@ -48,8 +48,15 @@ describe("security headers", () => {
     async (path) => {
       const headers = await headersFor(path);
       expect(headers.has("cross-origin-opener-policy")).toBe(false);
+      // The wizard's own pages load it in a hidden iframe to renew tokens silently; nobody else may frame it.
+      expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
       expect(headers.get("x-content-type-options")).toBe("nosniff");
       expect(headers.get("referrer-policy")).toBe("no-referrer");
     },
   );
+
+  it("only the bridge itself may be framed (by the wizard), not paths below or beside it", async () => {
+    for (const path of ["/auth/redirect/x", "/auth/redirect-old", "/runs/abc"])
+      expect((await headersFor(path)).get("x-frame-options")).toBe("DENY");
+  });
 });
