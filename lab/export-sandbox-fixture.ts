@@ -11,13 +11,13 @@
 // descriptors, SIDs and everything the checks read stay as the lab returned them. The file is refused when any of
 // the lab's passwords appears in it.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { exportSnapshot } from "@/lib/directory/export-snapshot";
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
 import { parseSnapshot } from "@/lib/directory/snapshot";
 import { dateToFileTime, parentDn } from "@/lib/directory/dn";
-import { defaultLabDir, loadLabSettings, readLabPassword, repoRoot } from "./settings";
+import { defaultLabDir, labWizardConnection, loadLabSettings, readLabPassword, repoRoot } from "./settings";
 
 /** Lab person (by position in an OU) -> the sandbox tenant's display name. */
 const RENAMES: { ou: "staff" | "sales" | "corp"; index: number; name: string }[] = [
@@ -33,15 +33,7 @@ async function main(): Promise<void> {
   const dir =
     dirArg >= 0 && process.argv[dirArg + 1] ? path.resolve(process.argv[dirArg + 1]!) : defaultLabDir();
   const s = loadLabSettings(dir);
-  const port = await LdapDirectory.open({
-    url: s.url,
-    bindDn: s.wizard.dn,
-    password: readLabPassword(s.wizard.passwordFile),
-    caPem: [readFileSync(s.caFile, "utf8")],
-    serverName: s.serverName,
-    connectTimeoutMs: 5000,
-    operationTimeoutMs: 60_000,
-  });
+  const port = await LdapDirectory.open(labWizardConnection(s));
   try {
     const ous = s.seed.ous;
     const scope = [ous.corp, ous.legacy, `CN=Users,${s.baseDn}`];

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
+import { type LdapConnectionConfig } from "../lib/directory/ldap-adapter";
 
 export const LAB_SETTINGS_FORMAT = "sspr-writeback-lab/1";
 
@@ -112,6 +113,23 @@ export function tryLoadLabSettings(dir: string = defaultLabDir()): LabSettings |
 /** Reads a lab password file (trailing newline removed). */
 export function readLabPassword(file: string): string {
   return readFileSync(file, "utf8").replace(/\r?\n$/, "");
+}
+
+/** The wizard's read-only connection to the lab, as the directory adapter takes it (certificate verified). */
+export function labWizardConnection(
+  s: LabSettings,
+  overrides: Partial<LdapConnectionConfig> = {},
+): LdapConnectionConfig {
+  return {
+    url: s.url,
+    bindDn: s.wizard.dn,
+    password: readLabPassword(s.wizard.passwordFile),
+    caPem: [readFileSync(s.caFile, "utf8")],
+    serverName: s.serverName,
+    connectTimeoutMs: 5000,
+    operationTimeoutMs: 60_000,
+    ...overrides,
+  };
 }
 
 /** The LDAPS options of ldap.ts for this lab. */

@@ -3,12 +3,11 @@
 // "localhost", which reaches the lab DC but whose certificate does not carry that name — and removes them after.
 
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { Attribute, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminClient } from "@/lab/scenarios";
-import { readLabPassword } from "@/lab/settings";
+import { labWizardConnection } from "@/lab/settings";
 import { integrationLab, requireSettings } from "@/lab/test-support";
 import { checkDomainControllers } from "./checks/domain-checks";
 import { escapeDnValue } from "./dn";
@@ -43,15 +42,7 @@ describe.skipIf(lab.skip)("domain controllers' own rootDSE, against the lab", ()
 
   beforeAll(async () => {
     const s = requireSettings(lab);
-    config = {
-      url: s.url,
-      bindDn: s.wizard.dn,
-      password: readLabPassword(s.wizard.passwordFile),
-      caPem: [readFileSync(s.caFile, "utf8")],
-      serverName: s.serverName,
-      connectTimeoutMs: 5000,
-      operationTimeoutMs: 60_000,
-    };
+    config = labWizardConnection(s);
     admin = await adminClient(s);
     ou = `OU=${escapeDnValue(`dcprobe-${RUN}`)},${s.baseDn}`;
     await admin.add(ou, [new Attribute({ type: "objectClass", values: ["top", "organizationalUnit"] })]);

@@ -10,7 +10,7 @@ import { Attribute, Change, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { escapeDnValue, encodeUnicodePwd, readObjectSid } from "@/lab/ldap";
 import { adminClient, createScenarioOu, removeTree, withExtraAce } from "@/lab/scenarios";
-import { readLabPassword, type LabSettings } from "@/lab/settings";
+import { labWizardConnection, readLabPassword, type LabSettings } from "@/lab/settings";
 import { integrationLab, requireSettings } from "@/lab/test-support";
 import { applyChanges, previewChanges } from "./apply";
 import { planGrant, planRevoke } from "./changes";
@@ -32,16 +32,7 @@ const DELEGATION = (sid: string): string[] => [
 ];
 
 function wizardConfig(s: LabSettings, overrides: Partial<LdapConnectionConfig> = {}): LdapConnectionConfig {
-  return {
-    url: s.url,
-    bindDn: s.wizard.dn,
-    password: readLabPassword(s.wizard.passwordFile),
-    caPem: [readFileSync(s.caFile, "utf8")],
-    serverName: s.serverName,
-    connectTimeoutMs: 5000,
-    operationTimeoutMs: 60_000,
-    ...overrides,
-  };
+  return labWizardConnection(s, overrides);
 }
 
 const codes = (scan: StepScan): Set<FindingCode> => new Set(scan.findings.map((f) => f.code));

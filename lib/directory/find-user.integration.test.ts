@@ -1,11 +1,10 @@
 // The end-to-end test's on-premises leg against the Samba lab: a user found by objectSid (sent as a binary
 // filter value) with pwdLastSet, which moves when the user's password is set.
 
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unicodePwdReplace } from "@/lab/ldap";
 import { adminClient } from "@/lab/scenarios";
-import { readLabPassword } from "@/lab/settings";
+import { labWizardConnection, readLabPassword } from "@/lab/settings";
 import { integrationLab, requireSettings } from "@/lab/test-support";
 import { LdapDirectory } from "./ldap-adapter";
 
@@ -16,15 +15,7 @@ describe.skipIf(lab.skip)("findUserBySid against the lab", () => {
 
   beforeAll(async () => {
     const s = requireSettings(lab);
-    port = await LdapDirectory.open({
-      url: s.url,
-      bindDn: s.wizard.dn,
-      password: readLabPassword(s.wizard.passwordFile),
-      caPem: [readFileSync(s.caFile, "utf8")],
-      serverName: s.serverName,
-      connectTimeoutMs: 5000,
-      operationTimeoutMs: 60_000,
-    });
+    port = await LdapDirectory.open(labWizardConnection(s));
   });
 
   afterAll(async () => {
