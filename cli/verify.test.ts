@@ -82,6 +82,9 @@ describe("sspr-writeback verify", () => {
       /--bind-password-file is required/,
     );
     expect(() => parseVerifyArgs(["--bind-password", "secret"])).toThrow();
+    expect(await run(["--snapshot", "x.json", "--domains", "contoso.com, CONTOSO"])).toBe(2);
+    expect(io.err()).toMatch(/--domains The domain list names "CONTOSO", which is not a DNS domain name/);
+    expect(parseVerifyArgs(["--snapshot", "x.json", "--domains", "all"]).domains).toBe("all");
   });
 
   it("could-not-check over LDAP is exit 2 with the reason", async () => {

@@ -9,7 +9,8 @@ import { describeAccount } from "../lib/directory/checks/connector";
 import { type DirectoryFinding } from "../lib/directory/checks/types";
 import { groupFindings, groupMessage, USER_CODES } from "../lib/directory/checks/summary";
 import { DirectoryError, isDirectoryError } from "../lib/directory/errors";
-import { LdapDirectory } from "../lib/directory/ldap-adapter";
+import { parseDomainSelection } from "../lib/directory/domain-selection";
+import { openDirectory } from "../lib/directory/forest";
 import { type DirectoryPort } from "../lib/directory/port";
 import {
   DirectoryScanner,
@@ -28,6 +29,9 @@ export const VERIFY_USAGE = `Usage: sspr-writeback verify (--ldap-url <url> --bi
   --ca-file <pem>             CA that issued the DC certificate (default: the system's trusted CAs)
   --server-name <name>        name in the DC certificate, when you connect by another name or an IP address
   --base-dn <dn>              domain to read (default: the DC's default naming context)
+  --domains all|<dns,…>       also read these domains of the forest ("all": every one), each through one of its
+                              own DCs with the same account and CA (default: the connected domain, plus any
+                              domain a --scope OU is in)
   --snapshot <file>           check a snapshot written by \`sspr-writeback collect-script\` instead
   --connector <account>       the Connect AD DS connector account (default: the only MSOL_/gMSA candidate)
   --scope <ou-dn>             check only users below this OU (repeatable; default: the whole domain)
@@ -51,6 +55,17 @@ const argsSchema = z
     "ca-file": z.string().min(1).optional(),
     "server-name": z.string().min(1).optional(),
     "base-dn": z.string().includes("=", { message: "must be a DN such as DC=contoso,DC=com" }).optional(),
+    domains: z
+      .string()
+      .min(1)
+      .superRefine((text, ctx) => {
+        try {
+          parseDomainSelection(text);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+        }
+      })
+      .optional(),
     snapshot: z.string().min(1).optional(),
     connector: z.string().min(1).optional(),
     scope: z.array(z.string().includes("=", { message: "must be an OU DN" })).default([]),
@@ -90,6 +105,7 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
       "ca-file": { type: "string" },
       "server-name": { type: "string" },
       "base-dn": { type: "string" },
+      domains: { type: "string" },
       snapshot: { type: "string" },
       connector: { type: "string" },
       scope: { type: "string", multiple: true },
@@ -155,16 +171,20 @@ export async function openPort(args: VerifyArgs): Promise<DirectoryPort> {
     }
   };
   const password = readText(args["bind-password-file"] as string, "password file").replace(/\r?\n$/, "");
-  return LdapDirectory.open({
-    url: args["ldap-url"] as string,
-    bindDn: args["bind-dn"] as string,
-    password,
-    caPem: args["ca-file"] ? [readText(args["ca-file"], "CA file")] : null,
-    ...(args["server-name"] ? { serverName: args["server-name"] } : {}),
-    ...(args["base-dn"] ? { baseDn: args["base-dn"] } : {}),
-    connectTimeoutMs: args["connect-timeout"],
-    operationTimeoutMs: args.timeout,
-  });
+  return openDirectory(
+    {
+      url: args["ldap-url"] as string,
+      bindDn: args["bind-dn"] as string,
+      password,
+      caPem: args["ca-file"] ? [readText(args["ca-file"], "CA file")] : null,
+      ...(args["server-name"] ? { serverName: args["server-name"] } : {}),
+      ...(args["base-dn"] ? { baseDn: args["base-dn"] } : {}),
+      connectTimeoutMs: args["connect-timeout"],
+      operationTimeoutMs: args.timeout,
+    },
+    parseDomainSelection(args.domains),
+    args.scope,
+  );
 }
 
 /** Runs the flow's checks; a check that cannot run is "unknown" with the reason. */

@@ -125,3 +125,20 @@ export function rdnValue(dn: string): string {
 export function shortDn(dn: string): string {
   return splitDn(dn)[0] ?? dn;
 }
+
+/**
+ * The domain (of `domains`) that holds `dn`: the most specific one, since a child domain's DN ends in its parent's
+ * (CN=x,DC=emea,DC=contoso,DC=com is within DC=contoso,DC=com too, but lives in DC=emea,DC=contoso,DC=com).
+ */
+export function domainHolding<T extends { dn: string }>(dn: string, domains: readonly T[]): T | undefined {
+  let best: T | undefined;
+  let bestLength = -1;
+  for (const d of domains) {
+    const length = normalizeDn(d.dn).length;
+    if (length > bestLength && isWithin(dn, d.dn)) {
+      best = d;
+      bestLength = length;
+    }
+  }
+  return best;
+}

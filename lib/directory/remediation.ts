@@ -8,7 +8,7 @@
 import { type RemediationScript } from "@/lib/steps/types";
 import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD } from "@/lib/ad/catalogue";
 import { type DirectoryFinding } from "./checks/types";
-import { sameDn } from "./dn";
+import { domainHolding, sameDn } from "./dn";
 import { type ScanFacts } from "./scan";
 
 const ADSYNCCONFIG = String.raw`Import-Module 'C:\Program Files\Microsoft Azure Active Directory Connect\AdSyncConfig\AdSyncConfig.psm1'`;
@@ -37,8 +37,7 @@ export function connectorIdentity(facts: ScanFacts): ConnectorIdentity | null {
   const c = facts.connector;
   if (!c) return null;
   const account = c.name.includes("\\") ? c.name.slice(c.name.lastIndexOf("\\") + 1) : c.name;
-  const domain =
-    facts.domains.find((d) => c.dn.toLowerCase().endsWith(d.dn.toLowerCase())) ?? facts.domains[0];
+  const domain = domainHolding(c.dn, facts.domains) ?? facts.domains[0];
   if (!domain) return null;
   return {
     account,

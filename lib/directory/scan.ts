@@ -19,7 +19,7 @@ import { isDaclProtected, rightsOf, structuralClass, toModel, USER_RIGHTS } from
 import { usersSummary, USER_CODES } from "./checks/summary";
 import { type DirectoryFinding } from "./checks/types";
 import { UserRightsScanner, type ContainerInfo } from "./checks/user-rights";
-import { ancestorsUpTo, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
+import { ancestorsUpTo, domainHolding, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
 import { DirectoryError } from "./errors";
 import { type DirectoryPort, type DomainRecord, type ScanProgress } from "./port";
 
@@ -279,7 +279,7 @@ export class DirectoryScanner {
     const prepared = prepareToken(token);
     const total = { total: 0, ready: 0, changePassword: 0, findings: [] as DirectoryFinding[] };
     for (const base of this.bases(domains)) {
-      const domain = domains.find((d) => isWithin(base, d.dn)) as DomainRecord;
+      const domain = domainHolding(base, domains) as DomainRecord;
       const containers = await this.containerMap(domain, base);
       const scanner = new UserRightsScanner({
         domainDn: domain.dn,
@@ -317,7 +317,8 @@ export class DirectoryScanner {
     for (const pso of domain.passwordSettingsObjects ?? []) {
       if (pso.minPwdAge === null || Number(pso.minPwdAge) === 0 || pso.appliesTo.length === 0) continue;
       let affected: number | null = 0;
-      for (const base of this.bases(domains).filter((b) => isWithin(b, domain.dn))) {
+      // A PSO applies within its own domain: the bases held by it (not those of a child domain below it).
+      for (const base of this.bases(domains).filter((b) => domainHolding(b, domains) === domain)) {
         for (const target of pso.appliesTo) {
           const n = await this.port.countUsersInGroup(base, target);
           if (n === null) affected = null;
@@ -336,7 +337,7 @@ export class DirectoryScanner {
     let total = 0;
     const sample: string[] = [];
     for (const base of this.bases(domains)) {
-      const domain = domains.find((d) => isWithin(base, d.dn)) as DomainRecord;
+      const domain = domainHolding(base, domains) as DomainRecord;
       const containers = await this.containerMap(domain, base);
       for (const c of containers.values()) if (c.sd) objects.push({ dn: c.dn, sd: c.sd });
       for await (const page of this.port.users(base, { onProgress: this.options.onProgress })) {

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { parseSddl } from "@/lib/ad/sddl";
 import { isSid } from "@/lib/ad/sid";
-import { fileTimeToDate, isWithin, normalizeDn, sameDn } from "./dn";
+import { domainHolding, fileTimeToDate, isWithin, normalizeDn, sameDn } from "./dn";
 import { DirectoryError } from "./errors";
 import {
   type AccountRecord,
@@ -276,7 +276,9 @@ export class SnapshotDirectory implements DirectoryPort {
   }
 
   async *containers(base: string, options: StreamOptions = {}): AsyncIterable<DirectoryObject[]> {
-    const all = this.snapshot.domains.flatMap((d) => d.containers).filter((c) => isWithin(c.dn, base));
+    // Only the domain holding `base`: a child domain's objects are textually within its parent's DN too.
+    const domain = domainHolding(base, this.snapshot.domains);
+    const all = (domain?.containers ?? []).filter((c) => isWithin(c.dn, base));
     for (let i = 0; i < all.length; i += PAGE) {
       const page = all
         .slice(i, i + PAGE)
@@ -287,7 +289,8 @@ export class SnapshotDirectory implements DirectoryPort {
   }
 
   async *users(base: string, options: StreamOptions = {}): AsyncIterable<UserRecord[]> {
-    const all = this.snapshot.domains.flatMap((d) => d.users).filter((u) => isWithin(u.dn, base));
+    const domain = domainHolding(base, this.snapshot.domains);
+    const all = (domain?.users ?? []).filter((u) => isWithin(u.dn, base));
     for (let i = 0; i < all.length; i += PAGE) {
       const page = all.slice(i, i + PAGE).map((u) => ({
         dn: u.dn,
@@ -312,7 +315,7 @@ export class SnapshotDirectory implements DirectoryPort {
     return null;
   }
 
-  async countUsersInGroup(): Promise<number | null> {
+  async countUsersInGroup(_base: string, _groupDn: string): Promise<number | null> {
     // The snapshot holds no group memberships (only tokenGroups of adminCount=1 users).
     return null;
   }

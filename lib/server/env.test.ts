@@ -21,9 +21,18 @@ describe("parseEnv", () => {
     [{ MAX_BODY_BYTES: "10" }, "MAX_BODY_BYTES"],
     [{ PUBLIC_ORIGIN: "https://wizard.contoso.com/path" }, "PUBLIC_ORIGIN"],
     [{ ENTRA_CLIENT_ID: "not-a-guid" }, "ENTRA_CLIENT_ID"],
+    [{ DIRECTORY_DOMAINS: "contoso.com; DC=emea" }, "DIRECTORY_DOMAINS"],
   ])("refuses %o with a sentence naming %s", (source, name) => {
     expect(() => parseEnv(source)).toThrow(ConfigurationError);
     expect(() => parseEnv(source)).toThrow(new RegExp(`^Configuration error: ${name} `));
+  });
+
+  it("reads which domains of the forest to check: none named, all, or DNS names", () => {
+    expect(parseEnv({}).DIRECTORY_DOMAINS).toBeUndefined();
+    expect(parseEnv({ DIRECTORY_DOMAINS: " all " }).DIRECTORY_DOMAINS).toBe("all");
+    expect(parseEnv({ DIRECTORY_DOMAINS: "contoso.com, emea.contoso.com" }).DIRECTORY_DOMAINS).toBe(
+      "contoso.com, emea.contoso.com",
+    );
   });
 
   it("names every bad variable at once", () => {

@@ -1,4 +1,5 @@
 import "server-only";
+import { parseDomainSelection } from "@/lib/directory/domain-selection";
 import { z } from "zod";
 
 // Configuration is parsed once, at start, and a bad value stops the server with a sentence naming it.
@@ -97,6 +98,14 @@ export const envSchema = z.object({
   ),
   DIRECTORY_CONNECTOR_ACCOUNT: optionalString,
   DIRECTORY_SCOPE: optionalString,
+  DIRECTORY_DOMAINS: optionalString.refine((value) => {
+    try {
+      parseDomainSelection(value);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'must be "all" or DNS domain names separated by commas (e.g. "contoso.com, emea.contoso.com")'),
   DIRECTORY_CONNECT_TIMEOUT_MS: z.coerce
     .number({ error: "must be a number of milliseconds" })
     .int()

@@ -1,5 +1,6 @@
 import "server-only";
 import { readFileSync } from "node:fs";
+import { type DomainSelection, parseDomainSelection } from "@/lib/directory/domain-selection";
 import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { ConfigurationError, env, type Env } from "../env";
 
@@ -14,6 +15,8 @@ export interface DirectoryConfiguration {
   readPassword: () => string;
   connector: string | null;
   scope: string[];
+  /** DIRECTORY_DOMAINS: which domains of the forest the directory steps read. */
+  domains: DomainSelection;
 }
 
 /** Splits DIRECTORY_SCOPE at unescaped ";" (RFC 4514 escapes a literal one as "\;"). */
@@ -84,5 +87,6 @@ export function directoryConfiguration(config: Env = env()): DirectoryConfigurat
     },
     connector: config.DIRECTORY_CONNECTOR_ACCOUNT ?? null,
     scope: parseScope(config.DIRECTORY_SCOPE),
+    domains: parseDomainSelection(config.DIRECTORY_DOMAINS),
   };
 }
