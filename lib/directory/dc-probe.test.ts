@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkDomainControllers } from "./checks/domain-checks";
-import { probeDomainControllers } from "./dc-probe";
+import { DC_PROBE_TTL_MS, DcProbeCache, probeDomainControllers } from "./dc-probe";
 import { DirectoryError } from "./errors";
 import { type DomainControllerRecord, type DomainRecord } from "./port";
 
@@ -113,5 +113,34 @@ describe("probing every DC's rootDSE", () => {
     expect(byHost("dc4").find((f) => f.code === "dc-controls-unread")?.reason).toMatch(
       /does not settle the question/,
     );
+  });
+});
+
+describe("remembering DC answers", () => {
+  it("reuses an answer within its lifetime, a failure for a shorter one, and asks again after", async () => {
+    let now = 1_000_000;
+    const cache = new DcProbeCache(() => now);
+    const asked: string[] = [];
+    const probe = cache.wrap("ldaps://dc1:636|svc", async (name) => {
+      asked.push(name);
+      if (name.startsWith("down"))
+        throw new DirectoryError("timeout", `${name} did not answer.`, "Check it.");
+      return [HINTS];
+    });
+    expect(await probe("dc2.contoso.com")).toEqual([HINTS]);
+    await expect(probe("down.contoso.com")).rejects.toThrow("down.contoso.com did not answer.");
+    now += DC_PROBE_TTL_MS.failed - 1;
+    expect(await probe("DC2.contoso.com")).toEqual([HINTS]); // names compare without case
+    await expect(probe("down.contoso.com")).rejects.toThrow("down.contoso.com did not answer.");
+    expect(asked).toEqual(["dc2.contoso.com", "down.contoso.com"]);
+    now += 1;
+    await expect(probe("down.contoso.com")).rejects.toThrow();
+    expect(asked).toHaveLength(3);
+    now += DC_PROBE_TTL_MS.read;
+    await probe("dc2.contoso.com");
+    expect(asked).toHaveLength(4);
+    // Another connection (scope) does not share answers.
+    await cache.wrap("ldaps://other:636|svc", async () => [])("dc2.contoso.com");
+    expect(await probe("dc2.contoso.com")).toEqual([HINTS]);
   });
 });

@@ -2,7 +2,9 @@
 // …2066 in supportedControl)"). One LDAP connection reads the rootDSE of the DC it reached; the Connect server may
 // write passwords through any DC of the domain, so the others are asked too, each over its own verified TLS
 // connection to its dnsHostName (the name its certificate carries), in parallel and with a short budget. A DC the
-// wizard cannot reach is judged by its operating system version instead, and the finding says so.
+// wizard cannot reach is judged by its operating system version instead, and the finding says so. Answers are kept
+// for a while per process (a DC's controls change with its OS, not between two checks), so that a domain with many
+// unreachable DCs costs the probe budget once, not on every check.
 
 import { type DomainControllerRecord } from "./port";
 import { isDirectoryError } from "./errors";
@@ -11,6 +13,45 @@ import { isDirectoryError } from "./errors";
 export type RootDseProbe = (dnsHostName: string) => Promise<string[]>;
 
 export const DC_PROBE_CONCURRENCY = 4;
+/** How long a DC's answer is reused: its controls, or (shorter) the reason it could not be read. */
+export const DC_PROBE_TTL_MS = { read: 10 * 60_000, failed: 2 * 60_000 };
+
+type Answer = { at: number; controls: string[] } | { at: number; error: string };
+
+/** Remembers probe answers by key (the connection and the DC's name), for `DC_PROBE_TTL_MS`. */
+export class DcProbeCache {
+  private readonly answers = new Map<string, Answer>();
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  /** `probe` wrapped so that a fresh answer for (`scope`, name) is reused, failures included. */
+  wrap(scope: string, probe: RootDseProbe): RootDseProbe {
+    return async (name) => {
+      const key = `${scope}|${name.toLowerCase()}`;
+      const now = this.clock();
+      const known = this.answers.get(key);
+      if (known && now - known.at < ("controls" in known ? DC_PROBE_TTL_MS.read : DC_PROBE_TTL_MS.failed)) {
+        if ("controls" in known) return known.controls;
+        throw new Error(known.error);
+      }
+      try {
+        const controls = await probe(name);
+        this.answers.set(key, { at: now, controls });
+        return controls;
+      } catch (error) {
+        this.answers.set(key, { at: now, error: describe(error) });
+        throw error;
+      }
+    };
+  }
+}
+
+/** The process's cache (LDAP ports share it). */
+export const dcProbeCache = new DcProbeCache();
+
+function describe(error: unknown): string {
+  return isDirectoryError(error) ? error.message : error instanceof Error ? error.message : String(error);
+}
 
 /**
  * Fills in `supportedControl` for every DC that does not have it yet (the connected one has), using `probe`.
@@ -33,11 +74,7 @@ export async function probeDomainControllers(
       try {
         dc.supportedControl = [...new Set(await probe(dc.dnsHostName))];
       } catch (error) {
-        dc.supportedControlError = isDirectoryError(error)
-          ? error.message
-          : error instanceof Error
-            ? error.message
-            : String(error);
+        dc.supportedControlError = describe(error);
       }
     }
   };

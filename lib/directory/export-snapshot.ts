@@ -69,7 +69,11 @@ export async function exportSnapshot(
       minPwdAge: d.minPwdAge,
       passwordSettingsObjects: d.passwordSettingsObjects?.map((p) => ({ ...p })) ?? null,
       rootDse: { supportedControl: d.supportedControl },
-      domainControllers: d.domainControllers.map((dc) => ({ ...dc })),
+      // Each DC's own controls where the port can ask it, as the collector records them.
+      domainControllers: (port.readDomainControllerControls
+        ? await port.readDomainControllerControls(d.domainControllers)
+        : d.domainControllers
+      ).map((dc) => ({ ...dc })),
       containers,
       users,
       samServer: d.samServerSd ? { sd: sddlOf(d.samServerSd, d.sid) } : null,

@@ -15,6 +15,7 @@ import {
   type AccountRecord,
   type DirectoryObject,
   type DirectoryPort,
+  type DomainControllerRecord,
   type DomainRecord,
   type OnPremisesUser,
   type RootDseInfo,
@@ -303,6 +304,14 @@ export class ForestDirectory implements DirectoryPort {
     );
     if (!domain) return null;
     return (await this.memberFor(domain.dn).findUserBySid?.(sid)) ?? null;
+  }
+
+  async readDomainControllerControls(
+    dcs: readonly DomainControllerRecord[],
+  ): Promise<DomainControllerRecord[]> {
+    // The DCs of one domain: the member holding them asks them (DC computer objects live in their own domain).
+    const member = dcs[0] ? this.memberFor(dcs[0].dn) : this.primary;
+    return member.readDomainControllerControls ? member.readDomainControllerControls(dcs) : [...dcs];
   }
 
   async close(): Promise<void> {

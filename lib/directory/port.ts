@@ -129,5 +129,11 @@ export interface DirectoryPort {
    * a port that cannot tell (a snapshot without pwdLastSet) leaves it out or returns pwdLastSet null.
    */
   findUserBySid?(sid: string): Promise<OnPremisesUser | null>;
+  /**
+   * The domain's DCs with each one's own rootDSE supportedControl where it can be read (LDAP asks every DC it is not
+   * connected to; lib/directory/dc-probe.ts). Optional: a snapshot already holds what its collector read. Only the
+   * prerequisites check needs it, so `domains()` does not do it.
+   */
+  readDomainControllerControls?(dcs: readonly DomainControllerRecord[]): Promise<DomainControllerRecord[]>;
   close(): Promise<void>;
 }
