@@ -73,3 +73,111 @@ export async function runIdFrom(page: Page): Promise<string> {
   if (!match?.[1]) throw new Error(`not on a run page: ${page.url()}`);
   return match[1];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// The sandbox directory (the main server has no LDAP connection, so each run reads its own simulated copy of the
+// lab's domain): the wizard's moves on the directory steps, shared by the sandbox journeys.
+
+export const SANDBOX_LABEL = "Sandbox — simulated tenant and directory";
+
+/** On a step page: presses "Check now" and waits for that step's verification to be answered and shown. */
+export async function checkNow(page: Page, stepId: string): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith(`/api/verify/${stepId}`) && r.request().method() === "POST",
+  );
+  await page.getByRole("button", { name: "Check now" }).click();
+  expect((await answered).status()).toBe(200);
+  await expect(page.getByText(/^Checked at /)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Check now" })).toBeEnabled();
+}
+
+/** Presses a "Simulate: …" button of a sandbox panel and waits for what it announces. */
+export async function simulate(page: Page, button: string, expected: string | RegExp): Promise<void> {
+  await page.getByRole("button", { name: button }).click();
+  await expect(page.locator("[aria-live=polite]", { hasText: expected })).toBeVisible();
+}
+
+export async function expectStored(
+  page: Page,
+  runId: string,
+  stepId: string,
+  status: string,
+  confidence: string | null,
+): Promise<void> {
+  const step = (await storedRun(page, runId)).steps[stepId];
+  expect(step?.status, stepId).toBe(status);
+  expect(step?.confidence, stepId).toBe(confidence);
+}
+
+/** The first check lists the sandbox's connector account (MSOL_…) as the candidate; confirms it. */
+export async function confirmSandboxConnector(page: Page): Promise<void> {
+  await page.getByRole("button", { name: /^Confirm CONTOSO\\MSOL_/ }).click();
+  await expect(page.getByText("Connector confirmed. Check the step again.")).toBeVisible();
+}
+
+/**
+ * Prepares the wizard's fix (or revocation) on a sandbox run, checks it asks for no credential and says why, applies
+ * it and returns the status the step was re-checked to.
+ */
+export async function applySandboxFix(page: Page, expectChange: RegExp): Promise<string> {
+  await page.getByRole("button", { name: /^Prepare the (fix|revocation)$/ }).click();
+  const changes = page.getByRole("list", { name: "Changes to apply" });
+  await expect(changes).toBeVisible();
+  await expect(changes).toContainText(expectChange);
+  await expect(page.getByRole("note")).toContainText("Sandbox: no credential needed.");
+  await expect(page.getByLabel(/^Privileged account/)).toHaveCount(0);
+  await expect(page.getByLabel(/^Its password/)).toHaveCount(0);
+  await page.getByRole("button", { name: "Apply these changes" }).click();
+  const done = page.getByText(/^Applied \d+ changes?\. The step was checked again: (\w+)\.$/);
+  await expect(done).toBeVisible();
+  return /checked again: (\w+)\./.exec((await done.textContent()) ?? "")?.[1] ?? "";
+}
+
+/** The run's stored findings of one step (code, target, severity). */
+export async function storedFindings(
+  page: Page,
+  runId: string,
+  stepId: string,
+): Promise<{ code: string; target?: string; severity?: string }[]> {
+  const response = await page.request.get(`/api/runs/${runId}`);
+  const run = (await response.json()) as {
+    steps: Record<string, { findings: { code: string; target?: string; severity?: string }[] }>;
+  };
+  return run.steps[stepId]?.findings ?? [];
+}
+
+/**
+ * The directory steps of an enable run, verified against the run's sandbox directory: prerequisites (confirm the
+ * connector, simulate the DC upgrade), connector-permissions (the wizard's two fixes: the delegation, then
+ * inheritance on OU=Legacy) and password-policy (simulate a minimum age of 0). Each ends passed, verified.
+ */
+export async function verifyDirectoryStepsInSandbox(page: Page, runId: string): Promise<void> {
+  await page.goto(`/runs/${runId}/prerequisites`);
+  await checkNow(page, "prerequisites");
+  await confirmSandboxConnector(page);
+  await simulate(
+    page,
+    "Simulate: the DCs are upgraded to Windows Server 2016 or later (policy hints supported)",
+    "upgraded to Windows Server 2022",
+  );
+  await checkNow(page, "prerequisites");
+  await expectStored(page, runId, "prerequisites", "passed", "verified");
+
+  await page.goto(`/runs/${runId}/connector-permissions`);
+  await checkNow(page, "connector-permissions");
+  await expectStored(page, runId, "connector-permissions", "failed", "verified");
+  expect(await applySandboxFix(page, /Add the three writeback entries/)).toBe("failed");
+  expect(await applySandboxFix(page, /Re-enable inheritance on OU=Legacy/)).toBe("passed");
+  await expectStored(page, runId, "connector-permissions", "passed", "verified");
+
+  await page.goto(`/runs/${runId}/password-policy`);
+  await checkNow(page, "password-policy");
+  await expectStored(page, runId, "password-policy", "failed", "verified");
+  await simulate(
+    page,
+    "Simulate: the domain's minimum password age is set to 0",
+    "minimum password age is now 0",
+  );
+  await checkNow(page, "password-policy");
+  await expectStored(page, runId, "password-policy", "passed", "verified");
+}

@@ -1,9 +1,10 @@
-import { expect, storedRun, test } from "./fixtures";
+import { applySandboxFix, checkNow, expect, storedRun, test } from "./fixtures";
 import { CONNECTOR_STEP, createLink, startRun, watchConsole } from "./share";
 
 // Sharing a run: two browser contexts, two people. The owner hands a step to the domain admin through an edit
 // link, watches it being done without reloading, revokes the link, and the domain admin is locked out. These run on
-// the server without a directory; the hand-off against the Samba lab is sharing-lab.e2e.ts.
+// the server without an LDAP connection, where each run reads its sandbox directory; the hand-off against the Samba
+// lab is sharing-lab.e2e.ts.
 
 test("hand-off: an edit link for the domain admin, live progress, then revocation", async ({
   browser,
@@ -42,23 +43,23 @@ test("hand-off: an edit link for the domain admin, live progress, then revocatio
     expect(run.events.at(-1)).toMatchObject({ type: "link-opened", actor: "domain admin (via link)" });
   });
 
-  await test.step("the domain admin completes connector-permissions", async () => {
+  await test.step("the domain admin completes connector-permissions with the wizard's fixes", async () => {
     await admin
       .getByRole("region", { name: "Your steps" })
       .getByRole("link", { name: CONNECTOR_STEP })
       .click();
     await expect(admin.getByRole("heading", { level: 1 })).toHaveText(CONNECTOR_STEP);
-    await admin.getByRole("button", { name: "Check now" }).click();
-    await expect(admin.getByRole("status")).toContainText("Checked at");
-    // This server has no directory, so the check cannot pass the step: the domain admin attests. The same hand-off
-    // against the Samba lab, where the check itself passes, is sharing-lab.e2e.ts.
-    expect((await storedRun(admin, runId)).steps["connector-permissions"]?.status).not.toBe("passed");
-    await admin.getByLabel("Your name").fill("Dana Domainadmin");
-    await admin.getByLabel("Note (optional)").fill("Ran Set-ADSyncPasswordWritebackPermissions");
-    await admin.getByRole("button", { name: "Confirm this step is done" }).click();
-    await expect(admin.getByRole("status")).toContainText("Recorded: Dana Domainadmin confirmed this step.");
+    // This server has no LDAP connection: the run's sandbox directory is checked, fails, and is fixed from the
+    // wizard (no credential in the sandbox). The same hand-off against the Samba lab is sharing-lab.e2e.ts.
+    await checkNow(admin, "connector-permissions");
+    expect((await storedRun(admin, runId)).steps["connector-permissions"]).toMatchObject({
+      status: "failed",
+      confidence: "verified",
+    });
+    expect(await applySandboxFix(admin, /Add the three writeback entries/)).toBe("failed");
+    expect(await applySandboxFix(admin, /Re-enable inheritance on OU=Legacy/)).toBe("passed");
     const run = await storedRun(admin, runId);
-    expect(run.steps["connector-permissions"]?.status).toBe("passed");
+    expect(run.steps["connector-permissions"]).toMatchObject({ status: "passed", confidence: "verified" });
     expect(run.events.filter((e) => e.stepId === "connector-permissions").at(-1)?.actor).toBe(
       "domain admin (via link)",
     );

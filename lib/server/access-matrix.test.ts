@@ -8,7 +8,7 @@ vi.hoisted(() => {
   process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
   // Sandbox mode: the tenant routes reach the run's simulated tenant through the app's own simulator route.
   process.env.ENTRA_CLIENT_ID = "";
-  // No domain controller configured: the directory routes stand aside for the roles they allow.
+  // No domain controller configured: the directory routes work on the run's sandbox directory.
   process.env.DIRECTORY_LDAP_URL = "";
 });
 
@@ -19,6 +19,7 @@ import * as reverifyRoute from "@/app/api/runs/[id]/reverify/route";
 import * as shareLinksRoute from "@/app/api/runs/[id]/share-links/route";
 import * as shareLinkRoute from "@/app/api/runs/[id]/share-links/[linkId]/route";
 import * as meRoute from "@/app/api/me/route";
+import * as sandboxDirectoryRoute from "@/app/api/sandbox/directory/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
 import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
 import * as testUsersRoute from "@/app/api/tenant/users/route";
@@ -119,6 +120,11 @@ async function artifacts(runId: string): Promise<string> {
   return JSON.stringify(rows);
 }
 
+/** The run's sandbox directory (the copy its checks read and its fixes change), as one comparable string. */
+function sandboxDirectoryOf(runId: string): string {
+  return JSON.stringify(sandboxTenant(sandboxKey(runId)).directory.snapshot);
+}
+
 /** A stored scan of the connector-permissions step, so the findings read has something to show allowed roles. */
 async function seedScan(runId: string): Promise<void> {
   const scan: StepScan = {
@@ -166,6 +172,8 @@ interface RouteCase {
   touchesRun: boolean;
   /** For a 400 answered to an allowed role: the documented stand-aside message (not a body or access error). */
   standAside?: RegExp;
+  /** For an allowed role: what the call must have done (a 2xx alone could hide a call that did nothing). */
+  effect?(f: Fixture, json: Record<string, unknown>, role: Role): void;
   send(f: Fixture, caller: Caller): Promise<{ status: number; json: Record<string, unknown> }>;
 }
 
@@ -350,10 +358,21 @@ const CASES: RouteCase[] = [
   },
 ];
 
-// The directory routes. No domain controller is configured here: the fix routes answer the allowed roles with
-// their documented "needs an LDAP connection" 400, after the access check, so refused roles never reach LDAP.
-const NO_LDAP = /needs an LDAP connection configured on this server/;
-const FIX_DENIED_BEFORE_LDAP: Expect = { ...RUN_WRITE, owner: 400, edit: 400 };
+// The directory routes. No domain controller is configured here, so the run's directory is its sandbox directory:
+// the fixes work for the roles allowed to change the run (no credential is needed there), after the access check,
+// so refused roles never reach the directory and change nothing in it.
+
+/** A plan id the apply route accepts: the owner previews the fix (a read), whoever is being tested applies it. */
+async function currentPlanId(runId: string): Promise<string> {
+  const res = await call(
+    fixPreviewRoute.POST,
+    `/api/runs/${runId}/directory/fix/preview`,
+    { id: runId },
+    { method: "POST", body: { stepId: "connector-permissions" }, session: owner },
+  );
+  expect(res.status, JSON.stringify(res.json)).toBe(200);
+  return String(res.json.planId);
+}
 
 CASES.push(
   {
@@ -367,7 +386,11 @@ CASES.push(
         directoryRoute.PATCH,
         `/api/runs/${f.runId}/directory`,
         { id: f.runId },
-        opts(caller, { method: "PATCH", body: { scope: ["OU=Staff,DC=contoso,DC=com"] } }),
+        opts(caller, {
+          method: "PATCH",
+          // OUs of the sandbox directory (contoso.test): the fix cases below plan within them.
+          body: { scope: ["OU=Corp,DC=contoso,DC=test", "OU=Legacy,DC=contoso,DC=test"] },
+        }),
       ),
   },
   {
@@ -388,9 +411,8 @@ CASES.push(
     name: "POST /api/runs/<id>/directory/fix/preview",
     flow: "enable",
     // Reads only, but with the server's directory account and on behalf of someone about to change it: edit rights.
-    expected: FIX_DENIED_BEFORE_LDAP,
+    expected: RUN_WRITE,
     touchesRun: false,
-    standAside: NO_LDAP,
     send: (f, caller) =>
       call(
         fixPreviewRoute.POST,
@@ -402,23 +424,45 @@ CASES.push(
   {
     name: "POST /api/runs/<id>/directory/fix/apply",
     flow: "enable",
-    // The privileged credential is typed by the caller for this one action, so an edit link (the domain admin the
-    // owner shared the run with) may apply; a view link may not.
-    expected: FIX_DENIED_BEFORE_LDAP,
+    // Over LDAP the privileged credential is typed by the caller for this one action, so an edit link (the domain
+    // admin the owner shared the run with) may apply; a view link may not. In the sandbox no credential is needed:
+    // the owner's call writes the delegation; the edit link's finds the plan done and re-checks.
+    expected: RUN_WRITE,
     touchesRun: true,
-    standAside: NO_LDAP,
-    send: (f, caller) =>
+    effect: (_f, json, role) => {
+      const applied = (json.applied as { result: string }[]).filter((a) => a.result === "applied");
+      if (role === "owner") expect(applied.length).toBeGreaterThan(0);
+      // The step was re-checked over the sandbox directory after the change.
+      expect(json.verification).toMatchObject({ stepId: "connector-permissions", confidence: "verified" });
+    },
+    send: async (f, caller) =>
       call(
         fixApplyRoute.POST,
         `/api/runs/${f.runId}/directory/fix/apply`,
         { id: f.runId },
         opts(caller, {
           method: "POST",
-          body: {
-            stepId: "connector-permissions",
-            planId: "0123456789abcdef",
-            credential: { bindDn: "CN=Domain Admin,CN=Users,DC=contoso,DC=com", password: "typed-once" },
-          },
+          body: { stepId: "connector-permissions", planId: await currentPlanId(f.runId) },
+        }),
+      ),
+  },
+  {
+    name: "POST /api/sandbox/directory",
+    flow: "enable",
+    // Changing the run's simulated directory changes what its checks find: edit rights.
+    expected: RUN_WRITE,
+    touchesRun: false,
+    effect: (f) => {
+      expect(sandboxDirectoryOf(f.runId)).toContain("Windows Server 2022");
+    },
+    send: (f, caller) =>
+      call(
+        sandboxDirectoryRoute.POST,
+        "/api/sandbox/directory",
+        {},
+        opts(caller, {
+          method: "POST",
+          body: { runId: f.runId, control: { action: "upgrade-domain-controllers" } },
         }),
       ),
   },
@@ -461,6 +505,14 @@ const READ_CASES: RouteCase[] = [
     touchesRun: false,
     send: (f, caller) =>
       call(sandboxTenantRoute.GET, `/api/sandbox/tenant?runId=${f.runId}`, {}, opts(caller)),
+  },
+  {
+    name: "GET /api/sandbox/directory",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(sandboxDirectoryRoute.GET, `/api/sandbox/directory?runId=${f.runId}`, {}, opts(caller)),
   },
   {
     name: "GET /api/runs/<id>",
@@ -511,19 +563,23 @@ describe.each([...CASES, ...READ_CASES])("$name", (route) => {
     const auditsBefore = tenant.audits.length;
     const eventsBefore = await eventCount(f.runId);
     const artifactsBefore = await artifacts(f.runId);
+    const directoryBefore = sandboxDirectoryOf(f.runId);
     const res = await route.send(f, f.callers[role]);
     expect(res.status, JSON.stringify(res.json)).toBe(status);
     if (status === 400) {
       expect(route.standAside, `${route.name} answers ${role} with an unexpected 400`).toBeDefined();
       expect((res.json.error as { message: string }).message).toMatch(route.standAside ?? /^$/);
     }
+    if (status < 300) route.effect?.(f, res.json, role);
     if (status >= 400) {
       // A refusal writes nothing: not to the run, not to its tenant (no reset, no simulated action), not to its
-      // directory artifacts (no snapshot, settings, scan or applied change).
+      // directory artifacts (no snapshot, settings, scan or applied change), not to its sandbox directory (no fix,
+      // no simulated change).
       expect(await version(f.runId)).toBe(before);
       expect(await eventCount(f.runId)).toBe(eventsBefore);
       expect(await artifacts(f.runId)).toBe(artifactsBefore);
       expect(sandboxTenant(sandboxKey(f.runId)).audits.length).toBe(auditsBefore);
+      expect(sandboxDirectoryOf(f.runId)).toBe(directoryBefore);
       if (status === 403 && role === "view") {
         expect((res.json.error as { message: string }).message).toMatch(/look at the run|Only the person/);
       }

@@ -1,7 +1,10 @@
 import "server-only";
+import { isDirectoryError } from "@/lib/directory/errors";
+import { type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { resetSandboxTenant, sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { type Who } from "./access";
 import { ApiError } from "./api-error";
+import { sandboxDirectoryFor } from "./directory/context";
 import { appMode } from "./env";
 import { loadRun } from "./runs-service";
 import { sandboxKey } from "./tenant-access";
@@ -67,8 +70,8 @@ export function applySandboxControl(key: string, control: SandboxControlInput): 
   }
 }
 
-function sandboxOnly(): void {
-  if (appMode() !== "sandbox") throw new ApiError("not-found", "There is no sandbox tenant in live mode.");
+function sandboxOnly(what: "tenant" | "directory" = "tenant"): void {
+  if (appMode() !== "sandbox") throw new ApiError("not-found", `There is no sandbox ${what} in live mode.`);
 }
 
 /** The run's simulated tenant, for anyone who may see the run. */
@@ -87,4 +90,75 @@ export async function applySandboxControlForRun(
   sandboxOnly();
   await loadRun(who, runId, "edit");
   return applySandboxControl(sandboxKey(runId), control);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The run's sandbox directory: the admin's part outside the wizard for the findings its own fixes do not cover
+// (the domain controllers' version, the domain's password policy) and, for a clean-up run, the delegation an
+// earlier enable flow left behind. Each control changes the run's copy the way the real action changes a domain;
+// the directory steps then find the result with the same checks as over LDAP.
+
+export type SandboxDirectoryControlInput = {
+  action: "upgrade-domain-controllers" | "minimum-password-age-zero" | "delegation-in-place" | "restore";
+};
+
+export interface SandboxDirectoryView {
+  domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
+  minimumPasswordAge: { policy: string; age: string }[];
+  message: string | null;
+}
+
+function runSandboxDirectory(runId: string): SandboxDirectory {
+  const directory = sandboxDirectoryFor(runId);
+  if (!directory)
+    throw new ApiError(
+      "not-found",
+      "There is no sandbox directory here: this server reads a real directory over LDAP.",
+    );
+  return directory;
+}
+
+function directoryView(directory: SandboxDirectory, message: string | null): SandboxDirectoryView {
+  return { ...directory.describeState(), message };
+}
+
+export async function applySandboxDirectoryControl(
+  directory: SandboxDirectory,
+  control: SandboxDirectoryControlInput,
+): Promise<SandboxDirectoryView> {
+  switch (control.action) {
+    case "upgrade-domain-controllers":
+      return directoryView(directory, directory.upgradeDomainControllers().message);
+    case "minimum-password-age-zero":
+      return directoryView(directory, directory.setMinimumPasswordAgeToZero().message);
+    case "delegation-in-place":
+      return directoryView(directory, (await directory.delegateToConnector()).message);
+    case "restore":
+      directory.restore();
+      return directoryView(directory, "The sandbox directory is back to its starting state.");
+  }
+}
+
+/** The run's simulated directory, for anyone who may see the run. */
+export async function sandboxDirectoryViewForRun(who: Who, runId: string): Promise<SandboxDirectoryView> {
+  sandboxOnly("directory");
+  await loadRun(who, runId, "view");
+  return directoryView(runSandboxDirectory(runId), null);
+}
+
+/** A control changes what the run's directory checks will find: edit rights, like any change to the run. */
+export async function applySandboxDirectoryControlForRun(
+  who: Who,
+  runId: string,
+  control: SandboxDirectoryControlInput,
+): Promise<SandboxDirectoryView> {
+  sandboxOnly("directory");
+  await loadRun(who, runId, "edit");
+  const directory = runSandboxDirectory(runId);
+  try {
+    return await applySandboxDirectoryControl(directory, control);
+  } catch (error) {
+    if (isDirectoryError(error)) throw new ApiError("conflict", error.sentence);
+    throw error;
+  }
 }

@@ -9,6 +9,7 @@ import { type StepId } from "@/lib/steps/ids";
 import { FindingsList } from "./findings-list";
 import { FixFlow } from "./fix-flow";
 import { RecheckTimer } from "./recheck-timer";
+import { SandboxDirectoryControls } from "./sandbox-directory-controls";
 import { useRunActions } from "../use-run-actions";
 
 const FIELD =
@@ -142,6 +143,8 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
 
   const fixable =
     (stepId === "connector-permissions" || stepId === "revoke-connector-permissions") && state.ldap !== null;
+  // The run's sandbox directory (a sandbox server without LDAP of its own): simulated, fixes need no credential.
+  const sandbox = (state as DirectoryStateView & { sandbox?: boolean }).sandbox === true;
   return (
     <section
       aria-labelledby={`${stepId}-directory`}
@@ -151,7 +154,11 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
         On-premises directory
       </h2>
       <p>
-        {state.ldap ? (
+        {sandbox ? (
+          <>
+            Sandbox: reads {state.ldap}, this run&apos;s own copy. The wizard&apos;s fixes change it at once.
+          </>
+        ) : state.ldap ? (
           <>Reads Active Directory live: {state.ldap}.</>
         ) : (
           <>No LDAP connection is configured on this server; the checks use an uploaded snapshot.</>
@@ -165,6 +172,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
         ) : null}
       </p>
       {state.configurationError ? <p role="alert">{state.configurationError}</p> : null}
+      {sandbox ? <SandboxDirectoryControls runId={run.id} stepId={stepId} /> : null}
       <div aria-live="polite">
         {message ? (
           <p
@@ -260,6 +268,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
       {fixable ? (
         <FixFlow
           runId={run.id}
+          sandbox={sandbox}
           stepId={stepId as "connector-permissions" | "revoke-connector-permissions"}
           onApplied={() => setRefresh((n) => n + 1)}
         />

@@ -4,21 +4,25 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { directoryApi, type FixPreviewView } from "@/lib/client/directory-api";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
+import { applySandboxFix } from "@/lib/client/sandbox-directory";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
 
 /**
  * Fix from the wizard: show the exact SDDL change of every object first, then apply it with a privileged account
- * typed for this one action. The password lives in this component's state only until the request is sent.
+ * typed for this one action. The password lives in this component's state only until the request is sent. In the
+ * sandbox the simulated directory changes and no account is asked for; the form says why.
  */
 export function FixFlow({
   runId,
   stepId,
+  sandbox = false,
   onApplied,
 }: {
   runId: string;
   stepId: "connector-permissions" | "revoke-connector-permissions";
+  sandbox?: boolean;
   onApplied: () => void;
 }) {
   const store = useRunStoreApi();
@@ -45,19 +49,22 @@ export function FixFlow({
   async function apply(event: React.FormEvent) {
     event.preventDefault();
     if (!preview) return;
-    if (!account.trim() || !password)
+    // The server says when no credential is used (its sandbox directory); then none is asked for or sent.
+    const noCredential = Boolean(preview.credentialNote);
+    if (!noCredential && (!account.trim() || !password))
       return setMessage({ kind: "error", text: "Enter the privileged account and its password." });
     setBusy(true);
     setMessage(null);
     const typed = password;
     setPassword("");
     try {
-      const result = await directoryApi.applyFix(runId, {
-        stepId,
-        planId: preview.planId,
-        expectedVersion: version,
-        credential: { bindDn: account.trim(), password: typed },
-      });
+      const request = { stepId, planId: preview.planId, expectedVersion: version };
+      const result = noCredential
+        ? await applySandboxFix(runId, request)
+        : await directoryApi.applyFix(runId, {
+            ...request,
+            credential: { bindDn: account.trim(), password: typed },
+          });
       store.getState().receive(result.verification.run);
       const applied = result.applied.filter((a) => a.result === "applied").length;
       setPreview(null);
@@ -82,10 +89,18 @@ export function FixFlow({
       <h3 id={`${stepId}-fix`} className="text-lg font-semibold">
         {verb === "fix" ? "Fix it from the wizard" : "Revoke from the wizard"}
       </h3>
-      <p>
-        The wizard shows every change as the exact security descriptor before and after, then writes it with
-        an account you type for this one action. That password is not stored.
-      </p>
+      {sandbox ? (
+        <p>
+          The wizard shows every change as the exact security descriptor before and after, then makes it in
+          this run&apos;s simulated directory. No account or password is asked for: the simulated directory
+          has none to sign in with.
+        </p>
+      ) : (
+        <p>
+          The wizard shows every change as the exact security descriptor before and after, then writes it with
+          an account you type for this one action. That password is not stored.
+        </p>
+      )}
       <Button variant="secondary" onClick={prepare} disabled={busy}>
         {busy && !preview ? "Preparing…" : verb === "fix" ? "Prepare the fix" : "Prepare the revocation"}
       </Button>
@@ -112,6 +127,8 @@ export function FixFlow({
                 {p.note ? <p className="text-sm">{p.note}</p> : null}
                 {p.diff ? (
                   <pre
+                    // Long SDDL scrolls sideways: focusable, so the keyboard can scroll it too.
+                    tabIndex={0}
                     aria-label={`SDDL change on ${p.change.dn}`}
                     className="overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-900"
                   >
@@ -143,32 +160,37 @@ export function FixFlow({
           ) : null}
           {writes.length > 0 ? (
             <form onSubmit={apply} className="space-y-3" autoComplete="off">
-              {preview?.credentialNote ? <p role="note">{preview.credentialNote}</p> : null}
-              <div>
-                <label htmlFor={`${stepId}-priv-account`} className="font-medium">
-                  Privileged account (DN, user@domain or DOMAIN\name)
-                </label>
-                <input
-                  id={`${stepId}-priv-account`}
-                  className={FIELD}
-                  value={account}
-                  autoComplete="off"
-                  onChange={(e) => setAccount(e.target.value)}
-                />
-              </div>
-              <div>
-                <label htmlFor={`${stepId}-priv-password`} className="font-medium">
-                  Its password (used once, never stored)
-                </label>
-                <input
-                  id={`${stepId}-priv-password`}
-                  type="password"
-                  className={FIELD}
-                  value={password}
-                  autoComplete="new-password"
-                  onChange={(e) => setPassword(e.target.value)}
-                />
-              </div>
+              {preview.credentialNote ? (
+                <p role="note">{preview.credentialNote}</p>
+              ) : (
+                <>
+                  <div>
+                    <label htmlFor={`${stepId}-priv-account`} className="font-medium">
+                      Privileged account (DN, user@domain or DOMAIN\name)
+                    </label>
+                    <input
+                      id={`${stepId}-priv-account`}
+                      className={FIELD}
+                      value={account}
+                      autoComplete="off"
+                      onChange={(e) => setAccount(e.target.value)}
+                    />
+                  </div>
+                  <div>
+                    <label htmlFor={`${stepId}-priv-password`} className="font-medium">
+                      Its password (used once, never stored)
+                    </label>
+                    <input
+                      id={`${stepId}-priv-password`}
+                      type="password"
+                      className={FIELD}
+                      value={password}
+                      autoComplete="new-password"
+                      onChange={(e) => setPassword(e.target.value)}
+                    />
+                  </div>
+                </>
+              )}
               <Button type="submit" variant="danger" disabled={busy}>
                 {busy ? "Applying…" : "Apply these changes"}
               </Button>

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { previewChanges } from "../apply";
-import { planGrant } from "../changes";
+import { planGrant, planRevoke } from "../changes";
 import { type FindingCode } from "../checks/types";
 import { DirectoryScanner, type ScanSettings, type StepScan } from "../scan";
 import { parseSnapshotText } from "../snapshot";
@@ -20,7 +20,10 @@ function settings(dir: SandboxDirectory): ScanSettings {
   return { connector: null, confirmedConnectorDn: dir.snapshot.connector?.dn ?? null, scope: [] };
 }
 
-async function scan(dir: SandboxDirectory, stepId: "connector-permissions" | "password-policy") {
+async function scan(
+  dir: SandboxDirectory,
+  stepId: "prerequisites" | "connector-permissions" | "password-policy" | "revoke-connector-permissions",
+) {
   return new DirectoryScanner(dir.port(), settings(dir)).run(stepId);
 }
 
@@ -107,6 +110,29 @@ describe("the sandbox directory", () => {
     expect(codes(after)).toContain("protected-account");
   });
 
+  it("applies all or nothing: a change refused part-way leaves the copy as it was", async () => {
+    const dir = new SandboxDirectory();
+    const before = JSON.stringify(dir.snapshot);
+    const scanned = await scan(dir, "connector-permissions");
+    const connector = scanned.facts.connector!;
+    const domainSid = scanned.facts.domains[0]!.sid;
+    const previews = (
+      await previewChanges(dir.port(), planGrant(scanned.findings), connector.sid, domainSid)
+    ).filter((p) => p.diff !== null);
+    expect(previews.length).toBeGreaterThan(1);
+    // The last object changed after the preview was made (its fingerprint no longer matches).
+    const stale = previews.map((p, i) =>
+      i === previews.length - 1 ? { ...p, beforeHash: "0".repeat(32) } : p,
+    );
+    expect(() => dir.applyChanges(stale, connector.sid, domainSid)).toThrow(/changed after the preview/);
+    expect(JSON.stringify(dir.snapshot)).toBe(before);
+    // The same plan, unchanged, applies.
+    expect(dir.applyChanges(previews, connector.sid, domainSid).every((a) => a.result === "applied")).toBe(
+      true,
+    );
+    expect(JSON.stringify(dir.snapshot)).not.toBe(before);
+  });
+
   it("keeps each run's changes to its own copy", async () => {
     const a = sandboxDirectory(`test-a-${Math.random()}`);
     const b = sandboxDirectory(`test-b-${Math.random()}`);
@@ -138,5 +164,91 @@ describe("the sandbox directory", () => {
       at.toISOString(),
     );
     expect(await dir.port().findUserBySid("S-1-5-21-1-2-3-999")).toBeNull();
+  });
+});
+
+describe("the sandbox directory controls (the admin's part outside the wizard)", () => {
+  it("upgrading the domain controllers clears the policy-hints failure the Samba export has", async () => {
+    const dir = new SandboxDirectory();
+    const before = await scan(dir, "prerequisites");
+    expect(codes(before)).toContain("dc-policy-hints-unsupported");
+    expect(dir.describeState().domainControllers).toEqual([
+      expect.objectContaining({ name: "vm.contoso.test", policyHints: false }),
+    ]);
+    const change = dir.upgradeDomainControllers();
+    expect(change.changed).toBe(1);
+    expect(change.message).toMatch(/1 domain controller was upgraded to Windows Server 2022/);
+    const after = await scan(dir, "prerequisites");
+    expect(codes(after)).not.toContain("dc-policy-hints-unsupported");
+    expect(codes(after)).not.toContain("dc-os-unknown");
+    expect(codes(after)).not.toContain("dc-os-old");
+    // The control is offered where a collector or LDAP would read it: the DC's and the domain's rootDSE lists.
+    const domain = dir.snapshot.domains[0]!;
+    expect(domain.rootDse.supportedControl).toContain("1.2.840.113556.1.4.2239");
+    expect(domain.domainControllers[0]!.supportedControl).toContain("1.2.840.113556.1.4.2239");
+    expect(dir.describeState().domainControllers[0]).toMatchObject({
+      operatingSystem: "Windows Server 2022 Datacenter 10.0 (20348)",
+      policyHints: true,
+    });
+    // A second press changes nothing and says so.
+    expect(dir.upgradeDomainControllers()).toMatchObject({ changed: 0 });
+    expect(domain.rootDse.supportedControl.filter((c) => c === "1.2.840.113556.1.4.2239")).toHaveLength(1);
+  });
+
+  it("a minimum password age of 0 passes password-policy; an unreadable fine-grained policy stays unreadable", async () => {
+    const dir = new SandboxDirectory();
+    expect(dir.describeState().minimumPasswordAge[0]).toMatchObject({ age: "1 day" });
+    const change = dir.setMinimumPasswordAgeToZero();
+    expect(change.changed).toBe(1);
+    const after = await scan(dir, "password-policy");
+    expect(after.status).toBe("passed");
+    expect(codes(after)).not.toContain("min-password-age");
+    expect(codes(after)).toContain("fgpp-unreadable");
+    expect(dir.snapshot.domains[0]!.minPwdAge).toBe("0");
+    expect(dir.setMinimumPasswordAgeToZero().changed).toBe(0);
+  });
+
+  it("sets a readable fine-grained policy's minimum age to 0 as well", async () => {
+    const dir = new SandboxDirectory();
+    const pso = dir.snapshot.domains[0]!.passwordSettingsObjects![0]!;
+    pso.minPwdAge = "-1728000000000";
+    expect(dir.setMinimumPasswordAgeToZero().changed).toBe(2);
+    expect(pso.minPwdAge).toBe("0");
+    expect(dir.describeState().minimumPasswordAge.map((p) => p.age)).toEqual(["0 days", "0 days"]);
+  });
+
+  it("the delegation the enable flow leaves is found by revoke, and the wizard's revoke removes it", async () => {
+    const dir = new SandboxDirectory();
+    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+    const change = await dir.delegateToConnector();
+    expect(change.changed).toBeGreaterThan(0);
+    const leftover = await scan(dir, "revoke-connector-permissions");
+    expect(leftover.status).toBe("failed");
+    expect(codes(leftover)).toContain("delegation-still-present");
+    const connector = leftover.facts.connector!;
+    const domainSid = leftover.facts.domains[0]!.sid;
+    const previews = await previewChanges(
+      dir.port(),
+      planRevoke(leftover.findings),
+      connector.sid,
+      domainSid,
+    );
+    dir.applyChanges(
+      previews.filter((p) => p.diff !== null),
+      connector.sid,
+      domainSid,
+    );
+    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+  });
+
+  it("restores the built-in snapshot in place, so the run's tenant keeps writing to the same object", async () => {
+    const dir = sandboxDirectory(`test-restore-${Math.random()}`);
+    dir.setMinimumPasswordAgeToZero();
+    dir.upgradeDomainControllers();
+    await applyGrant(dir);
+    dir.restore();
+    expect(dir.snapshot).toEqual(sandboxSnapshot());
+    expect((await scan(dir, "password-policy")).status).toBe("failed");
+    expect((await scan(dir, "connector-permissions")).status).toBe("failed");
   });
 });

@@ -8,11 +8,13 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { sdFingerprint, type AppliedChange, type ChangePreview } from "../apply";
-import { applyToDescriptor } from "../changes";
+import { previewChanges, sdFingerprint, type AppliedChange, type ChangePreview } from "../apply";
+import { applyToDescriptor, planGrant } from "../changes";
 import { structuralClass, toModel } from "../checks/sd";
 import { dateToFileTime, isWithin, normalizeDn, parentDn, sameDn } from "../dn";
 import { DirectoryError } from "../errors";
+import { POLICY_HINTS_OID } from "../ldap-controls";
+import { DirectoryScanner } from "../scan";
 import { parseSnapshot, SnapshotDirectory, type Snapshot, type SnapshotDomain } from "../snapshot";
 import fixture from "./contoso-snapshot.json";
 
@@ -37,24 +39,172 @@ class SandboxSnapshotPort extends SnapshotDirectory {
 
 type Entry = { dn: string; sd: string | null; objectClass: string[] };
 
+function shortName(dn: string): string {
+  return /^CN=([^,]+)/i.exec(dn)?.[1] ?? dn;
+}
+
 function sddl(sd: SecurityDescriptor, domainSid: string): string {
   return formatSddl({ ...sd, sacl: null, control: sd.control & ~0x10 }, { domainSid });
 }
 
+/** What a sandbox directory control did, in a sentence for the UI. */
+export interface SandboxDirectoryChange {
+  changed: number;
+  message: string;
+}
+
+/** An upgraded domain controller as the sandbox reports it (Windows Server 2022, which offers the hints control). */
+const UPGRADED_OS = {
+  operatingSystem: "Windows Server 2022 Datacenter",
+  operatingSystemVersion: "10.0 (20348)",
+};
+
+function days(ticks: string | null): string {
+  if (ticks === null) return "unknown";
+  const n = Math.abs(Number(ticks)) / 864_000_000_000;
+  return `${Number.isInteger(n) ? n : n.toFixed(2)} day${n === 1 ? "" : "s"}`;
+}
+
 export class SandboxDirectory {
-  readonly snapshot: Snapshot;
+  private data: Snapshot;
 
   constructor(snapshot: Snapshot = sandboxSnapshot()) {
-    this.snapshot = snapshot;
+    this.data = snapshot;
+  }
+
+  /** This run's copy as it is now (every change made so far). */
+  get snapshot(): Snapshot {
+    return this.data;
   }
 
   /** A Directory port over this run's copy (reads see every change made so far). */
   port(): SnapshotDirectory {
-    return new SandboxSnapshotPort(this.snapshot);
+    return new SandboxSnapshotPort(this.data);
+  }
+
+  /**
+   * Back to the built-in snapshot, in place: the run's sandbox tenant holds this object (its resets move pwdLastSet
+   * here), so the copy is replaced rather than the object.
+   */
+  restore(): void {
+    this.data = sandboxSnapshot();
+  }
+
+  /** The facts the sandbox controls show: what the domain controllers run, and the minimum password ages. */
+  describeState(): {
+    domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
+    minimumPasswordAge: { policy: string; age: string }[];
+  } {
+    const domainControllers = this.data.domains.flatMap((d) =>
+      d.domainControllers.map((dc) => ({
+        name: dc.dnsHostName ?? dc.dn,
+        operatingSystem:
+          [dc.operatingSystem, dc.operatingSystemVersion].filter(Boolean).join(" ") || "unknown",
+        policyHints: (dc.supportedControl ?? d.rootDse.supportedControl).includes(POLICY_HINTS_OID),
+      })),
+    );
+    const minimumPasswordAge = this.data.domains.flatMap((d) => [
+      { policy: `Default domain policy of ${d.dnsName}`, age: days(d.minPwdAge) },
+      ...(d.passwordSettingsObjects ?? [])
+        .filter((p) => p.minPwdAge !== null)
+        .map((p) => ({ policy: shortName(p.dn), age: days(p.minPwdAge) })),
+    ]);
+    return { domainControllers, minimumPasswordAge };
+  }
+
+  /**
+   * Plays the admin upgrading every domain controller outside the wizard: each now reports Windows Server 2022 and
+   * offers the password-policy hints control in its rootDSE, as a Windows Server 2016 or later DC does.
+   */
+  upgradeDomainControllers(): SandboxDirectoryChange {
+    let changed = 0;
+    const add = (controls: string[]): string[] =>
+      controls.includes(POLICY_HINTS_OID) ? controls : [...controls, POLICY_HINTS_OID];
+    for (const domain of this.data.domains) {
+      domain.rootDse.supportedControl = add(domain.rootDse.supportedControl);
+      for (const dc of domain.domainControllers) {
+        const before = JSON.stringify(dc);
+        Object.assign(dc, UPGRADED_OS);
+        if (dc.supportedControl) dc.supportedControl = add(dc.supportedControl);
+        if (JSON.stringify(dc) !== before) changed++;
+      }
+    }
+    return {
+      changed,
+      message:
+        changed === 0
+          ? "Simulated: the domain controllers already run Windows Server 2022; nothing changed."
+          : `Simulated: ${changed} domain controller${changed === 1 ? " was" : "s were"} upgraded to Windows Server 2022, which offers the password-policy hints control.`,
+    };
+  }
+
+  /**
+   * Plays the admin setting "Minimum password age" to 0 in the domain's password policy (a GPO, then gpupdate),
+   * and in every fine-grained password policy whose minimum age could be read. A policy whose settings were not
+   * readable stays unreadable: the wizard still cannot tell what it holds.
+   */
+  setMinimumPasswordAgeToZero(): SandboxDirectoryChange {
+    let changed = 0;
+    for (const domain of this.data.domains) {
+      if (domain.minPwdAge !== null && Number(domain.minPwdAge) !== 0) {
+        domain.minPwdAge = "0";
+        changed++;
+      }
+      for (const pso of domain.passwordSettingsObjects ?? []) {
+        if (pso.minPwdAge !== null && Number(pso.minPwdAge) !== 0) {
+          pso.minPwdAge = "0";
+          changed++;
+        }
+      }
+    }
+    return {
+      changed,
+      message:
+        changed === 0
+          ? "Simulated: every readable password policy already has a minimum password age of 0; nothing changed."
+          : `Simulated: the minimum password age is now 0 in ${changed} password polic${changed === 1 ? "y" : "ies"}.`,
+    };
+  }
+
+  /**
+   * Plays what the enable flow leaves behind, for a clean-up run to find: the writeback delegation to the connector
+   * on the domain object (and Unexpire Password), planned and applied by the wizard's own grant code.
+   */
+  async delegateToConnector(): Promise<SandboxDirectoryChange> {
+    const connectorDn = this.data.connector?.dn ?? null;
+    const scan = await new DirectoryScanner(this.port(), {
+      connector: null,
+      confirmedConnectorDn: connectorDn,
+      scope: [],
+    }).run("connector-permissions");
+    const connector = scan.facts.connector;
+    const domainSid = scan.facts.domains[0]?.sid;
+    if (!connector || !domainSid)
+      throw new DirectoryError(
+        "not-found",
+        "The sandbox directory has no connector account to delegate to.",
+        "Restore the sandbox directory and try again.",
+      );
+    const changes = planGrant(scan.findings).filter(
+      (c) => c.kind === "add-delegation" || c.kind === "add-unexpire",
+    );
+    const previews = await previewChanges(this.port(), changes, connector.sid, domainSid);
+    const applied = this.applyChanges(
+      previews.filter((p) => p.diff !== null),
+      connector.sid,
+      domainSid,
+    ).filter((a) => a.result === "applied").length;
+    return {
+      changed: applied,
+      message:
+        applied === 0
+          ? `Simulated: ${connector.name} already holds the writeback delegation; nothing changed.`
+          : `Simulated: ${connector.name} holds the writeback delegation, as the enable flow leaves it (${applied} object${applied === 1 ? "" : "s"} changed).`,
+    };
   }
 
   private domainOf(dn: string): SnapshotDomain | null {
-    return this.snapshot.domains.find((d) => isWithin(dn, d.dn)) ?? null;
+    return this.data.domains.find((d) => isWithin(dn, d.dn)) ?? null;
   }
 
   private entry(domain: SnapshotDomain, dn: string): Entry | null {
@@ -99,9 +249,24 @@ export class SandboxDirectory {
 
   /**
    * Applies previewed changes to this copy, with the same refusal as over LDAP when an object changed since the
-   * preview. There is no credential to check: the sandbox accepts whatever was typed and ignores it.
+   * preview. No credential is involved: the simulated directory has no accounts to sign in with.
    */
   applyChanges(previews: readonly ChangePreview[], connectorSid: string, domainSid: string): AppliedChange[] {
+    // All or nothing: a refusal part-way leaves the copy as it was before the first change.
+    const before = structuredClone(this.data);
+    try {
+      return this.applyEach(previews, connectorSid, domainSid);
+    } catch (error) {
+      this.data = before;
+      throw error;
+    }
+  }
+
+  private applyEach(
+    previews: readonly ChangePreview[],
+    connectorSid: string,
+    domainSid: string,
+  ): AppliedChange[] {
     const done: AppliedChange[] = [];
     for (const preview of previews) {
       const { change } = preview;
@@ -157,7 +322,7 @@ export class SandboxDirectory {
   /** A password reset arrived on-premises: pwdLastSet of the user with this SID moves to `at`. */
   passwordSet(sid: string, at: Date): boolean {
     const key = sid.toUpperCase();
-    for (const domain of this.snapshot.domains) {
+    for (const domain of this.data.domains) {
       const user = domain.users.find((u) => u.sid?.toUpperCase() === key);
       if (user) {
         user.pwdLastSet = dateToFileTime(at);
@@ -169,7 +334,7 @@ export class SandboxDirectory {
 
   /** A user of this copy by display name (the CN), for the sandbox tenant's synchronised users. */
   userByName(cn: string): { dn: string; sid: string | null; adminCount: number | null } | null {
-    for (const domain of this.snapshot.domains) {
+    for (const domain of this.data.domains) {
       const user = domain.users.find((u) => normalizeDn(u.dn).startsWith(`cn=${cn.toLowerCase()},`));
       if (user) return { dn: user.dn, sid: user.sid ?? null, adminCount: user.adminCount ?? null };
     }

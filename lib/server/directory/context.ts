@@ -3,10 +3,11 @@ import { type DirectoryContext } from "@/lib/directory/context";
 import { DirectoryError } from "@/lib/directory/errors";
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
 import { type DirectoryPort } from "@/lib/directory/port";
-import { sandboxDirectory, type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
+import { type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
 import { type VerifyContext } from "@/lib/steps/verifiers";
 import { type OnPremisesUserLookup } from "@/lib/tenant/port";
+import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { appMode, ConfigurationError } from "../env";
 import { sandboxKey } from "../tenant-access";
 import { readPending, readScan, readSettings, readSnapshotText, writeScan } from "./artifacts";
@@ -37,29 +38,19 @@ export async function getDirectory(config: DirectoryConfiguration): Promise<Dire
 }
 
 /**
- * Whether the directory steps and the fix routes use the sandbox directory. Off for now: the sandbox's prerequisites
- * and password-policy checks would fail on the fixture with nothing in the wizard to resolve them (the Samba DC has
- * no policy-hints control; the domain's minimum password age is 1 day), and the journeys that attest the directory
- * steps must first be changed to fix them instead. The end-to-end test already reads the sandbox directory.
- */
-export const SANDBOX_DIRECTORY_STEPS = false;
-
-/**
  * The run's sandbox directory (ARCHITECTURE.md "Modes and connections"), when this deployment is a sandbox without
  * an LDAP connection of its own (a configured connection, as for the lab, always wins). It stands where the LDAP
- * port would: the directory steps read it live and the wizard's fixes change it. Keyed like the sandbox tenant.
+ * port would: the directory steps read it live and the wizard's fixes change it. It is the very copy the run's
+ * sandbox tenant writes password resets into, so the end-to-end test and the directory steps see one directory.
  */
-export function sandboxDirectoryFor(
-  runId: string,
-  enabled = SANDBOX_DIRECTORY_STEPS,
-): SandboxDirectory | null {
-  if (!enabled || appMode() !== "sandbox") return null;
+export function sandboxDirectoryFor(runId: string): SandboxDirectory | null {
+  if (appMode() !== "sandbox") return null;
   try {
     if (readConfiguration()) return null;
   } catch {
     return null;
   }
-  return sandboxDirectory(sandboxKey(runId));
+  return sandboxTenant(sandboxKey(runId)).directory;
 }
 
 /** What the wizard reads as "the directory of this deployment" for a run: LDAP or the run's sandbox directory. */
@@ -69,7 +60,7 @@ export interface DeploymentDirectory {
   open(): Promise<DirectoryPort>;
   connector: string | null;
   scope: string[];
-  /** The sandbox's copy (fixes change it in place; a typed credential is not used), or null for LDAP. */
+  /** The sandbox's copy (fixes change it in place; no credential is needed), or null for LDAP. */
   sandbox: SandboxDirectory | null;
   /** LDAP only: the configuration fixes connect with. */
   config: DirectoryConfiguration | null;
@@ -158,7 +149,9 @@ export async function directoryContextFor(
       confirmedConnectorDn: settings.confirmedConnectorDn,
       scope: settings.scope.length > 0 ? settings.scope : (config?.scope ?? []),
     },
-    pending,
+    // A change to the sandbox directory takes effect at once: there is no replication to wait for, so a check that
+    // still fails after a fix is a real failure, not a step waiting for a re-check.
+    pending: sandbox ? [] : pending,
     recordScan: async (scan) => {
       await writeScan(run.id, scan);
       clearProgress(run.id, scan.stepId);

@@ -69,8 +69,10 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
 }
 
 export interface DirectoryState {
-  /** LDAP configured on this server ("LDAPS to host as account"), or null. */
+  /** LDAP configured on this server ("LDAPS to host as account"), or the run's sandbox directory, or null. */
   ldap: string | null;
+  /** Whether `ldap` is the run's sandbox directory (simulated; fixes need no credential). */
+  sandbox: boolean;
   configurationError: string | null;
   snapshot: { collectedAt: string; domains: string[]; users: number } | null;
   settings: { confirmedConnectorDn: string | null; scope: string[] };
@@ -99,11 +101,13 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
   let ldap: string | null = null;
   let configurationError: string | null = null;
   let configuredConnector: string | null = null;
+  let sandbox = false;
   try {
     const directory = deploymentDirectory(runId);
     if (directory) {
       ldap = directory.label;
       configuredConnector = directory.connector;
+      sandbox = directory.sandbox !== null;
     }
   } catch (error) {
     if (!isDirectoryError(error)) throw error;
@@ -143,6 +147,7 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
   }
   return {
     ldap,
+    sandbox,
     configurationError,
     snapshot,
     settings: await readSettings(runId),
@@ -260,12 +265,14 @@ export const fixApplyBodySchema = z
     /** The plan id of the preview the admin looked at; apply refuses when the plan is different now. */
     planId: z.string().regex(/^[0-9a-f]{16,64}$/, "is not a plan id from the preview"),
     expectedVersion: z.number().int().positive().optional(),
+    /** Required over LDAP; the sandbox directory needs none (and ignores one that is sent). */
     credential: z
       .object({
         bindDn: z.string().trim().min(3, "give the account (DN, user@domain or DOMAIN\\name)").max(1000),
         password: z.string().min(1, "is required").max(1024),
       })
-      .strict(),
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -278,12 +285,15 @@ export interface FixPreview {
   previews: ChangePreview[];
   /** Findings the fix does not address (protected accounts, deny entries), explained. */
   notAddressed: string[];
-  /** Shown by the credential form when the typed credential is not used (the sandbox directory). */
+  /**
+   * Set when no credential is needed (the sandbox directory): the form then says why instead of asking for one.
+   * Null when the changes are written over LDAP with a privileged account typed for that one action.
+   */
   credentialNote: string | null;
 }
 
-const SANDBOX_CREDENTIAL_NOTE =
-  "Sandbox: the changes are made to the simulated directory. Type any account and password; they are accepted and not used.";
+export const SANDBOX_CREDENTIAL_NOTE =
+  "Sandbox: no credential needed. The changes are made to this run's simulated directory, which has no accounts to sign in with.";
 
 async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<FixPreview> {
   const directory = deploymentDirectory(runId);
@@ -358,6 +368,13 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
   const { config, sandbox } = directory;
+  const credential = input.credential;
+  if (!sandbox && !credential)
+    throw new ApiError(
+      "invalid-body",
+      "body.credential: is required (the privileged account and its password, typed for this one change)",
+      { fields: ["body.credential"] },
+    );
   const plan = await guard(() => planFor(input.stepId, runId));
   if (plan.planId !== input.planId)
     throw new ApiError(
@@ -370,13 +387,13 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   if (toApply.length > 0) {
     applied = await guard(async () =>
       sandbox
-        ? // The sandbox directory has no accounts to bind as: the typed credential is accepted and not used.
+        ? // The sandbox directory has no accounts to bind as: no credential is used (one sent is ignored).
           sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
         : applyChanges(
             {
               ...(config as NonNullable<typeof config>).connection,
-              bindDn: input.credential.bindDn,
-              password: input.credential.password,
+              bindDn: (credential as NonNullable<typeof credential>).bindDn,
+              password: (credential as NonNullable<typeof credential>).password,
             },
             toApply,
             plan.connectorSid,

@@ -1,0 +1,33 @@
+import { NextResponse } from "next/server";
+import { z } from "zod";
+import { invalidBody } from "@/lib/server/api-error";
+import { route } from "@/lib/server/http";
+import {
+  applySandboxDirectoryControlForRun,
+  sandboxDirectoryViewForRun,
+} from "@/lib/server/sandbox-controls";
+
+const runId = z.string().trim().min(1, "is required").max(64);
+
+const controlSchema = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("upgrade-domain-controllers") }).strict(),
+  z.object({ action: z.literal("minimum-password-age-zero") }).strict(),
+  z.object({ action: z.literal("delegation-in-place") }).strict(),
+  z.object({ action: z.literal("restore") }).strict(),
+]);
+export type SandboxDirectoryControl = z.infer<typeof controlSchema>;
+
+const postSchema = z.object({ runId, control: controlSchema }).strict();
+
+/** The run's simulated directory: what its domain controllers run and its minimum password ages. */
+export const GET = route(async ({ request, principal }) => {
+  const parsed = z.object({ runId }).safeParse({ runId: request.nextUrl.searchParams.get("runId") ?? "" });
+  if (!parsed.success) throw invalidBody(parsed.error, "query");
+  return NextResponse.json(await sandboxDirectoryViewForRun(principal, parsed.data.runId));
+});
+
+/** Sandbox directory controls: play the domain admin's part outside the wizard in the run's simulated directory. */
+export const POST = route(async ({ principal, body }) => {
+  const input = await body(postSchema);
+  return NextResponse.json(await applySandboxDirectoryControlForRun(principal, input.runId, input.control));
+});
