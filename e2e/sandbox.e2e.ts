@@ -86,6 +86,9 @@ test("enable flow in the sandbox, start to finish: every failure found, fixed an
     expect((await storedFindings(page, runId, "connector-permissions")).map((f) => f.code)).toContain(
       "inheritance-disabled",
     );
+    // The page shows the fix's own re-check at once, without "Check now": the earlier findings are replaced.
+    await expect(findings).toContainText("inheritance-disabled");
+    await expect(findings).not.toContainText("missing-delegation");
     await checkNow(page, "connector-permissions");
     await expect(findings).toContainText("inheritance-disabled");
     await expect(findings).toContainText("OU=Legacy,DC=contoso,DC=test");

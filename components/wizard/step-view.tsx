@@ -29,7 +29,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const canEdit = useRunAccess().role !== "view";
   const { patch, verify } = useRunActions();
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
-  const [lastFindings, setLastFindings] = useState<Finding[] | null>(null);
+  // What this page's last "Check now" answered (it may hold notices the run does not store), for as long as the
+  // step's recorded check is still that one: a fix's re-check, the scheduler or another admin replaces it.
+  const [lastCheck, setLastCheck] = useState<{ findings: Finding[]; checkedAt: string | null } | null>(null);
 
   const state = run.steps[stepId];
   if (!state) return null;
@@ -37,7 +39,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const flowSteps = stepsForFlow(run.flow);
   const position = flowSteps.findIndex((s) => s.id === stepId);
   const next = flowSteps[position + 1];
-  const findings = lastFindings ?? state.findings;
+  const findings = lastCheck && lastCheck.checkedAt === state.checkedAt ? lastCheck.findings : state.findings;
   const setDraft = (patchDraft: StepDraft) => store.getState().setDraft(stepId, patchDraft);
   // One alert per problem: after a 412 the conflict banner explains it, so the form adds nothing.
   const showFailure = (result: { message: string; conflict?: boolean }) =>
@@ -47,7 +49,10 @@ export function StepView({ stepId }: { stepId: StepId }) {
     setMessage(null);
     const result = await verify(stepId);
     if (!result.ok) return showFailure(result);
-    setLastFindings(result.value.findings);
+    setLastCheck({
+      findings: result.value.findings,
+      checkedAt: store.getState().run.steps[stepId]?.checkedAt ?? null,
+    });
     setMessage({ kind: "info", text: `Checked at ${formatDateTime(result.value.checkedAt)}.` });
   }
 
@@ -59,7 +64,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
     const result = await verify(stepId, { by, note });
     if (!result.ok) return showFailure(result);
     store.getState().clearDraft(stepId, ["attestNote"]);
-    setLastFindings(null);
+    setLastCheck(null);
     setMessage({ kind: "info", text: `Recorded: ${by} confirmed this step.` });
   }
 
@@ -91,7 +96,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
   async function simple(op: "unskip" | "reset") {
     const result = await patch([{ op, stepId }]);
     if (!result.ok) return showFailure(result);
-    setLastFindings(null);
+    setLastCheck(null);
     setMessage({
       kind: "info",
       text: op === "unskip" ? "The step is back on the list." : "The step was reset.",
