@@ -30,7 +30,7 @@ import {
 } from "@/lib/ad/security-descriptor";
 import { RIGHT_DS_CONTROL_ACCESS, RIGHT_DS_WRITE_PROPERTY } from "@/lib/ad/access-mask";
 import { type DirectoryFinding } from "./checks/types";
-import { sameDn } from "./dn";
+import { domainHolding, sameDn } from "./dn";
 
 export type ChangeKind =
   "add-delegation" | "remove-delegation" | "enable-inheritance" | "clear-admincount" | "add-unexpire";
@@ -94,6 +94,25 @@ const explicitOf = (sd: SecurityDescriptor): Ace[] =>
   (sd.dacl?.aces ?? []).filter((a) => !(a.flags & INHERITED_ACE));
 const inheritedOf = (sd: SecurityDescriptor): Ace[] =>
   (sd.dacl?.aces ?? []).filter((a) => (a.flags & INHERITED_ACE) !== 0);
+
+/**
+ * The planned changes the wizard may make itself — those in the domain it is connected to (`connected`; a forest's
+ * other domains are read, not written) — and how many fall in each other domain, by DNS name.
+ */
+export function changesForConnectedDomain<D extends { dn: string; dnsName: string }>(
+  planned: readonly PlannedChange[],
+  domains: readonly D[],
+  connected: D | undefined,
+): { here: PlannedChange[]; elsewhere: Map<string, number> } {
+  const here: PlannedChange[] = [];
+  const elsewhere = new Map<string, number>();
+  for (const change of planned) {
+    const domain = domainHolding(change.dn, domains);
+    if (!domain || !connected || sameDn(domain.dn, connected.dn)) here.push(change);
+    else elsewhere.set(domain.dnsName, (elsewhere.get(domain.dnsName) ?? 0) + 1);
+  }
+  return { here, elsewhere };
+}
 
 /** Plans the fix for connector-permissions: delegation where it is missing, inheritance where it blocks, orphans. */
 export function planGrant(findings: readonly DirectoryFinding[]): PlannedChange[] {

@@ -4,6 +4,7 @@ import { domainHolding } from "./dn";
 import { DirectoryError } from "./errors";
 import { domainsToRead, type ForestDomain, ForestDirectory, forestFromEntries } from "./forest";
 import { parseDomainSelection } from "./domain-selection";
+import { changesForConnectedDomain, planGrant } from "./changes";
 import { DirectoryScanner } from "./scan";
 import { parseSnapshot, type Snapshot, SnapshotDirectory } from "./snapshot";
 import { delegation, FIXTURE_CONNECTOR_SID, FIXTURE_DOMAIN_SID, fixtureSnapshot } from "./testing/fixture";
@@ -216,5 +217,33 @@ describe("a parent and a child domain", () => {
     const found = await forest.findUserBySid(childUser.sid!);
     expect(found?.dn).toBe(childUser.dn);
     expect(await forest.findUserBySid("S-1-5-21-9-9-9-1001")).toBeNull();
+  });
+});
+
+describe("fixes in a forest", () => {
+  it("plans only the connected domain's changes and counts the others by domain", async () => {
+    const forest = new ForestDirectory([
+      { domainDn: PARENT, port: new SnapshotDirectory(fixtureSnapshot()) },
+      { domainDn: CHILD, port: new SnapshotDirectory(childSnapshot()) },
+    ]);
+    const settings = {
+      connector: `CN=MSOL_ab12cd34ef56,CN=Users,${PARENT}`,
+      confirmedConnectorDn: null,
+      scope: [],
+    };
+    const scan = await new DirectoryScanner(forest, settings).run("connector-permissions");
+    const planned = planGrant(scan.findings);
+    const { here, elsewhere } = changesForConnectedDomain(planned, scan.facts.domains, scan.facts.domains[0]);
+    expect(here.length).toBeGreaterThan(0);
+    expect(here.every((c) => c.dn.endsWith(PARENT) && !c.dn.endsWith(CHILD))).toBe(true);
+    const inChild = planned.filter((c) => c.dn.endsWith(CHILD)).length;
+    expect(inChild).toBeGreaterThan(0);
+    expect([...elsewhere]).toEqual([["emea.contoso.com", inChild]]);
+    expect(here.length + inChild).toBe(planned.length);
+    // Connected to the child instead: the parent's changes are the ones left out.
+    const child = scan.facts.domains.find((d) => d.dn === CHILD);
+    expect([...changesForConnectedDomain(planned, scan.facts.domains, child).elsewhere.keys()]).toEqual([
+      "contoso.com",
+    ]);
   });
 });

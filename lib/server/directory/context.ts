@@ -1,7 +1,7 @@
 import "server-only";
 import { type DirectoryContext } from "@/lib/directory/context";
 import { DirectoryError } from "@/lib/directory/errors";
-import { LdapDirectory } from "@/lib/directory/ldap-adapter";
+import { openDirectory } from "@/lib/directory/forest";
 import { type DirectoryPort } from "@/lib/directory/port";
 import { type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
 import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
@@ -33,8 +33,16 @@ export function readConfiguration(): DirectoryConfiguration | null {
 }
 
 /** Opens the read-only LDAP port of this deployment. */
-export async function getDirectory(config: DirectoryConfiguration): Promise<DirectoryPort> {
-  return LdapDirectory.open({ ...config.connection, bindDn: config.bindDn, password: config.readPassword() });
+export async function getDirectory(
+  config: DirectoryConfiguration,
+  scope: readonly string[] = config.scope,
+): Promise<DirectoryPort> {
+  // The connected domain, or several domains of its forest (DIRECTORY_DOMAINS, or OUs of the scope elsewhere).
+  return openDirectory(
+    { ...config.connection, bindDn: config.bindDn, password: config.readPassword() },
+    config.domains,
+    scope,
+  );
 }
 
 /**
@@ -57,7 +65,8 @@ export function sandboxDirectoryFor(runId: string): SandboxDirectory | null {
 export interface DeploymentDirectory {
   /** One line for the UI. */
   label: string;
-  open(): Promise<DirectoryPort>;
+  /** Opens the port for a run's scope (an OU of another domain of the forest opens that domain too). */
+  open(scope?: readonly string[]): Promise<DirectoryPort>;
   connector: string | null;
   scope: string[];
   /** The sandbox's copy (fixes change it in place; no credential is needed), or null for LDAP. */
@@ -81,7 +90,7 @@ export function deploymentDirectory(runId: string): DeploymentDirectory | null {
   if (!config) return null;
   return {
     label: `${config.connection.url.startsWith("ldaps:") ? "LDAPS" : "LDAP with StartTLS"} to ${new URL(config.connection.url).host} as ${config.bindDn}`,
-    open: () => getDirectory(config),
+    open: (scope) => getDirectory(config, scope ?? config.scope),
     connector: config.connector,
     scope: config.scope,
     sandbox: null,
@@ -132,9 +141,10 @@ export async function directoryContextFor(
     readPending(run.id),
     readScan(run.id, "connector-permissions"),
   ]);
+  const scope = settings.scope.length > 0 ? settings.scope : (config?.scope ?? []);
   const directory: DirectoryContext = {
     openLdap: config
-      ? () => getDirectory(config)
+      ? () => getDirectory(config, scope)
       : configError
         ? () => Promise.reject(configError)
         : sandbox
@@ -147,7 +157,7 @@ export async function directoryContextFor(
     settings: {
       connector: config?.connector ?? null,
       confirmedConnectorDn: settings.confirmedConnectorDn,
-      scope: settings.scope.length > 0 ? settings.scope : (config?.scope ?? []),
+      scope,
     },
     // A change to the sandbox directory takes effect at once: there is no replication to wait for, so a check that
     // still fails after a fix is a real failure, not a step waiting for a re-check.

@@ -2,7 +2,7 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { applyChanges, previewChanges, type AppliedChange, type ChangePreview } from "@/lib/directory/apply";
-import { planGrant, planRevoke } from "@/lib/directory/changes";
+import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
 import { collectScript } from "@/lib/directory/collect-script";
 import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
@@ -303,12 +303,13 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
       "Applying a fix needs an LDAP connection configured on this server (DIRECTORY_LDAP_URL). Use the scripts instead.",
     );
   const settings = await readSettings(runId);
-  const port = await directory.open();
+  const scope = settings.scope.length > 0 ? settings.scope : directory.scope;
+  const port = await directory.open(scope);
   try {
     const scanner = new DirectoryScanner(port, {
       connector: directory.connector,
       confirmedConnectorDn: settings.confirmedConnectorDn,
-      scope: settings.scope.length > 0 ? settings.scope : directory.scope,
+      scope,
     });
     const scan = await scanner.run(stepId);
     const connector = scan.facts.connector;
@@ -317,11 +318,14 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
         "conflict",
         "The connector account is not settled yet: confirm it on this page first.",
       );
-    const domainSid =
-      scan.facts.domains.find((d) => connector.dn.toLowerCase().endsWith(d.dn.toLowerCase()))?.sid ??
-      scan.facts.domains[0]?.sid ??
-      "";
-    const changes = stepId === "connector-permissions" ? planGrant(scan.findings) : planRevoke(scan.findings);
+    // The wizard writes to the domain it is connected to (the first; a forest's other domains are read only).
+    const connected = scan.facts.domains[0];
+    const domainSid = connected?.sid ?? "";
+    const { here: changes, elsewhere } = changesForConnectedDomain(
+      stepId === "connector-permissions" ? planGrant(scan.findings) : planRevoke(scan.findings),
+      scan.facts.domains,
+      connected,
+    );
     const previews = await previewChanges(port, changes, connector.sid, domainSid);
     const planId = createHash("sha256")
       .update(JSON.stringify(previews.map((p) => [p.change.kind, p.change.dn.toLowerCase(), p.beforeHash])))
@@ -336,6 +340,10 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
     if (count("denied-by-ace") > 0)
       notAddressed.push(
         `${count("denied-by-ace")} user(s) are blocked by deny entries; the wizard does not remove deny entries — review them yourself.`,
+      );
+    for (const [dnsName, n] of elsewhere)
+      notAddressed.push(
+        `${n} change(s) in ${dnsName} are not made from here: the wizard writes only to ${connected?.dnsName ?? "the domain it is connected to"}. Run the script below in ${dnsName}.`,
       );
     return {
       stepId,
