@@ -124,6 +124,9 @@ test("a view link reads but cannot change; the report prints and downloads", asy
   await expect(viewer.getByText("Your link lets you read this step, not change it.")).toBeVisible();
   await expect(viewer.getByRole("button", { name: "Check now" })).toHaveCount(0);
   await expect(viewer.getByRole("button", { name: "Confirm this step is done" })).toHaveCount(0);
+  // The sandbox directory could be fixed from here, but not through a view link.
+  await expect(viewer.getByText("This is a view-only link: the owner of the run")).toBeVisible();
+  await expect(viewer.getByRole("button", { name: "Prepare the fix" })).toHaveCount(0);
   // The server refuses even a hand-made write.
   const refused = await viewer.request.post("/api/verify/connector-permissions", {
     data: { runId, attestation: { by: "Eve" } },

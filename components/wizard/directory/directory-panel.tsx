@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { COLLECT_SCRIPT_URL, directoryApi, type DirectoryStateView } from "@/lib/client/directory-api";
+import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
@@ -48,6 +49,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const pending = useRunStore((s) => s.pending);
   const step = run.steps[stepId];
   const { verify } = useRunActions();
+  const access = useRunAccess();
   const [state, setState] = useState<DirectoryStateView | null>(null);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [scopeText, setScopeText] = useState<string | null>(null);
@@ -143,6 +145,8 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
 
   const fixable =
     (stepId === "connector-permissions" || stepId === "revoke-connector-permissions") && state.ldap !== null;
+  // A view link reads the step; the server refuses its changes, so no fix is offered to it.
+  const readOnly = access.role === "view";
   // The run's sandbox directory (a sandbox server without LDAP of its own): simulated, fixes need no credential.
   const sandbox = (state as DirectoryStateView & { sandbox?: boolean }).sandbox === true;
   return (
@@ -265,7 +269,12 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
         <FindingsList runId={run.id} stepId={stepId} scannedAt={scan.scannedAt} codes={FINDING_CODES} />
       ) : null}
 
-      {fixable ? (
+      {fixable && readOnly ? (
+        <p className="text-sm">
+          This is a view-only link: the owner of the run, or someone with an edit link, can apply the fix.
+        </p>
+      ) : null}
+      {fixable && !readOnly ? (
         <FixFlow
           runId={run.id}
           sandbox={sandbox}
