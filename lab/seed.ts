@@ -39,6 +39,13 @@ export type LabScenario = "delegated" | "undelegated";
 const GLOBAL_SECURITY_GROUP = "-2147483646";
 /** userAccountControl NORMAL_ACCOUNT (0x200), enabled. */
 const NORMAL_ACCOUNT = "512";
+/**
+ * userAccountControl NORMAL_ACCOUNT | ACCOUNTDISABLE (0x202): a disabled account without a password. Bulk users get
+ * it: they exist only to be scanned, and not setting a password spares the DC its hashing (NT hash and Kerberos keys,
+ * with PBKDF2 for the AES ones), the bulk of an add. PASSWD_NOTREQD (546, what the DC defaults to) is not set: no
+ * account in the lab may have an empty password.
+ */
+const DISABLED_NO_PASSWORD = "514";
 
 /** A password that satisfies the default complexity policy (three classes, 20+ characters). */
 export function generatePassword(length = 24): string {
@@ -182,7 +189,8 @@ function userAttributes(input: {
   given?: string;
   sn?: string;
   upnDomain: string;
-  password: string;
+  /** null: no password, and the account is created disabled (bulk users only). */
+  password: string | null;
   description?: string;
 }): Attribute[] {
   const attrs: Attribute[] = [
@@ -191,10 +199,16 @@ function userAttributes(input: {
     new Attribute({ type: "sAMAccountName", values: [input.sam] }),
     new Attribute({ type: "userPrincipalName", values: [`${input.sam}@${input.upnDomain}`] }),
     new Attribute({ type: "displayName", values: [input.cn] }),
-    // Password and enabled state in the add itself: one round trip, and over LDAPS the DC accepts it.
-    new Attribute({ type: "unicodePwd", values: [encodeUnicodePwd(input.password)] }),
-    new Attribute({ type: "userAccountControl", values: [NORMAL_ACCOUNT] }),
   ];
+  if (input.password === null) {
+    attrs.push(new Attribute({ type: "userAccountControl", values: [DISABLED_NO_PASSWORD] }));
+  } else {
+    // Password and enabled state in the add itself: one round trip, and over LDAPS the DC accepts it.
+    attrs.push(
+      new Attribute({ type: "unicodePwd", values: [encodeUnicodePwd(input.password)] }),
+      new Attribute({ type: "userAccountControl", values: [NORMAL_ACCOUNT] }),
+    );
+  }
   if (input.given) attrs.push(new Attribute({ type: "givenName", values: [input.given] }));
   if (input.sn) attrs.push(new Attribute({ type: "sn", values: [input.sn] }));
   if (input.description) attrs.push(new Attribute({ type: "description", values: [input.description] }));
@@ -329,7 +343,8 @@ async function ensureBulk(input: SeedInput, bulkOu: string): Promise<number> {
               given: "Bulk",
               sn: String(i),
               upnDomain: input.dnsDomain,
-              password: input.passwords.users,
+              // Scanned, never signed in to: no password (see DISABLED_NO_PASSWORD).
+              password: null,
             }),
           );
           done += 1;
@@ -342,6 +357,10 @@ async function ensureBulk(input: SeedInput, bulkOu: string): Promise<number> {
         if (w !== 0) await client.unbind().catch(() => undefined);
       }
     }),
+  );
+  const seconds = (Date.now() - started) / 1000;
+  input.log(
+    `  added ${missing.length} bulk users in ${seconds.toFixed(1)} s (${Math.round(missing.length / Math.max(seconds, 0.001))}/s)`,
   );
   return existing.size + missing.length;
 }
