@@ -11,6 +11,7 @@ import { labWizardConnection } from "@/lab/settings";
 import { integrationLab, requireSettings } from "@/lab/test-support";
 import { checkDomainControllers } from "./checks/domain-checks";
 import { escapeDnValue } from "./dn";
+import { DirectoryScanner } from "./scan";
 import { type LdapConnectionConfig, LdapDirectory, ldapRootDseProbe } from "./ldap-adapter";
 
 const lab = integrationLab();
@@ -110,6 +111,14 @@ describe.skipIf(lab.skip)("domain controllers' own rootDSE, against the lab", ()
     let domain;
     try {
       [domain] = await port.domains();
+      // Reading a domain does not ask its DCs (only the prerequisites check needs that); asking does.
+      expect(
+        domain!.domainControllers.filter((dc) => dc.supportedControl === null).length,
+      ).toBeGreaterThanOrEqual(2);
+      domain = {
+        ...domain!,
+        domainControllers: await port.readDomainControllerControls(domain!.domainControllers),
+      };
     } finally {
       await port.close();
     }
@@ -141,5 +150,19 @@ describe.skipIf(lab.skip)("domain controllers' own rootDSE, against the lab", ()
     expect(findings.find((f) => f.dn === unresolvable)?.reason).toMatch(/judged by its operating system/);
     // Windows Server 2012 R2, certificate refused: too old, and not read.
     expect(codesOf(wrongName)).toEqual(["dc-controls-unread", "dc-os-old"]);
+
+    // The prerequisites check asks the DCs itself (and the answers are remembered for the next check).
+    const scanPort = await LdapDirectory.open(config);
+    try {
+      const scan = await new DirectoryScanner(scanPort, {
+        connector: s.connector.dn,
+        confirmedConnectorDn: null,
+        scope: [],
+      }).run("prerequisites");
+      const unread = scan.findings.filter((f) => f.code === "dc-controls-unread").map((f) => f.dn);
+      expect(unread.sort()).toEqual([unresolvable, wrongName].sort());
+    } finally {
+      await scanPort.close();
+    }
   });
 });

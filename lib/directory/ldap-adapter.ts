@@ -3,7 +3,6 @@
 // verification or falls back to plain LDAP. Credentials are passed in by the caller (server configuration or the CLI)
 // and never logged. Every failure becomes a DirectoryError that says what to do.
 
-import { probeDomainControllers, type RootDseProbe } from "./dc-probe";
 import { isUtf8 } from "node:buffer";
 import { isIP } from "node:net";
 import {
@@ -18,7 +17,9 @@ import {
 } from "ldapts";
 import { isSid, readSid, sidToBytes } from "@/lib/ad/sid";
 import { dnsNameFromDn, escapeFilterValue, fileTimeToDate, normalizeDn, parentDn } from "./dn";
+import { dcProbeCache, probeDomainControllers, type RootDseProbe } from "./dc-probe";
 import { classifyLdapError, DirectoryError } from "./errors";
+import { attr, str, strs } from "./ldap-entry";
 import { SD_FLAGS_READ, SdFlagsControl } from "./ldap-controls";
 import {
   type AccountRecord,
@@ -133,28 +134,6 @@ export const ATTRIBUTE_PARSE = {
 
 // ---------------------------------------------------------------------------------------------------------
 // Attribute access (ldapts keys entries by the attribute type as the server spelled it).
-
-function attr(entry: Entry, name: string): Entry[string] | undefined {
-  if (name in entry) return entry[name];
-  const lower = name.toLowerCase();
-  for (const key of Object.keys(entry)) if (key.toLowerCase() === lower) return entry[key];
-  return undefined;
-}
-
-function str(entry: Entry, name: string): string | null {
-  const value = attr(entry, name);
-  if (typeof value === "string") return value;
-  if (Array.isArray(value) && typeof value[0] === "string") return value[0];
-  if (Buffer.isBuffer(value)) return value.toString("utf8");
-  return null;
-}
-
-function strs(entry: Entry, name: string): string[] {
-  const value = attr(entry, name);
-  if (typeof value === "string") return [value];
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
-  return [];
-}
 
 function buf(entry: Entry, name: string): Buffer | null {
   const value = attr(entry, name);
@@ -481,8 +460,6 @@ export class LdapDirectory implements DirectoryPort {
         };
       });
     });
-    const probe = this.config.probeDomainControllers;
-    const allDcs = probe === false ? dcs : await probeDomainControllers(dcs, ldapRootDseProbe(this.config));
     return [
       {
         dn,
@@ -492,12 +469,22 @@ export class LdapDirectory implements DirectoryPort {
         sd,
         minPwdAge: str(entry, "minPwdAge"),
         passwordSettingsObjects: await this.passwordSettings(dn),
-        domainControllers: allDcs,
+        domainControllers: dcs,
         supportedControl: root.supportedControl,
         samServerSd: await this.samServerSd(dn),
         preWindows2000Members: await this.preWindows2000Members(dn),
       },
     ];
+  }
+
+  /** Each DC's own supportedControl (the connected one's from its rootDSE, the others asked; remembered a while). */
+  async readDomainControllerControls(
+    dcs: readonly DomainControllerRecord[],
+  ): Promise<DomainControllerRecord[]> {
+    if (this.config.probeDomainControllers === false) return dcs.map((dc) => ({ ...dc }));
+    const url = parseUrl(this.config.url);
+    const scope = `${url.protocol}//${url.host}|${this.config.bindDn}`;
+    return probeDomainControllers(dcs, dcProbeCache.wrap(scope, ldapRootDseProbe(this.config)));
   }
 
   private async netbiosName(domainDn: string): Promise<string | null> {

@@ -146,7 +146,11 @@ export class DirectoryScanner {
     switch (stepId) {
       case "prerequisites": {
         for (const d of domains) {
-          findings.push(...checkDomainControllers(d));
+          // Every DC's own controls where the port can ask it (LDAP asks each DC; a snapshot holds the answers).
+          const domainControllers = this.port.readDomainControllerControls
+            ? await this.port.readDomainControllerControls(d.domainControllers)
+            : d.domainControllers;
+          findings.push(...checkDomainControllers({ ...d, domainControllers }));
           if (token) findings.push(...checkSamServer(d, token));
           findings.push(...checkPreWindows2000(d));
         }
