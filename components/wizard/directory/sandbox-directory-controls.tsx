@@ -1,9 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ApiCallError } from "@/lib/client/api";
-import { useRunAccess } from "@/lib/client/run-access";
 import {
   fetchSandboxDirectory,
   sandboxDirectoryControl,
@@ -11,13 +8,13 @@ import {
   type SandboxDirectoryView,
 } from "@/lib/client/sandbox-directory";
 import { type StepId } from "@/lib/steps/ids";
+import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 
 // Sandbox only: buttons that play the domain admin's part outside the wizard in the run's simulated directory —
 // the changes the wizard cannot make itself (upgrading domain controllers, a Group Policy setting) and, for a
 // clean-up run, the delegation an earlier enable flow left. The checks then find the result as over LDAP.
 
-const BOX =
-  "space-y-3 rounded-lg border border-amber-400 bg-amber-50 p-4 text-amber-950 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-50";
+const DIRECTORY_API = { read: fetchSandboxDirectory, act: sandboxDirectoryControl };
 
 const BUTTONS: Partial<Record<StepId, { control: SandboxDirectoryControl; label: string }[]>> = {
   prerequisites: [
@@ -41,38 +38,14 @@ const BUTTONS: Partial<Record<StepId, { control: SandboxDirectoryControl; label:
 };
 
 export function SandboxDirectoryControls({ runId, stepId }: { runId: string; stepId: StepId }) {
-  // A view link shows the run's simulated directory but may not change it (the server refuses it too).
-  const readOnly = useRunAccess().role === "view";
-  const [view, setView] = useState<SandboxDirectoryView | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    fetchSandboxDirectory(runId)
-      .then((v) => live && setView(v))
-      .catch(() => live && setMessage("The sandbox directory could not be read."));
-    return () => {
-      live = false;
-    };
-  }, [runId]);
-
-  async function act(control: SandboxDirectoryControl) {
-    setBusy(true);
-    try {
-      const next = await sandboxDirectoryControl(runId, control);
-      setView(next);
-      setMessage(next.message);
-    } catch (error) {
-      setMessage(error instanceof ApiCallError ? error.message : "The sandbox did not answer.");
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { view, message, busy, readOnly, act } = useSandboxControls<
+    SandboxDirectoryView,
+    SandboxDirectoryControl
+  >(runId, DIRECTORY_API, "sandbox directory");
 
   const headingId = `${stepId}-sandbox-directory`;
   return (
-    <section aria-labelledby={headingId} className={BOX}>
+    <section aria-labelledby={headingId} className={SANDBOX_BOX}>
       <h3 id={headingId} className="text-lg font-semibold">
         Sandbox directory
       </h3>

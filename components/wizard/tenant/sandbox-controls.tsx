@@ -1,11 +1,9 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ApiCallError } from "@/lib/client/api";
-import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { fetchSandbox, sandboxControl, type SandboxControl, type SandboxView } from "@/lib/client/tenant-api";
+import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 
 // Sandbox only: buttons that play the parts a person plays in the real systems (the Connect wizard, the admin
 // center, a user doing SSPR), so that the checks have something to find. Each one changes the simulated tenant
@@ -13,43 +11,19 @@ import { fetchSandbox, sandboxControl, type SandboxControl, type SandboxView } f
 
 type Variant = "connect" | "portal" | "unlock";
 
-const BOX =
-  "space-y-3 rounded-lg border border-amber-400 bg-amber-50 p-4 text-amber-950 dark:border-amber-600 dark:bg-amber-950 dark:text-amber-50";
+const TENANT_API = { read: fetchSandbox, act: sandboxControl };
 
 export function SandboxControls({ variant }: { variant: Variant }) {
   const runId = useRunStore((s) => s.run.id);
-  // A view link shows the run's simulated tenant but may not change it (the server refuses it too).
-  const readOnly = useRunAccess().role === "view";
-  const [view, setView] = useState<SandboxView | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    let live = true;
-    fetchSandbox(runId)
-      .then((v) => live && setView(v))
-      .catch(() => live && setMessage("The sandbox tenant could not be read."));
-    return () => {
-      live = false;
-    };
-  }, [runId]);
-
-  async function act(control: SandboxControl) {
-    setBusy(true);
-    try {
-      const next = await sandboxControl(runId, control);
-      setView(next);
-      setMessage(next.message);
-    } catch (error) {
-      setMessage(error instanceof ApiCallError ? error.message : "The sandbox did not answer.");
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { view, message, busy, readOnly, act } = useSandboxControls<SandboxView, SandboxControl>(
+    runId,
+    TENANT_API,
+    "sandbox tenant",
+  );
 
   const s = view?.switches;
   return (
-    <section aria-labelledby="sandbox-heading" className={BOX}>
+    <section aria-labelledby="sandbox-heading" className={SANDBOX_BOX}>
       <h2 id="sandbox-heading" className="text-lg font-semibold">
         Sandbox tenant
       </h2>
