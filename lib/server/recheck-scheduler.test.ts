@@ -95,6 +95,12 @@ function unreachableVerifier(calls: { n: number; runId?: string }): (id: StepId)
   });
 }
 
+/** The outcomes of one run's re-checks (the store also holds other tests' runs). */
+function outcomesOf(runId: string) {
+  return (outcomes: Awaited<ReturnType<RecheckScheduler["tick"]>>) =>
+    outcomes.filter((o) => o.runId === runId);
+}
+
 describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
   describe.skipIf(backend.skip !== undefined)(
     backend.skip ? `skipped: ${backend.skip}` : "integration",
@@ -120,6 +126,22 @@ describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
         for (const handle of handles) await handle.close();
         await backend.cleanup();
       });
+
+      /** A scheduler over this backend's repositories with the given verifier and clock. */
+      function schedulerWith(
+        verifierFor: (id: StepId) => StepVerifier,
+        clock: () => Date,
+        instanceId: string,
+      ): RecheckScheduler {
+        return new RecheckScheduler({
+          runs,
+          rechecks,
+          clock,
+          instanceId,
+          verifierFor,
+          buildContext: async (r, now) => ({ run: r, now }),
+        });
+      }
 
       async function newRun(steps: RunRecord["steps"] = { prerequisites: step(), [STEP]: step() }) {
         return runs.create({ flow: "enable", mode: "live", ownerId: "o", title: "t", steps, actor: "alice" });
@@ -185,16 +207,12 @@ describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
         const run = await waitingRun();
         let clock = new Date("2030-01-01T10:00:31Z");
         const calls = { n: 0, runId: run.id };
-        const scheduler = new RecheckScheduler({
-          runs,
-          rechecks,
-          clock: () => clock,
-          instanceId: "one",
-          verifierFor: fakeVerifier(() => "failed", calls),
-          buildContext: async (r, now) => ({ run: r, now }),
-        });
-        const mine = (outcomes: Awaited<ReturnType<RecheckScheduler["tick"]>>) =>
-          outcomes.filter((o) => o.runId === run.id);
+        const scheduler = schedulerWith(
+          fakeVerifier(() => "failed", calls),
+          () => clock,
+          "one",
+        );
+        const mine = outcomesOf(run.id);
 
         expect(mine(await scheduler.tick())).toEqual([
           { kind: "recorded", runId: run.id, stepId: STEP, status: "waiting" },
@@ -264,16 +282,8 @@ describe.each(BACKENDS)("server-side re-checks on $name", (backend) => {
         const run = await waitingRun();
         let clock = new Date("2030-01-01T10:00:31Z");
         const calls = { n: 0, runId: run.id };
-        const scheduler = new RecheckScheduler({
-          runs,
-          rechecks,
-          clock: () => clock,
-          instanceId: "down",
-          verifierFor: unreachableVerifier(calls),
-          buildContext: async (r, now) => ({ run: r, now }),
-        });
-        const mine = (outcomes: Awaited<ReturnType<RecheckScheduler["tick"]>>) =>
-          outcomes.filter((o) => o.runId === run.id);
+        const scheduler = schedulerWith(unreachableVerifier(calls), () => clock, "down");
+        const mine = outcomesOf(run.id);
 
         // Inside the window: still waiting, moved on to the next attempt (not held until the claim lapses).
         expect(mine(await scheduler.tick())).toEqual([
