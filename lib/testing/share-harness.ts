@@ -6,7 +6,7 @@ import * as openRoute from "@/app/share/[token]/route";
 import { getDatabase } from "@/lib/server/db";
 import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
 import { type Session } from "@/lib/server/session";
-import { call, setCookieValue } from "./route-harness";
+import { call, makeSession, setCookieValue } from "./route-harness";
 
 // Test helpers for share links, through the real route handlers.
 
@@ -78,4 +78,24 @@ export async function expireLink(linkId: string): Promise<void> {
     .set({ expires_at: new Date(Date.now() - 60_000).toISOString() })
     .where("id", "=", linkId)
     .execute();
+}
+
+/** Someone calling the routes: a session, and the link-grant cookie when they came in through a share link. */
+export interface Caller {
+  session: Session;
+  cookies?: Record<string, string>;
+}
+
+/** A person who opened a new `role` link to the owner's run: their session with the link's grant cookie. */
+export async function linkCaller(
+  owner: Session,
+  runId: string,
+  role: "edit" | "view",
+  who: { name?: string; label?: string } = {},
+): Promise<Caller> {
+  const name = who.name ?? `${role} helper`;
+  const link = await createLink(owner, runId, { role, label: who.label ?? name });
+  const session = makeSession(name);
+  const opened = await openLink(link.token, session);
+  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
 }

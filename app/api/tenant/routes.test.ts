@@ -10,13 +10,12 @@ vi.hoisted(() => {
 import * as runRoute from "@/app/api/runs/[id]/route";
 import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
 import * as verifyEndToEndRoute from "@/app/api/verify/end-to-end-test/route";
-import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
 import { sandboxKey } from "@/lib/server/tenant-access";
 import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
-import { createLink, createRunAs, openLink } from "@/lib/testing/share-harness";
+import { type Caller, createRunAs, linkCaller } from "@/lib/testing/share-harness";
 import * as endToEndRoute from "./end-to-end-test/route";
 import * as usersRoute from "./users/route";
 
@@ -31,17 +30,10 @@ beforeAll(async () => {
 });
 afterAll(() => graph.close());
 
-interface Caller {
-  session: ReturnType<typeof makeSession>;
-  cookies?: Record<string, string>;
-}
 const asOwner: Caller = { session: owner };
 
-async function editHelper(runId: string): Promise<Caller> {
-  const link = await createLink(owner, runId, { role: "edit", label: "domain admin" });
-  const session = makeSession("Grace");
-  const opened = await openLink(link.token, session);
-  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+function editHelper(runId: string): Promise<Caller> {
+  return linkCaller(owner, runId, "edit", { name: "Grace", label: "domain admin" });
 }
 
 function search(caller: Caller, runId: string, text: string | null) {

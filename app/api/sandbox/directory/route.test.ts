@@ -17,13 +17,12 @@ import * as verifyPasswordPolicyRoute from "@/app/api/verify/password-policy/rou
 import * as verifyPermissionsRoute from "@/app/api/verify/connector-permissions/route";
 import * as verifyPrerequisitesRoute from "@/app/api/verify/prerequisites/route";
 import * as verifyRevokeRoute from "@/app/api/verify/revoke-connector-permissions/route";
-import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
 import { sandboxKey } from "@/lib/server/tenant-access";
 import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
-import { createLink, createRunAs, openLink } from "@/lib/testing/share-harness";
+import { type Caller, createRunAs, linkCaller } from "@/lib/testing/share-harness";
 import * as sandboxRoute from "./route";
 
 // The sandbox directory controls of a run, and the directory steps over the run's sandbox directory: the checks
@@ -38,18 +37,10 @@ beforeAll(async () => {
 });
 afterAll(() => graph.close());
 
-interface Caller {
-  session: ReturnType<typeof makeSession>;
-  cookies?: Record<string, string>;
-}
-
 const asOwner: Caller = { session: owner };
 
-async function linkUser(runId: string, role: "edit" | "view"): Promise<Caller> {
-  const link = await createLink(owner, runId, { role, label: `${role} helper` });
-  const session = makeSession(`${role} helper`);
-  const opened = await openLink(link.token, session);
-  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+function linkUser(runId: string, role: "edit" | "view"): Promise<Caller> {
+  return linkCaller(owner, runId, role);
 }
 
 function view(caller: Caller, runId: string) {

@@ -8,13 +8,12 @@ vi.hoisted(() => {
 });
 
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
-import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
 import { sandboxKey } from "@/lib/server/tenant-access";
 import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
-import { createLink, createRunAs, openLink } from "@/lib/testing/share-harness";
+import { type Caller, createRunAs, linkCaller } from "@/lib/testing/share-harness";
 import * as sandboxRoute from "./route";
 
 // The sandbox controls of a run: one simulated tenant per run, seen and changed by everyone the run is shared
@@ -28,16 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => graph.close());
 
-interface Caller {
-  session: ReturnType<typeof makeSession>;
-  cookies?: Record<string, string>;
-}
-
-async function linkUser(runId: string, role: "edit" | "view"): Promise<Caller> {
-  const link = await createLink(owner, runId, { role, label: `${role} helper` });
-  const session = makeSession(`${role} helper`);
-  const opened = await openLink(link.token, session);
-  return { session, cookies: { [LINK_GRANTS_COOKIE]: opened.grants ?? "" } };
+function linkUser(runId: string, role: "edit" | "view"): Promise<Caller> {
+  return linkCaller(owner, runId, role);
 }
 
 function view(caller: Caller, runId: string) {
