@@ -5,6 +5,7 @@ import { DirectoryError } from "./errors";
 import { domainsToRead, type ForestDomain, ForestDirectory, forestFromEntries } from "./forest";
 import { parseDomainSelection } from "./domain-selection";
 import { changesForConnectedDomain, planGrant } from "./changes";
+import { grantRemediation } from "./remediation";
 import { DirectoryScanner } from "./scan";
 import { parseSnapshot, type Snapshot, SnapshotDirectory } from "./snapshot";
 import { delegation, FIXTURE_CONNECTOR_SID, FIXTURE_DOMAIN_SID, fixtureSnapshot } from "./testing/fixture";
@@ -181,6 +182,14 @@ describe("a parent and a child domain", () => {
     // lacks the rights; read with the parent's SID it would look granted to the parent's connector.
     expect(inChild.map((f) => f.dn)).toContain(`CN=Ada Adler,OU=Staff,${CHILD}`);
     expect(scan.status).toBe("failed");
+    // Both domain roots lack the delegation: Microsoft's cmdlet without -ADobjectDN covers every domain root of
+    // the forest, so the script says it once.
+    const grant = grantRemediation(scan.facts, scan.findings).find((r) => r.language === "powershell");
+    const cmdlets = (grant?.script ?? "")
+      .split("\n")
+      .filter((l) => l.startsWith("Set-ADSyncPasswordWriteback"));
+    expect(cmdlets.filter((l) => !l.includes("-ADobjectDN"))).toHaveLength(1);
+    expect(cmdlets.every((l) => l.includes("-ADConnectorAccountDomain 'contoso.com'"))).toBe(true);
   });
 
   it("counts a fine-grained policy's users in its own domain only, not in a child domain below it", async () => {

@@ -47,19 +47,21 @@ export function connectorIdentity(facts: ScanFacts): ConnectorIdentity | null {
   };
 }
 
-/** Set-ADSyncPasswordWritebackPermissions for each target (a domain root needs no -ADobjectDN). */
+/**
+ * Set-ADSyncPasswordWritebackPermissions for the targets. Without -ADobjectDN the cmdlet delegates on the root of
+ * every domain of the forest, so any number of domain roots is one line; an OU gets a line of its own.
+ */
 export function grantWithModule(
   id: ConnectorIdentity,
   targets: readonly string[],
   domainDns: readonly string[],
 ): string {
+  const base = `Set-ADSyncPasswordWritebackPermissions -ADConnectorAccountName ${psQuote(id.account)} -ADConnectorAccountDomain ${psQuote(id.dnsDomain)}`;
   const lines = [ADSYNCCONFIG];
-  for (const t of targets) {
-    const root = domainDns.some((d) => sameDn(d, t));
-    lines.push(
-      `Set-ADSyncPasswordWritebackPermissions -ADConnectorAccountName ${psQuote(id.account)} -ADConnectorAccountDomain ${psQuote(id.dnsDomain)}${root ? "" : ` -ADobjectDN ${psQuote(t)}`}`,
-    );
-  }
+  const roots = targets.filter((t) => domainDns.some((d) => sameDn(d, t)));
+  if (roots.length > 0)
+    lines.push(roots.length > 1 ? `${base}   # every domain root of the forest at once` : base);
+  for (const t of targets) if (!roots.includes(t)) lines.push(`${base} -ADobjectDN ${psQuote(t)}`);
   return lines.join("\n");
 }
 
