@@ -57,3 +57,12 @@ export async function startSimulator(basePath: string = SIMULATOR_PATH): Promise
       }),
   };
 }
+
+/**
+ * A token shaped like a Graph access token (header.claims.signature, base64url) with the given claims and scopes.
+ * The simulator, like the wizard, treats it as opaque except for the claims; the signature is not a real one.
+ */
+export function fakeGraphToken(claims: Record<string, unknown>, scopes = "User.Read"): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ typ: "JWT", alg: "RS256" })}.${part({ aud: "https://graph.microsoft.com", scp: scopes, ...claims })}.c2lnbmF0dXJl`;
+}

@@ -13,7 +13,7 @@ vi.hoisted(() => {
 });
 
 import * as runsRoute from "@/app/api/runs/route";
-import { startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
+import { fakeGraphToken, startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { decodeSession, SESSION_COOKIE } from "@/lib/server/session";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
@@ -31,8 +31,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 function token(claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${part({ typ: "JWT", alg: "RS256" })}.${part({ aud: "https://graph.microsoft.com", scp: "User.Read", ...claims })}.c2lnbmF0dXJl`;
+  return fakeGraphToken(claims);
 }
 
 async function signIn(bearer: string | null) {

@@ -16,7 +16,7 @@ import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
 import { type Session } from "@/lib/server/session";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { createRunAs } from "@/lib/testing/share-harness";
-import { startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
+import { fakeGraphToken, startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
 import * as endToEndRoute from "./end-to-end-test/route";
 import * as usersRoute from "./users/route";
 
@@ -31,8 +31,7 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 function token(claims: Record<string, unknown>): string {
-  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
-  return `${part({ typ: "JWT", alg: "RS256" })}.${part({ aud: "https://graph.microsoft.com", scp: "User.Read User.Read.All UserAuthenticationMethod.ReadWrite.All", ...claims })}.c2lnbmF0dXJl`;
+  return fakeGraphToken(claims, "User.Read User.Read.All UserAuthenticationMethod.ReadWrite.All");
 }
 
 const good = token({ tid: TENANT_ID, appid: CLIENT_ID, uti: "live-routes" });

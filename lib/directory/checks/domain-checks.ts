@@ -133,7 +133,9 @@ export function checkPasswordPolicy(
   return out;
 }
 
-function formatDays(days: number): string {
+/** "1 day", "2.5 days", "90 minutes"; "0 days" for none. */
+export function formatDays(days: number): string {
+  if (days === 0) return "0 days";
   if (days >= 1) return `${Number(days.toFixed(2))} day${days === 1 ? "" : "s"}`;
   return `${Math.round(days * 24 * 60)} minutes`;
 }

@@ -10,8 +10,9 @@ import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
 import { previewChanges, sdFingerprint, type AppliedChange, type ChangePreview } from "../apply";
 import { applyToDescriptor, planGrant } from "../changes";
+import { formatDays, ticksToDays } from "../checks/domain-checks";
 import { structuralClass, toModel } from "../checks/sd";
-import { dateToFileTime, isWithin, normalizeDn, parentDn, sameDn } from "../dn";
+import { dateToFileTime, domainHolding, isWithin, normalizeDn, parentDn, sameDn, shortDn } from "../dn";
 import { DirectoryError } from "../errors";
 import { POLICY_HINTS_OID } from "../ldap-controls";
 import { DirectoryScanner } from "../scan";
@@ -39,10 +40,6 @@ class SandboxSnapshotPort extends SnapshotDirectory {
 
 type Entry = { dn: string; sd: string | null; objectClass: string[] };
 
-function shortName(dn: string): string {
-  return /^CN=([^,]+)/i.exec(dn)?.[1] ?? dn;
-}
-
 function sddl(sd: SecurityDescriptor, domainSid: string): string {
   return formatSddl({ ...sd, sacl: null, control: sd.control & ~0x10 }, { domainSid });
 }
@@ -60,9 +57,7 @@ const UPGRADED_OS = {
 };
 
 function days(ticks: string | null): string {
-  if (ticks === null) return "unknown";
-  const n = Math.abs(Number(ticks)) / 864_000_000_000;
-  return `${Number.isInteger(n) ? n : n.toFixed(2)} day${n === 1 ? "" : "s"}`;
+  return ticks === null ? "unknown" : formatDays(ticksToDays(ticks));
 }
 
 export class SandboxDirectory {
@@ -107,7 +102,7 @@ export class SandboxDirectory {
       { policy: `Default domain policy of ${d.dnsName}`, age: days(d.minPwdAge) },
       ...(d.passwordSettingsObjects ?? [])
         .filter((p) => p.minPwdAge !== null)
-        .map((p) => ({ policy: shortName(p.dn), age: days(p.minPwdAge) })),
+        .map((p) => ({ policy: shortDn(p.dn), age: days(p.minPwdAge) })),
     ]);
     return { domainControllers, minimumPasswordAge };
   }
@@ -204,7 +199,7 @@ export class SandboxDirectory {
   }
 
   private domainOf(dn: string): SnapshotDomain | null {
-    return this.data.domains.find((d) => isWithin(dn, d.dn)) ?? null;
+    return domainHolding(dn, this.data.domains) ?? null;
   }
 
   private entry(domain: SnapshotDomain, dn: string): Entry | null {

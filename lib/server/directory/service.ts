@@ -7,6 +7,7 @@ import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/typ
 import { collectScript } from "@/lib/directory/collect-script";
 import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
+import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { type ScanProgress } from "@/lib/directory/port";
 import {
   DirectoryScanner,
@@ -28,6 +29,7 @@ import {
   writeSettings,
   writeSnapshotText,
 } from "./artifacts";
+import { type DirectoryConfiguration } from "./config";
 import { deploymentDirectory } from "./context";
 import { getProgress } from "./progress";
 
@@ -370,19 +372,30 @@ export async function previewFix(who: Who, runId: string, stepId: FixPreview["st
  * state) and re-verifies the step. The credential is used for one bind and then dropped; it is never stored,
  * logged or returned.
  */
+/** The configured connection with the typed privileged credential, or a 422 naming `body.credential`. */
+function privilegedConnection(
+  config: DirectoryConfiguration | null,
+  credential: z.infer<typeof fixApplyBodySchema>["credential"],
+): LdapConnectionConfig {
+  if (!credential)
+    throw new ApiError(
+      "invalid-body",
+      "body.credential: is required (the privileged account and its password, typed for this one change)",
+      { fields: ["body.credential"] },
+    );
+  if (!config)
+    throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
+  return { ...config.connection, bindDn: credential.bindDn, password: credential.password };
+}
+
 export async function applyFix(who: Who, runId: string, input: z.infer<typeof fixApplyBodySchema>) {
   await loadRun(who, runId, "edit");
   const directory = guardSync(() => deploymentDirectory(runId));
   if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
   const { config, sandbox } = directory;
-  const credential = input.credential;
-  if (!sandbox && !credential)
-    throw new ApiError(
-      "invalid-body",
-      "body.credential: is required (the privileged account and its password, typed for this one change)",
-      { fields: ["body.credential"] },
-    );
+  // Over LDAP the fix binds with the account typed for this one change; the sandbox directory has none to bind as.
+  const privileged = sandbox ? null : privilegedConnection(config, input.credential);
   const plan = await guard(() => planFor(input.stepId, runId));
   if (plan.planId !== input.planId)
     throw new ApiError(
@@ -397,16 +410,7 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
       sandbox
         ? // The sandbox directory has no accounts to bind as: no credential is used (one sent is ignored).
           sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
-        : applyChanges(
-            {
-              ...(config as NonNullable<typeof config>).connection,
-              bindDn: (credential as NonNullable<typeof credential>).bindDn,
-              password: (credential as NonNullable<typeof credential>).password,
-            },
-            toApply,
-            plan.connectorSid,
-            plan.domainSid,
-          ),
+        : applyChanges(privileged as LdapConnectionConfig, toApply, plan.connectorSid, plan.domainSid),
     );
     await addPending(runId, {
       stepId: input.stepId,
