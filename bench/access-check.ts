@@ -13,7 +13,7 @@
 
 import os from "node:os";
 import { effectiveRights, networkLogonToken } from "../lib/ad/access-check";
-import { LOCKOUT_TIME, RESET_PASSWORD, USER_ACCOUNT_CONTROL } from "../lib/ad/catalogue";
+import { LOCKOUT_TIME, RESET_PASSWORD, USER_ACCOUNT_CONTROL } from "../lib/ad/schema";
 import { effectiveRightsFromBinary, prepareToken } from "../lib/ad/fast-check-binary";
 import { computeChildSecurityDescriptor } from "../lib/ad/inheritance";
 import { parseSddl } from "../lib/ad/sddl";

@@ -8,7 +8,7 @@ import { StringDecoder } from "node:string_decoder";
 import { type Readable, type Writable } from "node:stream";
 import { z } from "zod";
 import { checkRights, effectiveRights, networkLogonToken, type RightName } from "../lib/ad/access-check";
-import { isKnownObjectClass } from "../lib/ad/catalogue";
+import { isKnownObjectClass } from "../lib/ad/schema";
 import { SdParseError, UnknownObjectClassError } from "../lib/ad/errors";
 import { parseSddl } from "../lib/ad/sddl";
 import { parseSecurityDescriptor, type SecurityDescriptor } from "../lib/ad/security-descriptor";

@@ -1,8 +1,8 @@
-// Regenerates the sandbox directory (lib/directory/sandbox/contoso-snapshot.json) from the Samba lab:
+// Regenerates the sandbox directory (lib/sandbox/contoso-snapshot.json) from the Samba lab:
 //
 //   node cli/bin.mjs lab up --scenario undelegated     # bulk users are left out of the export anyway
 //   node --import tsx lab/export-sandbox-fixture.ts [--dir .lab]
-//   npx prettier --write lib/directory/sandbox/contoso-snapshot.json
+//   npx prettier --write lib/sandbox/contoso-snapshot.json
 //
 // It reads the lab with the wizard's read-only account (exactly what the wizard would read over LDAPS), keeps the
 // seeded people, the connector and the wizard's account (not OU=Bulk), adds each user's pwdLastSet, and gives six
@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const usersPassword = readLabPassword(path.join(dir, "users.password"));
     if (usersPassword && text.includes(usersPassword))
       throw new Error("the people's lab password is in the export");
-    const out = path.join(repoRoot(), "lib/directory/sandbox/contoso-snapshot.json");
+    const out = path.join(repoRoot(), "lib/sandbox/contoso-snapshot.json");
     writeFileSync(out, text);
     const users = snapshot.domains.reduce((n, d) => n + d.users.length, 0);
     console.log(`wrote ${out} (${users} users, ${snapshot.domains[0]?.containers.length ?? 0} containers)`);

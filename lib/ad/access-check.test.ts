@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkRights, effectiveRights, networkLogonToken, RIGHT_NAMES, type RightName } from "./access-check";
-import {
-  CLASS_USER,
-  LOCKOUT_TIME,
-  PWD_LAST_SET,
-  RESET_PASSWORD,
-  USER_ACCOUNT_RESTRICTIONS,
-} from "./catalogue";
+import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD, USER_ACCOUNT_RESTRICTIONS } from "./schema";
 import { UnknownObjectClassError } from "./errors";
 import { computeChildSecurityDescriptor } from "./inheritance";
 import { parseSddl } from "./sddl";

@@ -35,7 +35,7 @@ import {
   RIGHT_NAMES as CATALOGUE_RIGHT_NAMES,
   WELL_KNOWN_SIDS,
   type RightName as CatalogueRightName,
-} from "./catalogue";
+} from "./schema";
 import { SdFormatError } from "./errors";
 import { formatAce } from "./sddl";
 import {

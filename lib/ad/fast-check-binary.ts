@@ -23,7 +23,7 @@ import {
   UNEXPIRE_PASSWORD,
   USER_ACCOUNT_RESTRICTIONS,
   type RightName,
-} from "./catalogue";
+} from "./schema";
 import { SdParseError } from "./errors";
 import { guidToBytes } from "./guid";
 import { sidToBytes } from "./sid";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { effectiveRights, networkLogonToken } from "./access-check";
-import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD } from "./catalogue";
+import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD } from "./schema";
 import { computeChildSecurityDescriptor, inheritedAces } from "./inheritance";
 import { formatAce, formatSddl, parseSddl } from "./sddl";
 import { CONNECTOR_SID, TEST_DOMAIN_SID } from "./test-arbitraries";

@@ -20,7 +20,7 @@
 // into a plain one there; that changes the SDDL text, not the access-check result.
 
 import { hasGenericBits, mapGenericDs } from "./access-mask";
-import { classGuid, WELL_KNOWN_SIDS } from "./catalogue";
+import { classGuid, WELL_KNOWN_SIDS } from "./schema";
 import {
   aclRevisionFor,
   CONTAINER_INHERIT_ACE,

@@ -16,7 +16,7 @@ import {
   UNEXPIRE_PASSWORD,
   USER_ACCOUNT_CONTROL,
   USER_ACCOUNT_RESTRICTIONS,
-} from "./catalogue";
+} from "./schema";
 import {
   aclRevisionFor,
   SE_DACL_AUTO_INHERIT_REQ,

@@ -1,7 +1,7 @@
 // Realistic descriptors for tests and the benchmark, written after what a Windows Server 2016 / Samba 4 domain
 // holds (default domain-root ACEs, the default user ACEs, Microsoft's writeback delegation).
 
-import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD } from "./catalogue";
+import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD } from "./schema";
 
 const USER = CLASS_USER;
 

@@ -5,13 +5,7 @@
 // does for any nTSecurityDescriptor write with the SD flags control set to DACL, MS-ADTS 3.1.1.3.4.1.11 / 7.1.3).
 // The preview shows the predicted full DACL, inherited entries included, computed with lib/ad's inheritance rules.
 
-import {
-  CLASS_USER,
-  LOCKOUT_TIME,
-  PWD_LAST_SET,
-  RESET_PASSWORD,
-  UNEXPIRE_PASSWORD,
-} from "@/lib/ad/catalogue";
+import { CLASS_USER, LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD, UNEXPIRE_PASSWORD } from "@/lib/ad/schema";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { formatAce, formatSddl } from "@/lib/ad/sddl";
 import {

@@ -5,7 +5,7 @@ import { DirectoryError } from "./errors";
 import { domainsToRead, type ForestDomain, ForestDirectory, forestFromEntries } from "./forest";
 import { parseDomainSelection } from "./domain-selection";
 import { changesForConnectedDomain, planGrant } from "./changes";
-import { grantRemediation } from "./remediation";
+import { grantRemediation } from "@/lib/verify/verdicts/directory-remediation";
 import { DirectoryScanner } from "./scan";
 import { parseSnapshot, type Snapshot, SnapshotDirectory } from "./snapshot";
 import { delegation, FIXTURE_CONNECTOR_SID, FIXTURE_DOMAIN_SID, fixtureSnapshot } from "./testing/fixture";

@@ -4,10 +4,20 @@ import { applyToDescriptor, diffSddl, planGrant, planRevoke, writebackAces } fro
 import { decideConnector } from "./checks/connector";
 import { protectedMemberships } from "./checks/user-rights";
 import { findingsToCsv } from "./export";
-import { grantRemediation, psQuote, cmdQuote, revokeRemediation } from "./remediation";
+import {
+  grantRemediation,
+  psQuote,
+  cmdQuote,
+  revokeRemediation,
+} from "@/lib/verify/verdicts/directory-remediation";
 import { DirectoryScanner, type ScanSettings } from "./scan";
 import { SnapshotDirectory } from "./snapshot";
-import { compactFindings, nextRecheck, RECHECK_ATTEMPTS, toAutomaticResult } from "./step-results";
+import {
+  compactFindings,
+  nextRecheck,
+  RECHECK_ATTEMPTS,
+  toAutomaticResult,
+} from "@/lib/verify/verdicts/directory";
 import { FIXTURE_CONNECTOR_SID, FIXTURE_DOMAIN_SID, fixtureSnapshot } from "./testing/fixture";
 
 const settings: ScanSettings = { connector: null, confirmedConnectorDn: null, scope: [] };

@@ -34,7 +34,8 @@ import { getDatabase } from "@/lib/server/db";
 import { writeScan } from "@/lib/server/directory/artifacts";
 import { env } from "@/lib/server/env";
 import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { sandboxTenant } from "@/lib/sandbox/tenant-model";
+import { sandboxDirectory } from "@/lib/sandbox/directory";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
 import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
@@ -122,7 +123,7 @@ async function artifacts(runId: string): Promise<string> {
 
 /** The run's sandbox directory (the copy its checks read and its fixes change), as one comparable string. */
 function sandboxDirectoryOf(runId: string): string {
-  return JSON.stringify(sandboxTenant(sandboxKey(runId)).directory.snapshot);
+  return JSON.stringify(sandboxDirectory(sandboxKey(runId)).snapshot);
 }
 
 /** A stored scan of the connector-permissions step, so the findings read has something to show allowed roles. */

@@ -1,9 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from "@/lib/server/db";
 import { type Backend, postgresBackend, sqliteBackend } from "@/lib/testing/database-backends";
-import { nextRecheck, RECHECK_ATTEMPTS } from "@/lib/directory/step-results";
+import { nextRecheck, RECHECK_ATTEMPTS } from "@/lib/verify/verdicts/directory";
 import { type StepId } from "@/lib/steps/ids";
-import { type AutomaticResult, type StepVerifier, type VerifyContext } from "@/lib/steps/verifiers";
+import {
+  result,
+  type SourceAnswer,
+  standAside,
+  type StepVerifier,
+  type VerifyContext,
+} from "@/lib/verify/types";
 import { initialStepState } from "@/lib/steps/machine";
 import { type StepState } from "@/lib/steps/types";
 import { RechecksRepository } from "./rechecks-repository";
@@ -47,11 +53,11 @@ function fakeVerifier(
       {
         confidence: "verified",
         describe: "fake directory",
-        async check(ctx: VerifyContext): Promise<AutomaticResult> {
+        async check(ctx: VerifyContext): Promise<SourceAnswer> {
           if (ctx.run.id === calls.runId) calls.n++;
           const failed = verdict() === "failed";
           const schedule = failed ? nextRecheck(APPLIED, ctx.now) : null;
-          return {
+          return result({
             status: failed ? (schedule ? "waiting" : "failed") : "passed",
             confidence: "verified",
             findings: failed
@@ -65,7 +71,7 @@ function fakeVerifier(
               : [],
             evidence: schedule ? { recheck: schedule } : {},
             remediation: [],
-          };
+          });
         },
       },
     ],
@@ -80,15 +86,14 @@ function unreachableVerifier(calls: { n: number; runId?: string }): (id: StepId)
       {
         confidence: "verified",
         describe: "fake directory that is down",
-        async check(ctx: VerifyContext): Promise<AutomaticResult | null> {
+        async check(ctx: VerifyContext): Promise<SourceAnswer> {
           if (ctx.run.id === calls.runId) calls.n++;
-          (ctx.notices ??= []).push({
+          return standAside({
             code: "directory-unreachable",
             severity: "warning",
             message:
               "The domain controller could not be read: dc1.contoso.test:636 did not answer within 5 s.",
           });
-          return null;
         },
       },
     ],

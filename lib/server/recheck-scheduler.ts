@@ -4,14 +4,11 @@ import { randomBytes } from "node:crypto";
 import { type StepId } from "@/lib/steps/ids";
 import { type StepState } from "@/lib/steps/types";
 import { applyVerification } from "@/lib/steps/run-changes";
-import { unreadableRecheck } from "@/lib/directory/recheck-unreadable";
-import {
-  type AutomaticResult,
-  runVerifier,
-  type StepVerifier,
-  VERIFIERS,
-  type VerifyContext,
-} from "@/lib/steps/verifiers";
+import { unreadableRecheck } from "@/lib/verify/verdicts/recheck-unreadable";
+import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
+import { type StepVerifier, type VerifyContext } from "@/lib/verify/types";
+import { type VerifyRun } from "./verify-context";
+import { type AutomaticResult } from "@/lib/steps/types";
 import { type DueRecheck, type RechecksRepository, scheduleOf } from "./rechecks-repository";
 import { type RunRecord, type RunsRepository } from "./runs-repository";
 
@@ -35,7 +32,7 @@ export interface RecheckSchedulerDeps {
   /** Names this instance's claims. */
   instanceId?: string;
   verifierFor?: (stepId: StepId) => StepVerifier;
-  buildContext: (run: VerifyContext["run"], now: Date) => Promise<VerifyContext>;
+  buildContext: (run: VerifyRun, now: Date) => Promise<VerifyContext>;
   leaseMs?: number;
   log?: (message: string) => void;
 }
@@ -120,7 +117,7 @@ export class RecheckScheduler {
         return skipped("no longer due");
       }
       const now = this.clock();
-      const context = await this.deps.buildContext({ id: run.id, flow: run.flow, mode: run.mode }, now);
+      const context = await this.deps.buildContext(run, now);
       const outcome = await runVerifier(this.verifierFor(due.stepId), context);
       const at = now.toISOString();
       if (outcome.kind === "checked")
@@ -249,7 +246,7 @@ export async function startRecheckScheduler(config: { url?: string; file?: strin
   const scheduler = new RecheckScheduler({
     runs: new RunsRepository(db),
     rechecks: new RechecksRepository(db),
-    buildContext: async (run, now) => (await import("./verify-context")).buildVerifyContext(run, now),
+    buildContext: async (run, now) => (await import("./verify-context")).buildVerifyContext(run, null, now),
   });
   holder[SCHEDULER_KEY] = scheduler;
   scheduler.start();

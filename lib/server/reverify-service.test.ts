@@ -7,7 +7,8 @@ vi.hoisted(() => {
 });
 
 import { type StepId } from "@/lib/steps/ids";
-import { type AutomaticResult, type StepVerifier } from "@/lib/steps/verifiers";
+import { result, standAside, type StepVerifier } from "@/lib/verify/types";
+import { type AutomaticResult } from "@/lib/steps/types";
 import { reverifyRun } from "./reverify-service";
 import { createRun, getRepository, verifyStep } from "./runs-service";
 import { makeSession } from "@/lib/testing/route-harness";
@@ -23,7 +24,10 @@ function verifierWith(stepId: StepId, results: (AutomaticResult | null)[]): Step
       {
         confidence: "verified",
         describe: "test source",
-        check: async () => results[Math.min(call++, results.length - 1)] ?? null,
+        check: async () => {
+          const given = results[Math.min(call++, results.length - 1)];
+          return given ? result(given) : standAside();
+        },
       },
     ],
   };
@@ -50,10 +54,10 @@ describe("reverifyRun", () => {
   it("re-runs every verifier, records what moved, and reports appeared and disappeared findings", async () => {
     const owner = makeSession("Olivia");
     const run = await createRun(owner, "enable");
-    await verifyStep(owner, "prerequisites", { runId: run.id, attestation: { by: "Olivia" } });
+    await verifyStep(owner, "prerequisites", { runId: run.id, attestation: { by: "Olivia" } }, null);
     const verifiers = { "connector-permissions": verifierWith("connector-permissions", [pass, fail, pass]) };
 
-    const first = await reverifyRun(owner, run.id, { verifiers });
+    const first = await reverifyRun(owner, run.id, null, { verifiers });
     expect(first.drift.steps.find((s) => s.stepId === "connector-permissions")).toMatchObject({
       outcome: "checked",
       changed: true,
@@ -66,14 +70,14 @@ describe("reverifyRun", () => {
       before: { status: "passed", confidence: "attested" },
     });
 
-    const second = await reverifyRun(owner, run.id, { verifiers });
+    const second = await reverifyRun(owner, run.id, null, { verifiers });
     const drifted = second.drift.steps.find((s) => s.stepId === "connector-permissions");
     expect(drifted?.before.status).toBe("passed");
     expect(drifted?.after.status).toBe("failed");
     expect(drifted?.appeared.map((f) => f.target)).toEqual(["CN=u1,OU=Staff"]);
     expect(second.run.steps["connector-permissions"]?.status).toBe("failed");
 
-    const third = await reverifyRun(owner, run.id, { verifiers });
+    const third = await reverifyRun(owner, run.id, null, { verifiers });
     expect(
       third.drift.steps.find((s) => s.stepId === "connector-permissions")?.disappeared.map((f) => f.code),
     ).toEqual(["missing-right"]);
@@ -88,6 +92,8 @@ describe("reverifyRun", () => {
   it("refuses a stale expected version with 412 and writes nothing", async () => {
     const owner = makeSession("Olivia");
     const run = await createRun(owner, "cleanup");
-    await expect(reverifyRun(owner, run.id, { expectedVersion: 7 })).rejects.toMatchObject({ status: 412 });
+    await expect(reverifyRun(owner, run.id, null, { expectedVersion: 7 })).rejects.toMatchObject({
+      status: 412,
+    });
   });
 });

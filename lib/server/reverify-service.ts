@@ -2,9 +2,12 @@ import "server-only";
 import { z } from "zod";
 import { applyReverification, type DriftReport } from "@/lib/steps/drift";
 import { type StepId } from "@/lib/steps/ids";
-import { runVerifier, type StepVerifier, VERIFIERS, type VerifierOutcome } from "@/lib/steps/verifiers";
+import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
+import { type StepVerifier } from "@/lib/verify/types";
+import { type VerifierOutcome } from "@/lib/steps/types";
 import { type Who } from "./access";
 import { commitRunChange, loadRun, type RunView } from "./runs-service";
+import { type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
 
 // "Re-verify everything": every step's verifier runs again, outside the transaction (it may read LDAP or
@@ -17,11 +20,12 @@ export const reverifyBodySchema = z
 export async function reverifyRun(
   who: Who,
   runId: string,
+  tenant: TenantAccess | null,
   options: { expectedVersion?: number; verifiers?: Partial<Record<StepId, StepVerifier>> } = {},
 ): Promise<{ run: RunView; drift: DriftReport }> {
   const before = await loadRun(who, runId, "edit");
   const now = new Date();
-  const context = await buildVerifyContext({ id: before.id, flow: before.flow, mode: before.mode }, now);
+  const context = await buildVerifyContext(before, tenant, now);
   const verifiers = options.verifiers ?? VERIFIERS;
   const outcomes: Partial<Record<StepId, VerifierOutcome>> = {};
   for (const stepId of Object.keys(before.steps) as StepId[]) {

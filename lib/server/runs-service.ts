@@ -10,13 +10,14 @@ import {
   type RunDraft,
   type VerificationInput,
 } from "@/lib/steps/run-changes";
-import { runVerifier, VERIFIERS } from "@/lib/steps/verifiers";
+import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
 import { type Flow } from "@/lib/steps/types";
 import { type Transaction } from "kysely";
 import { type RunAccess, type RunRole, requireRole, resolveRunAccess, toPrincipal, type Who } from "./access";
 import { ApiError } from "./api-error";
 import { type Database } from "./db/schema";
 import { appMode } from "./env";
+import { type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
 import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
 import { actorName } from "./session";
@@ -242,7 +243,13 @@ export interface VerifyRequest {
   attestation?: { by: string; note?: string };
 }
 
-export async function verifyStep(who: Who, stepId: StepId, request: VerifyRequest) {
+/** `tenant`: the request's tenant access (null: no token, or an attestation, which reads nothing). */
+export async function verifyStep(
+  who: Who,
+  stepId: StepId,
+  request: VerifyRequest,
+  tenant: TenantAccess | null,
+) {
   const step = getStep(stepId);
   // Edit rights are checked before any verifier reads a directory or tenant on the caller's behalf.
   const before = await loadRun(who, request.runId, "edit");
@@ -265,7 +272,7 @@ export async function verifyStep(who: Who, stepId: StepId, request: VerifyReques
   if (request.attestation) {
     input = { kind: "attest", by: request.attestation.by, note: request.attestation.note };
   } else {
-    const context = await buildVerifyContext({ id: before.id, flow: before.flow, mode: before.mode }, now);
+    const context = await buildVerifyContext(before, tenant, now);
     const outcome = await runVerifier(VERIFIERS[stepId], context);
     if (outcome.kind === "checked") input = { kind: "checked", result: outcome.result };
     else {

@@ -1,10 +1,10 @@
 import "server-only";
 import { isDirectoryError } from "@/lib/directory/errors";
-import { type SandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
-import { resetSandboxTenant, sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { type SandboxDirectory } from "@/lib/sandbox/directory";
+import { resetSandboxTenant, sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { type Who } from "./access";
 import { ApiError } from "./api-error";
-import { sandboxDirectoryFor } from "./directory/context";
+import { sandboxDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
 import { loadRun } from "./runs-service";
 import { sandboxKey } from "./tenant-access";

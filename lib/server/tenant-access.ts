@@ -1,9 +1,8 @@
 import "server-only";
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createHmac } from "node:crypto";
 import { GraphTenant } from "@/lib/tenant/graph-adapter";
 import { type OnPremisesUserLookup, type TenantPort } from "@/lib/tenant/port";
-import { sandboxDirectory } from "@/lib/directory/sandbox/sandbox-directory";
+import { sandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
 import { sessionSecret, type Session } from "./session";
@@ -136,15 +135,4 @@ export function requireTenant(request: Request, session: Session, runId: string)
   if (!access)
     throw new ApiError("unauthenticated", "Sign in with your Microsoft Entra admin account first.");
   return access;
-}
-
-const current = new AsyncLocalStorage<TenantAccess | null>();
-
-/** Makes the request's tenant access available to the verify context built further down the call. */
-export function withTenantAccess<T>(access: TenantAccess | null, work: () => Promise<T>): Promise<T> {
-  return current.run(access, work);
-}
-
-export function currentTenantAccess(): TenantAccess | null {
-  return current.getStore() ?? null;
 }

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { type StepId } from "@/lib/steps/ids";
 import { route } from "./http";
 import { verifyStep } from "./runs-service";
-import { tenantAccessFor, withTenantAccess } from "./tenant-access";
+import { tenantAccessFor } from "./tenant-access";
 
 // The shared body of every app/api/verify/<step-id>/route.ts.
 
@@ -25,9 +25,9 @@ export const verifyBodySchema = z
 export function verifyRoute(stepId: StepId) {
   return route(async ({ principal, body, request }) => {
     const input = await body(verifyBodySchema);
-    // The tenant (Graph token or sandbox) travels with this request only, down to the step's sources.
+    // The tenant (Graph token or sandbox) of this request only, handed down to the step's sources.
     const access = input.attestation ? null : tenantAccessFor(request, principal.session, input.runId);
-    const result = await withTenantAccess(access, () => verifyStep(principal, stepId, input));
+    const result = await verifyStep(principal, stepId, input, access);
     return NextResponse.json(result, { status: 200, headers: { etag: `"v${result.version}"` } });
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyReverification, compactDrift, diffFindings } from "./drift";
 import { initialStepStates } from "./machine";
 import { type StepState } from "./types";
-import { type AutomaticResult, type VerifierOutcome } from "./verifiers";
+import { type AutomaticResult, type VerifierOutcome } from "./types";
 
 const NOW = "2026-01-10T12:00:00.000Z";
 

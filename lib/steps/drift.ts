@@ -2,7 +2,7 @@ import { getStep, stepsForFlow } from "./catalogue";
 import { type StepId } from "./ids";
 import { applyVerification, type RunDraft, type TimelineEvent } from "./run-changes";
 import { type Confidence, type Finding, type Flow, type StepStatus } from "./types";
-import { type VerifierOutcome } from "./verifiers";
+import { type VerifierOutcome } from "./types";
 
 // Drift: re-run every step's verifier on a run and say, per step, what differs from what was recorded.
 // Pure and generic over the verifier contract: a step whose sources cannot judge keeps its result and says

@@ -3,7 +3,7 @@ import { getStep } from "./catalogue";
 import { type StepId, stepIdSchema } from "./ids";
 import { transitionStep, type StepEvent } from "./machine";
 import { type StepState } from "./types";
-import { type AutomaticResult } from "./verifiers";
+import { type AutomaticResult } from "./types";
 
 // What a person can change on a run, as data: validated at the edge with these schemas, applied here as a pure
 // function that either produces the new step states plus timeline events, or refuses with a reason.

@@ -45,6 +45,19 @@ export interface RemediationScript {
   script: string;
 }
 
+/** What an automatic check established: its verdict, how sure it is, and why. */
+export interface AutomaticResult {
+  status: "passed" | "failed" | "waiting";
+  confidence: Exclude<Confidence, "attested">;
+  findings: Finding[];
+  evidence: Record<string, unknown>;
+  remediation: RemediationScript[];
+}
+
+/** A step's check: a result, or no automatic answer (then a named person may attest), with the reasons why. */
+export type VerifierOutcome =
+  { kind: "checked"; result: AutomaticResult } | { kind: "needs-attestation"; findings: Finding[] };
+
 export interface Attestation {
   by: string;
   note?: string;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
-import { AUDIT_ACTIVITIES } from "@/lib/steps/catalogue";
+import { licenceVerdict } from "@/lib/verify/verdicts/tenant";
+import { AUDIT_ACTIVITIES } from "./graph-facts";
 import { GraphTenant, type GraphTenantOptions } from "./graph-adapter";
 import { parseRetryAfter } from "./graph-client";
 import { TenantError } from "./port";
@@ -45,10 +46,10 @@ async function failure(promise: Promise<unknown>): Promise<TenantError> {
 describe("reads", () => {
   it("finds usable P1/P2 plans and explains the ones that do not count", async () => {
     const { port, tenant } = adapter();
-    const licence = await port.licence();
+    const licence = licenceVerdict(await port.licence());
     expect(licence.usable.map((p) => p.servicePlanName).sort()).toEqual(["AAD_PREMIUM", "AAD_PREMIUM_P2"]);
     tenant.skus[0]!.capabilityStatus = "Suspended";
-    const suspended = await port.licence();
+    const suspended = licenceVerdict(await port.licence());
     expect(suspended.usable).toEqual([]);
     expect(suspended.unusable[0]).toMatchObject({
       skuPartNumber: "EMSPREMIUM",
@@ -136,13 +137,13 @@ describe("reads", () => {
 
 describe("the reset", () => {
   it("resets through the password method, follows Location until the operation ends", async () => {
-    const { port, tenant } = adapter();
+    const { port, tenant, token } = adapter();
     tenant.setConnectWriteback(true);
     tenant.setPortalWriteback(true);
     const user = tenant.users.find((u) => u.userPrincipalName.startsWith("terry"))!;
     const outcome = await port.resetPassword(user.id, "A-long-enough-Passw0rd!");
     expect(outcome.status).toBe("succeeded");
-    const onPremises = await tenant.directory.port().findUserBySid(user.sid!);
+    const onPremises = await sim.directory(token).port().findUserBySid(user.sid!);
     expect(onPremises?.pwdLastSet?.getTime()).toBeGreaterThan(Date.now() - 5000);
   });
 

@@ -17,7 +17,6 @@ import {
   PREMIUM_SERVICE_PLANS,
   ROLE_TEMPLATES,
   type RoleKey,
-  SCOPE_REASONS,
   SCOPES,
 } from "./graph-facts";
 import {
@@ -149,7 +148,7 @@ export class GraphTenant implements TenantPort {
       if (consentMissing) {
         return new TenantError(
           "missing-consent",
-          `The wizard may not ${what}: its app registration has no consent for the delegated permission ${scope}, which it needs ${SCOPE_REASONS[scope] ?? "for this check"}. An administrator grants it in the Microsoft Entra admin center under App registrations > (this wizard) > API permissions > Grant admin consent; then sign in again.`,
+          `The wizard may not ${what}: its app registration has no consent for the delegated permission ${scope}. An administrator grants it in the Microsoft Entra admin center under App registrations > (this wizard) > API permissions > Grant admin consent; then sign in again.`,
           call,
           { status, scope },
         );
@@ -248,25 +247,20 @@ export class GraphTenant implements TenantPort {
       "subscribedSkus",
       graphPath("subscribedSkus", { $select: "skuPartNumber,capabilityStatus,servicePlans" }),
     );
-    const usable: PremiumPlan[] = [];
-    const unusable: PremiumPlan[] = [];
+    const premiumPlans: PremiumPlan[] = [];
     for (const sku of items) {
       for (const plan of sku.servicePlans ?? []) {
         const id = plan.servicePlanId?.toLowerCase() ?? "";
         if (!(id in PREMIUM_SERVICE_PLANS)) continue;
-        const entry: PremiumPlan = {
+        premiumPlans.push({
           skuPartNumber: sku.skuPartNumber ?? "(unnamed SKU)",
           servicePlanName: plan.servicePlanName ?? id,
           capabilityStatus: sku.capabilityStatus ?? "unknown",
           provisioningStatus: plan.provisioningStatus ?? "unknown",
-        };
-        (entry.capabilityStatus === "Enabled" && entry.provisioningStatus === "Success"
-          ? usable
-          : unusable
-        ).push(entry);
+        });
       }
     }
-    return { usable, unusable };
+    return { premiumPlans };
   }
 
   async signedInAdmin(): Promise<SignedInAdmin> {

@@ -1,7 +1,5 @@
-// Microsoft Graph facts the tenant checks rest on (DOMAIN.md, "Microsoft Graph"). Pure data, no I/O, so the
-// browser (scope prompts), the server (adapter) and the simulator share one list.
-
-import { type StepId } from "@/lib/steps/ids";
+// Microsoft Graph facts the tenant checks rest on (DOMAIN.md, "Microsoft Graph"; docs/microsoft-facts.md). Pure
+// data, no I/O: the adapter, the verdicts and the simulator share one list.
 
 /** Service plans that carry Microsoft Entra ID P1 / P2; writeback needs one of them. */
 export const PREMIUM_SERVICE_PLANS = {
@@ -26,30 +24,6 @@ export const ROLE_TEMPLATES = {
 
 export type RoleKey = keyof typeof ROLE_TEMPLATES;
 
-/** Which active role lets a person do (or, for the wizard's own reads, check) each cloud-side task. */
-export const ROLE_NEEDS: readonly { task: string; steps: readonly StepId[]; roles: readonly RoleKey[] }[] = [
-  {
-    task: "read audit records and SSPR registration reports",
-    steps: ["prerequisites", "connect-writeback", "sspr-writeback", "sspr-unlock", "confirm-disabled"],
-    roles: ["globalAdmin", "globalReader"],
-  },
-  {
-    task: "turn password writeback on or off in the Connect wizard",
-    steps: ["connect-writeback", "disable-connect-writeback"],
-    roles: ["hybridIdentityAdmin", "globalAdmin"],
-  },
-  {
-    task: "change the password reset settings in the admin center",
-    steps: ["sspr-writeback", "sspr-unlock", "disable-sspr-options"],
-    roles: ["globalAdmin", "authenticationPolicyAdmin"],
-  },
-  {
-    task: "reset a test user's password for the end-to-end test",
-    steps: ["end-to-end-test"],
-    roles: ["authenticationAdmin", "privilegedAuthenticationAdmin", "globalAdmin"],
-  },
-];
-
 /** The well-known id of a user's password authentication method (Graph passwordAuthenticationMethod). */
 export const PASSWORD_METHOD_ID = "28c10230-6103-485e-b985-444c60001490";
 
@@ -70,45 +44,11 @@ export const SCOPES = {
 
 export type GraphCall = keyof typeof SCOPES;
 
-/** Why the wizard asks for each delegated permission, in one plain sentence (README and the consent prompt). */
-export const SCOPE_REASONS: Readonly<Record<string, string>> = {
-  "User.Read": "to know who you are, which roles you hold right now and whether your tenant is synchronised",
-  "LicenseAssignment.Read.All": "to confirm the tenant has an active Microsoft Entra ID P1 or P2 plan",
-  "OnPremDirectorySynchronization.Read.All":
-    "to show the synchronisation features of your tenant (shown only, never used to decide)",
-  "AuditLog.Read.All":
-    "to read the audit records that prove writeback was switched on or off and how resets were handled, and SSPR registration of synced users",
-  "Directory.Read.All":
-    "Microsoft requires it, together with AuditLog.Read.All, to list directory audit records",
-  "User.Read.All":
-    "to find synchronised users, for the readiness summary and to pick the end-to-end test user",
-  "UserAuthenticationMethod.ReadWrite.All":
-    "to reset the password of the test user you choose, once, for the end-to-end test",
-};
-
-const CHECK_SCOPES = ["User.Read", "AuditLog.Read.All", "Directory.Read.All"] as const;
-
-/** Scopes the browser asks for before a step's check; consent is requested step by step, not all at once. */
-export const STEP_SCOPES: Readonly<Record<StepId, readonly string[]>> = {
-  prerequisites: [
-    ...CHECK_SCOPES,
-    "LicenseAssignment.Read.All",
-    "OnPremDirectorySynchronization.Read.All",
-    "User.Read.All",
-  ],
-  "connector-permissions": ["User.Read"],
-  "password-policy": ["User.Read"],
-  "connect-writeback": CHECK_SCOPES,
-  "sspr-writeback": CHECK_SCOPES,
-  "sspr-unlock": CHECK_SCOPES,
-  "end-to-end-test": [...CHECK_SCOPES, "User.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
-  "disable-sspr-options": CHECK_SCOPES,
-  "disable-connect-writeback": CHECK_SCOPES,
-  "revoke-connector-permissions": ["User.Read"],
-  "confirm-disabled": CHECK_SCOPES,
-};
-
-/** Graph's own resource id: scopes are requested as `https://graph.microsoft.com/<scope>` in the public cloud. */
-export function scopeUri(graphBaseUrl: string, scope: string): string {
-  return `${new URL(graphBaseUrl).origin}/${scope}`;
-}
+/** Directory audit activity names (activityDisplayName) the checks query. */
+export const AUDIT_ACTIVITIES = {
+  enableWriteback: "Enable password writeback for directory",
+  disableWriteback: "Disable password writeback for directory",
+  selfServiceReset: "Reset password (self-service)",
+  selfServiceUnlock: "Unlock user account (self-service)",
+  adminReset: "Reset password (by admin)",
+} as const;

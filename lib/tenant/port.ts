@@ -12,10 +12,8 @@ export interface PremiumPlan {
 }
 
 export interface LicenceState {
-  /** Plans that count: P1/P2 service plan, SKU Enabled, plan provisioned. */
-  usable: PremiumPlan[];
-  /** P1/P2 plans that exist but do not count, with their state, so the admin sees why. */
-  unusable: PremiumPlan[];
+  /** Every Microsoft Entra ID P1/P2 service plan of the tenant's subscriptions, whatever its state. */
+  premiumPlans: PremiumPlan[];
 }
 
 export interface ActiveRole {

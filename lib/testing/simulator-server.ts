@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { type AddressInfo } from "node:net";
-import { handleGraphRequest } from "@/lib/tenant/sandbox/simulator";
-import { SandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { SandboxDirectory } from "@/lib/sandbox/directory";
+import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
+import { SandboxTenant } from "@/lib/sandbox/tenant-model";
 
 // Serves the sandbox Graph simulator on a real loopback port, so tests reach it over HTTP exactly as the app
 // does: same adapter, same middleware, only the base URL differs.
@@ -12,15 +13,23 @@ export interface SimulatorServer {
   baseUrl: string;
   /** The tenant behind a token; created on first use. */
   tenant(token: string): SandboxTenant;
+  /** The on-premises directory the tenant of a token writes resets into; created with the tenant. */
+  directory(token: string): SandboxDirectory;
   requests: { method: string; url: string; authorization: string | null }[];
   close(): Promise<void>;
 }
 
 export async function startSimulator(basePath: string = SIMULATOR_PATH): Promise<SimulatorServer> {
+  const directories = new Map<string, SandboxDirectory>();
+  const directory = (token: string) => {
+    let found = directories.get(token);
+    if (!found) directories.set(token, (found = new SandboxDirectory()));
+    return found;
+  };
   const tenants = new Map<string, SandboxTenant>();
   const tenant = (token: string) => {
     let found = tenants.get(token);
-    if (!found) tenants.set(token, (found = new SandboxTenant()));
+    if (!found) tenants.set(token, (found = new SandboxTenant(() => new Date(), directory(token))));
     return found;
   };
   const requests: SimulatorServer["requests"] = [];
@@ -49,6 +58,7 @@ export async function startSimulator(basePath: string = SIMULATOR_PATH): Promise
   return {
     baseUrl: `http://127.0.0.1:${port}${basePath}`,
     tenant,
+    directory,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

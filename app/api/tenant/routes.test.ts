@@ -11,7 +11,7 @@ import * as runRoute from "@/app/api/runs/[id]/route";
 import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
 import * as verifyEndToEndRoute from "@/app/api/verify/end-to-end-test/route";
 import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";

@@ -13,7 +13,12 @@ import { Button } from "@/components/ui/button";
 import { setGraphTokenProvider } from "@/lib/client/graph-token";
 import { fetchSignInConfig, postSession, type SignInConfig } from "@/lib/client/tenant-api";
 import { type StepId } from "@/lib/steps/ids";
-import { SCOPE_REASONS, scopeUri, STEP_SCOPES } from "@/lib/tenant/graph-facts";
+import { getStep, GRAPH_SCOPE_REASONS } from "@/lib/steps/catalogue";
+
+/** Graph's own resource id: scopes are requested as `https://graph.microsoft.com/<scope>` in the public cloud. */
+function scopeUri(graphBaseUrl: string, scope: string): string {
+  return `${new URL(graphBaseUrl).origin}/${scope}`;
+}
 
 // Entra sign-in with MSAL (redirect flow). The token lives in MSAL's session storage in this tab; the server
 // receives it per call and keeps nothing but its own session cookie. Scopes are asked for step by step, each
@@ -38,7 +43,7 @@ function msal(): Promise<{ pca: IPublicClientApplication; config: SignInConfig }
 }
 
 function scopesFor(config: SignInConfig, stepId: StepId): string[] {
-  return STEP_SCOPES[stepId].map((s) => scopeUri(config.graphBaseUrl, s));
+  return getStep(stepId).graphScopes.map((s) => scopeUri(config.graphBaseUrl, s));
 }
 
 export function MsalSignIn({ stepId }: { stepId: StepId }) {
@@ -89,7 +94,7 @@ function SignInState({ stepId, config }: { stepId: StepId; config: SignInConfig 
       .catch(() => setMessage("Signing in to the wizard failed. Try again."));
   }, [pca, account, serverUser, inProgress, config]);
 
-  const reasons = STEP_SCOPES[stepId].filter((s) => SCOPE_REASONS[s]);
+  const reasons = getStep(stepId).graphScopes.filter((s) => GRAPH_SCOPE_REASONS[s]);
   return (
     <section
       aria-labelledby="signin-heading"
@@ -118,7 +123,7 @@ function SignInState({ stepId, config }: { stepId: StepId; config: SignInConfig 
         <ul className="mt-1 list-disc pl-6">
           {reasons.map((scope) => (
             <li key={scope}>
-              <code>{scope}</code>: {SCOPE_REASONS[scope]}
+              <code>{scope}</code>: {GRAPH_SCOPE_REASONS[scope]}
             </li>
           ))}
         </ul>

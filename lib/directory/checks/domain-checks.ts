@@ -6,7 +6,7 @@
 import { checkRights, type AccessToken } from "@/lib/ad/access-check";
 import { mapGenericDs, GENERIC_READ } from "@/lib/ad/access-mask";
 import { RIGHT_DS_READ_PROPERTY } from "@/lib/ad/access-mask";
-import { WELL_KNOWN_SIDS } from "@/lib/ad/catalogue";
+import { WELL_KNOWN_SIDS } from "@/lib/ad/schema";
 import {
   ACCESS_ALLOWED_ACE_TYPE,
   ACCESS_ALLOWED_OBJECT_ACE_TYPE,

@@ -3,7 +3,7 @@
 // domain roots and OUs. Rights the connector still has through groups or broader grants are reported separately.
 
 import { mapGenericDs, RIGHT_DS_CONTROL_ACCESS, RIGHT_DS_WRITE_PROPERTY } from "@/lib/ad/access-mask";
-import { LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD, USER_ACCOUNT_RESTRICTIONS } from "@/lib/ad/catalogue";
+import { LOCKOUT_TIME, PWD_LAST_SET, RESET_PASSWORD, USER_ACCOUNT_RESTRICTIONS } from "@/lib/ad/schema";
 import { formatAce } from "@/lib/ad/sddl";
 import {
   ACCESS_ALLOWED_ACE_TYPE,

@@ -1,7 +1,7 @@
 // Bridges the port's descriptor blobs (binary from LDAP, SDDL from a snapshot) to lib/ad.
 
 import { effectiveRights, type AccessToken } from "@/lib/ad/access-check";
-import { isKnownObjectClass, type RightName } from "@/lib/ad/catalogue";
+import { isKnownObjectClass, type RightName } from "@/lib/ad/schema";
 import { effectiveRightsFromBinary, type PreparedToken } from "@/lib/ad/fast-check-binary";
 import { inheritedAces } from "@/lib/ad/inheritance";
 import { parseSddl } from "@/lib/ad/sddl";

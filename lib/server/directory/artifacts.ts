@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { FINDING_CODES } from "@/lib/directory/checks/types";
-import { type PendingChange } from "@/lib/directory/context";
+import { type PendingChange } from "@/lib/directory/run-directory";
 import { DIRECTORY_STEP_IDS, type DirectoryStepId, type StepScan } from "@/lib/directory/scan";
 import { getDatabase } from "../db";
 import { env } from "../env";

@@ -30,7 +30,7 @@ import {
   writeSnapshotText,
 } from "./artifacts";
 import { type DirectoryConfiguration } from "./config";
-import { deploymentDirectory } from "./context";
+import { deploymentDirectory } from "./run-directory";
 import { getProgress } from "./progress";
 
 // Use cases behind the directory routes. Routes authenticate and parse; the rules live in lib/directory.
@@ -418,7 +418,13 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
       changes: applied.filter((a) => a.result === "applied").map((a) => ({ kind: a.kind, dn: a.dn })),
     });
   }
-  const verification = await verifyStep(who, input.stepId, { runId, expectedVersion: input.expectedVersion });
+  // A directory step reads no tenant: its check after the fix needs no tenant access.
+  const verification = await verifyStep(
+    who,
+    input.stepId,
+    { runId, expectedVersion: input.expectedVersion },
+    null,
+  );
   return { applied, verification };
 }
 

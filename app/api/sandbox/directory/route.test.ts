@@ -18,7 +18,7 @@ import * as verifyPermissionsRoute from "@/app/api/verify/connector-permissions/
 import * as verifyPrerequisitesRoute from "@/app/api/verify/prerequisites/route";
 import * as verifyRevokeRoute from "@/app/api/verify/revoke-connector-permissions/route";
 import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { sandboxDirectory } from "@/lib/sandbox/directory";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
@@ -73,7 +73,7 @@ const codes = (r: { findings: { code: string }[] }) => r.findings.map((f) => f.c
 
 /** The run's sandbox directory as one comparable string. */
 function directoryOf(runId: string): string {
-  return JSON.stringify(sandboxTenant(sandboxKey(runId)).directory.snapshot);
+  return JSON.stringify(sandboxDirectory(sandboxKey(runId)).snapshot);
 }
 
 async function runVersion(runId: string): Promise<number> {

@@ -9,7 +9,7 @@ vi.hoisted(() => {
 
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
 import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";

@@ -2,7 +2,6 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
 import { verifyStep } from "@/lib/server/runs-service";
-import { withTenantAccess } from "@/lib/server/tenant-access";
 import { runEndToEndTest, tenantForRun } from "@/lib/server/tenant-service";
 
 const bodySchema = z
@@ -19,8 +18,6 @@ export const POST = route(async ({ request, principal, body }) => {
   // A reset changes the run: edit rights (owner or edit link), checked before the tenant is touched.
   const { access } = await tenantForRun(principal, request, input.runId, "edit");
   const test = await runEndToEndTest(principal, access.port, input);
-  const verification = await withTenantAccess(access, () =>
-    verifyStep(principal, "end-to-end-test", { runId: input.runId }),
-  );
+  const verification = await verifyStep(principal, "end-to-end-test", { runId: input.runId }, access);
   return NextResponse.json({ password: test.password, record: test.record, verification });
 });

@@ -1,7 +1,7 @@
 import { appMode } from "@/lib/server/env";
 import { SANDBOX_GRAPH_PATH } from "@/lib/server/tenant-access";
-import { handleGraphRequest } from "@/lib/tenant/sandbox/simulator";
-import { sandboxTenant } from "@/lib/tenant/sandbox/tenant-model";
+import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
+import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 
 // The sandbox Graph simulator, reached by the wizard's own Graph client (server to server, no session cookie).
 // In live mode it does not exist.

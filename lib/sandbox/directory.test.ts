@@ -1,0 +1,249 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { previewChanges } from "@/lib/directory/apply";
+import { planGrant, planRevoke } from "@/lib/directory/changes";
+import { type FindingCode } from "@/lib/directory/checks/types";
+import { DirectoryScanner, type ScanSettings, type StepScan } from "@/lib/directory/scan";
+import { parseSnapshotText } from "@/lib/directory/snapshot";
+import { MAX_SANDBOX_DIRECTORIES, SandboxDirectory, sandboxDirectory, sandboxSnapshot } from "./directory";
+
+const FIXTURE = path.join(__dirname, "contoso-snapshot.json");
+const text = readFileSync(FIXTURE, "utf8");
+
+function settings(dir: SandboxDirectory): ScanSettings {
+  return { connector: null, confirmedConnectorDn: dir.snapshot.connector?.dn ?? null, scope: [] };
+}
+
+async function scan(
+  dir: SandboxDirectory,
+  stepId: "prerequisites" | "connector-permissions" | "password-policy" | "revoke-connector-permissions",
+) {
+  return new DirectoryScanner(dir.port(), settings(dir)).run(stepId);
+}
+
+const codes = (s: StepScan): Set<FindingCode> => new Set(s.findings.map((f) => f.code));
+
+/** One round of the wizard's fix: plan from the current findings, preview, apply. */
+async function applyGrant(dir: SandboxDirectory): Promise<void> {
+  const before = await scan(dir, "connector-permissions");
+  const connector = before.facts.connector!;
+  const domainSid = before.facts.domains[0]!.sid;
+  const previews = await previewChanges(dir.port(), planGrant(before.findings), connector.sid, domainSid);
+  dir.applyChanges(
+    previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount"),
+    connector.sid,
+    domainSid,
+  );
+}
+
+describe("the sandbox fixture", () => {
+  it("validates with the snapshot schema", () => {
+    const snapshot = parseSnapshotText(text);
+    expect(snapshot.format).toBe("sspr-writeback-snapshot/1");
+    expect(snapshot.domains[0]!.users.length).toBeGreaterThan(40);
+  });
+
+  it("holds no password or secret", () => {
+    expect(text).not.toMatch(
+      /unicodePwd|userPassword|password"\s*:|secret|supplementalCredentials|dBCSPwd|ntPwd/i,
+    );
+    expect(text).not.toMatch(/BEGIN [A-Z ]*(PRIVATE KEY|CERTIFICATE)/);
+    // Nothing that looks like the lab's generated passwords (long mixed-class tokens) outside SIDs, GUIDs and SDDL.
+    const values = [...text.matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+    const suspicious = values.filter(
+      (v) =>
+        v.length >= 16 &&
+        !/[=,(\\]|^S-1-|^-?\d+$|^\d{4}-\d\d-\d\dT|^[a-zA-Z]+\d*[a-zA-Z]*$/.test(v) &&
+        /[a-z]/.test(v) &&
+        /\d/.test(v) &&
+        /[A-Z]/.test(v),
+    );
+    expect(suspicious).toEqual([]);
+  });
+
+  it("names the sandbox tenant's synchronised users", () => {
+    const dir = new SandboxDirectory();
+    for (const name of [
+      "Terry Test",
+      "Sam Sales",
+      "Pat Protected",
+      "Morgan Marketing",
+      "Robin Research",
+      "Taylor Temp",
+    ])
+      expect(dir.userByName(name)?.sid).toMatch(/^S-1-5-21-/);
+    expect(dir.userByName("Pat Protected")?.adminCount).toBe(1);
+  });
+});
+
+describe("the sandbox directory", () => {
+  it("fails connector-permissions with the seeded problems and min password age", async () => {
+    const dir = new SandboxDirectory();
+    const perms = await scan(dir, "connector-permissions");
+    expect(perms.status).toBe("failed");
+    const found = codes(perms);
+    for (const code of ["missing-delegation", "protected-account", "orphaned-admincount"] as const)
+      expect(found).toContain(code);
+    const policy = await scan(dir, "password-policy");
+    expect(policy.status).toBe("failed");
+    expect(codes(policy)).toContain("min-password-age");
+  });
+
+  it("passes after the wizard's fixes (delegation, then the blocked OU), the protected account still reported", async () => {
+    const dir = new SandboxDirectory();
+    await applyGrant(dir);
+    const second = await scan(dir, "connector-permissions");
+    expect(second.status).toBe("failed");
+    expect(codes(second)).toEqual(
+      new Set(["inheritance-disabled", "protected-account", "change-password-informational"]),
+    );
+    await applyGrant(dir);
+    const after = await scan(dir, "connector-permissions");
+    expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
+    expect(after.status).toBe("passed");
+    expect(codes(after)).toContain("protected-account");
+  });
+
+  it("applies all or nothing: a change refused part-way leaves the copy as it was", async () => {
+    const dir = new SandboxDirectory();
+    const before = JSON.stringify(dir.snapshot);
+    const scanned = await scan(dir, "connector-permissions");
+    const connector = scanned.facts.connector!;
+    const domainSid = scanned.facts.domains[0]!.sid;
+    const previews = (
+      await previewChanges(dir.port(), planGrant(scanned.findings), connector.sid, domainSid)
+    ).filter((p) => p.diff !== null);
+    expect(previews.length).toBeGreaterThan(1);
+    // The last object changed after the preview was made (its fingerprint no longer matches).
+    const stale = previews.map((p, i) =>
+      i === previews.length - 1 ? { ...p, beforeHash: "0".repeat(32) } : p,
+    );
+    expect(() => dir.applyChanges(stale, connector.sid, domainSid)).toThrow(/changed after the preview/);
+    expect(JSON.stringify(dir.snapshot)).toBe(before);
+    // The same plan, unchanged, applies.
+    expect(dir.applyChanges(previews, connector.sid, domainSid).every((a) => a.result === "applied")).toBe(
+      true,
+    );
+    expect(JSON.stringify(dir.snapshot)).not.toBe(before);
+  });
+
+  it("keeps each run's changes to its own copy", async () => {
+    const a = sandboxDirectory(`test-a-${Math.random()}`);
+    const b = sandboxDirectory(`test-b-${Math.random()}`);
+    await applyGrant(a);
+    await applyGrant(a);
+    expect((await scan(a, "connector-permissions")).status).toBe("passed");
+    expect((await scan(b, "connector-permissions")).status).toBe("failed");
+    expect(sandboxSnapshot()).not.toBe(sandboxSnapshot());
+    expect((await scan(new SandboxDirectory(), "connector-permissions")).status).toBe("failed");
+  });
+
+  it("returns the same copy for a key and forgets the least recently used beyond the bound", () => {
+    const key = `test-same-${Math.random()}`;
+    const first = sandboxDirectory(key);
+    expect(sandboxDirectory(key)).toBe(first);
+    for (let i = 0; i < MAX_SANDBOX_DIRECTORIES; i++) sandboxDirectory(`test-fill-${i}-${Math.random()}`);
+    expect(sandboxDirectory(key)).not.toBe(first);
+  });
+
+  it("moves pwdLastSet of a user found by SID through the port", async () => {
+    const dir = new SandboxDirectory();
+    const terry = dir.userByName("Terry Test")!;
+    const before = await dir.port().findUserBySid(terry.sid!);
+    expect(before?.dn).toBe(terry.dn);
+    const at = new Date(Date.now() + 3600_000);
+    expect(before?.pwdLastSet?.getTime() ?? 0).toBeLessThan(at.getTime());
+    expect(dir.passwordSet(terry.sid!, at)).toBe(true);
+    expect((await dir.port().findUserBySid(terry.sid!.toLowerCase()))?.pwdLastSet?.toISOString()).toBe(
+      at.toISOString(),
+    );
+    expect(await dir.port().findUserBySid("S-1-5-21-1-2-3-999")).toBeNull();
+  });
+});
+
+describe("the sandbox directory controls (the admin's part outside the wizard)", () => {
+  it("upgrading the domain controllers clears the policy-hints failure the Samba export has", async () => {
+    const dir = new SandboxDirectory();
+    const before = await scan(dir, "prerequisites");
+    expect(codes(before)).toContain("dc-policy-hints-unsupported");
+    expect(dir.describeState().domainControllers).toEqual([
+      expect.objectContaining({ name: "vm.contoso.test", policyHints: false }),
+    ]);
+    const change = dir.upgradeDomainControllers();
+    expect(change.changed).toBe(1);
+    expect(change.message).toMatch(/1 domain controller was upgraded to Windows Server 2022/);
+    const after = await scan(dir, "prerequisites");
+    expect(codes(after)).not.toContain("dc-policy-hints-unsupported");
+    expect(codes(after)).not.toContain("dc-os-unknown");
+    expect(codes(after)).not.toContain("dc-os-old");
+    // The control is offered where a collector or LDAP would read it: the DC's and the domain's rootDSE lists.
+    const domain = dir.snapshot.domains[0]!;
+    expect(domain.rootDse.supportedControl).toContain("1.2.840.113556.1.4.2239");
+    expect(domain.domainControllers[0]!.supportedControl).toContain("1.2.840.113556.1.4.2239");
+    expect(dir.describeState().domainControllers[0]).toMatchObject({
+      operatingSystem: "Windows Server 2022 Datacenter 10.0 (20348)",
+      policyHints: true,
+    });
+    // A second press changes nothing and says so.
+    expect(dir.upgradeDomainControllers()).toMatchObject({ changed: 0 });
+    expect(domain.rootDse.supportedControl.filter((c) => c === "1.2.840.113556.1.4.2239")).toHaveLength(1);
+  });
+
+  it("a minimum password age of 0 passes password-policy; an unreadable fine-grained policy stays unreadable", async () => {
+    const dir = new SandboxDirectory();
+    expect(dir.describeState().minimumPasswordAge[0]).toMatchObject({ age: "1 day" });
+    const change = dir.setMinimumPasswordAgeToZero();
+    expect(change.changed).toBe(1);
+    const after = await scan(dir, "password-policy");
+    expect(after.status).toBe("passed");
+    expect(codes(after)).not.toContain("min-password-age");
+    expect(codes(after)).toContain("fgpp-unreadable");
+    expect(dir.snapshot.domains[0]!.minPwdAge).toBe("0");
+    expect(dir.setMinimumPasswordAgeToZero().changed).toBe(0);
+  });
+
+  it("sets a readable fine-grained policy's minimum age to 0 as well", async () => {
+    const dir = new SandboxDirectory();
+    const pso = dir.snapshot.domains[0]!.passwordSettingsObjects![0]!;
+    pso.minPwdAge = "-1728000000000";
+    expect(dir.setMinimumPasswordAgeToZero().changed).toBe(2);
+    expect(pso.minPwdAge).toBe("0");
+    expect(dir.describeState().minimumPasswordAge.map((p) => p.age)).toEqual(["0 days", "0 days"]);
+  });
+
+  it("the delegation the enable flow leaves is found by revoke, and the wizard's revoke removes it", async () => {
+    const dir = new SandboxDirectory();
+    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+    const change = await dir.delegateToConnector();
+    expect(change.changed).toBeGreaterThan(0);
+    const leftover = await scan(dir, "revoke-connector-permissions");
+    expect(leftover.status).toBe("failed");
+    expect(codes(leftover)).toContain("delegation-still-present");
+    const connector = leftover.facts.connector!;
+    const domainSid = leftover.facts.domains[0]!.sid;
+    const previews = await previewChanges(
+      dir.port(),
+      planRevoke(leftover.findings),
+      connector.sid,
+      domainSid,
+    );
+    dir.applyChanges(
+      previews.filter((p) => p.diff !== null),
+      connector.sid,
+      domainSid,
+    );
+    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+  });
+
+  it("restores the built-in snapshot in place, so the run's tenant keeps writing to the same object", async () => {
+    const dir = sandboxDirectory(`test-restore-${Math.random()}`);
+    dir.setMinimumPasswordAgeToZero();
+    dir.upgradeDomainControllers();
+    await applyGrant(dir);
+    dir.restore();
+    expect(dir.snapshot).toEqual(sandboxSnapshot());
+    expect((await scan(dir, "password-policy")).status).toBe("failed");
+    expect((await scan(dir, "connector-permissions")).status).toBe("failed");
+  });
+});

@@ -1,0 +1,378 @@
+// The sandbox directory (ARCHITECTURE.md "Modes and connections"): the snapshot adapter over a built-in, mutable
+// snapshot — contoso-snapshot.json, exported from the Samba lab by lab/export-sandbox-fixture.ts. Every sandbox run
+// gets its own copy (keyed like the sandbox tenant, by an HMAC of the run id), bounded in memory. Fixes the wizard
+// applies change the copy's SDDL the way a domain controller would (the object's DACL, then inheritance into every
+// object below it), and the sandbox tenant's password resets move the copy's pwdLastSet, so the directory steps
+// and the end-to-end test read the consequences through the same Directory port as with a real domain.
+
+import { formatSddl } from "@/lib/ad/sddl";
+import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
+import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
+import { previewChanges, sdFingerprint, type AppliedChange, type ChangePreview } from "@/lib/directory/apply";
+import { applyToDescriptor, planGrant } from "@/lib/directory/changes";
+import { formatDays, ticksToDays } from "@/lib/directory/checks/domain-checks";
+import { structuralClass, toModel } from "@/lib/directory/checks/sd";
+import {
+  dateToFileTime,
+  domainHolding,
+  isWithin,
+  normalizeDn,
+  parentDn,
+  sameDn,
+  shortDn,
+} from "@/lib/directory/dn";
+import { DirectoryError } from "@/lib/directory/errors";
+import { POLICY_HINTS_OID } from "@/lib/directory/ldap-controls";
+import { DirectoryScanner } from "@/lib/directory/scan";
+import {
+  parseSnapshot,
+  SnapshotDirectory,
+  type Snapshot,
+  type SnapshotDomain,
+} from "@/lib/directory/snapshot";
+import fixture from "./contoso-snapshot.json";
+
+let parsedFixture: Snapshot | null = null;
+
+/** A fresh, deep copy of the built-in sandbox snapshot (validated once). */
+export function sandboxSnapshot(): Snapshot {
+  parsedFixture ??= parseSnapshot(fixture);
+  return structuredClone(parsedFixture);
+}
+
+/** The snapshot port over one run's sandbox directory; says "sandbox" where a snapshot says when it was collected. */
+class SandboxSnapshotPort extends SnapshotDirectory {
+  constructor(private readonly data: Snapshot) {
+    super(data);
+  }
+
+  override describe(): string {
+    return `the sandbox directory (${this.data.domains.map((d) => d.dnsName).join(", ")}, simulated)`;
+  }
+}
+
+type Entry = { dn: string; sd: string | null; objectClass: string[] };
+
+function sddl(sd: SecurityDescriptor, domainSid: string): string {
+  return formatSddl({ ...sd, sacl: null, control: sd.control & ~0x10 }, { domainSid });
+}
+
+/** What a sandbox directory control did, in a sentence for the UI. */
+export interface SandboxDirectoryChange {
+  changed: number;
+  message: string;
+}
+
+/** An upgraded domain controller as the sandbox reports it (Windows Server 2022, which offers the hints control). */
+const UPGRADED_OS = {
+  operatingSystem: "Windows Server 2022 Datacenter",
+  operatingSystemVersion: "10.0 (20348)",
+};
+
+function days(ticks: string | null): string {
+  return ticks === null ? "unknown" : formatDays(ticksToDays(ticks));
+}
+
+export class SandboxDirectory {
+  private data: Snapshot;
+
+  constructor(snapshot: Snapshot = sandboxSnapshot()) {
+    this.data = snapshot;
+  }
+
+  /** This run's copy as it is now (every change made so far). */
+  get snapshot(): Snapshot {
+    return this.data;
+  }
+
+  /** A Directory port over this run's copy (reads see every change made so far). */
+  port(): SnapshotDirectory {
+    return new SandboxSnapshotPort(this.data);
+  }
+
+  /**
+   * Back to the built-in snapshot, in place: the run's sandbox tenant holds this object (its resets move pwdLastSet
+   * here), so the copy is replaced rather than the object.
+   */
+  restore(): void {
+    this.data = sandboxSnapshot();
+  }
+
+  /** The facts the sandbox controls show: what the domain controllers run, and the minimum password ages. */
+  describeState(): {
+    domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
+    minimumPasswordAge: { policy: string; age: string }[];
+  } {
+    const domainControllers = this.data.domains.flatMap((d) =>
+      d.domainControllers.map((dc) => ({
+        name: dc.dnsHostName ?? dc.dn,
+        operatingSystem:
+          [dc.operatingSystem, dc.operatingSystemVersion].filter(Boolean).join(" ") || "unknown",
+        policyHints: (dc.supportedControl ?? d.rootDse.supportedControl).includes(POLICY_HINTS_OID),
+      })),
+    );
+    const minimumPasswordAge = this.data.domains.flatMap((d) => [
+      { policy: `Default domain policy of ${d.dnsName}`, age: days(d.minPwdAge) },
+      ...(d.passwordSettingsObjects ?? [])
+        .filter((p) => p.minPwdAge !== null)
+        .map((p) => ({ policy: shortDn(p.dn), age: days(p.minPwdAge) })),
+    ]);
+    return { domainControllers, minimumPasswordAge };
+  }
+
+  /**
+   * Plays the admin upgrading every domain controller outside the wizard: each now reports Windows Server 2022 and
+   * offers the password-policy hints control in its rootDSE, as a Windows Server 2016 or later DC does.
+   */
+  upgradeDomainControllers(): SandboxDirectoryChange {
+    let changed = 0;
+    const add = (controls: string[]): string[] =>
+      controls.includes(POLICY_HINTS_OID) ? controls : [...controls, POLICY_HINTS_OID];
+    for (const domain of this.data.domains) {
+      domain.rootDse.supportedControl = add(domain.rootDse.supportedControl);
+      for (const dc of domain.domainControllers) {
+        const before = JSON.stringify(dc);
+        Object.assign(dc, UPGRADED_OS);
+        if (dc.supportedControl) dc.supportedControl = add(dc.supportedControl);
+        if (JSON.stringify(dc) !== before) changed++;
+      }
+    }
+    return {
+      changed,
+      message:
+        changed === 0
+          ? "Simulated: the domain controllers already run Windows Server 2022; nothing changed."
+          : `Simulated: ${changed} domain controller${changed === 1 ? " was" : "s were"} upgraded to Windows Server 2022, which offers the password-policy hints control.`,
+    };
+  }
+
+  /**
+   * Plays the admin setting "Minimum password age" to 0 in the domain's password policy (a GPO, then gpupdate),
+   * and in every fine-grained password policy whose minimum age could be read. A policy whose settings were not
+   * readable stays unreadable: the wizard still cannot tell what it holds.
+   */
+  setMinimumPasswordAgeToZero(): SandboxDirectoryChange {
+    let changed = 0;
+    for (const domain of this.data.domains) {
+      if (domain.minPwdAge !== null && Number(domain.minPwdAge) !== 0) {
+        domain.minPwdAge = "0";
+        changed++;
+      }
+      for (const pso of domain.passwordSettingsObjects ?? []) {
+        if (pso.minPwdAge !== null && Number(pso.minPwdAge) !== 0) {
+          pso.minPwdAge = "0";
+          changed++;
+        }
+      }
+    }
+    return {
+      changed,
+      message:
+        changed === 0
+          ? "Simulated: every readable password policy already has a minimum password age of 0; nothing changed."
+          : `Simulated: the minimum password age is now 0 in ${changed} password polic${changed === 1 ? "y" : "ies"}.`,
+    };
+  }
+
+  /**
+   * Plays what the enable flow leaves behind, for a clean-up run to find: the writeback delegation to the connector
+   * on the domain object (and Unexpire Password), planned and applied by the wizard's own grant code.
+   */
+  async delegateToConnector(): Promise<SandboxDirectoryChange> {
+    const connectorDn = this.data.connector?.dn ?? null;
+    const scan = await new DirectoryScanner(this.port(), {
+      connector: null,
+      confirmedConnectorDn: connectorDn,
+      scope: [],
+    }).run("connector-permissions");
+    const connector = scan.facts.connector;
+    const domainSid = scan.facts.domains[0]?.sid;
+    if (!connector || !domainSid)
+      throw new DirectoryError(
+        "not-found",
+        "The sandbox directory has no connector account to delegate to.",
+        "Restore the sandbox directory and try again.",
+      );
+    const changes = planGrant(scan.findings).filter(
+      (c) => c.kind === "add-delegation" || c.kind === "add-unexpire",
+    );
+    const previews = await previewChanges(this.port(), changes, connector.sid, domainSid);
+    const applied = this.applyChanges(
+      previews.filter((p) => p.diff !== null),
+      connector.sid,
+      domainSid,
+    ).filter((a) => a.result === "applied").length;
+    return {
+      changed: applied,
+      message:
+        applied === 0
+          ? `Simulated: ${connector.name} already holds the writeback delegation; nothing changed.`
+          : `Simulated: ${connector.name} holds the writeback delegation, as the enable flow leaves it (${applied} object${applied === 1 ? "" : "s"} changed).`,
+    };
+  }
+
+  private domainOf(dn: string): SnapshotDomain | null {
+    return domainHolding(dn, this.data.domains) ?? null;
+  }
+
+  private entry(domain: SnapshotDomain, dn: string): Entry | null {
+    const key = normalizeDn(dn);
+    if (normalizeDn(domain.dn) === key)
+      return {
+        dn: domain.dn,
+        sd: domain.sd,
+        objectClass: ["top", "domain", "domainDNS"],
+      };
+    const c = domain.containers.find((x) => normalizeDn(x.dn) === key);
+    if (c) return { dn: c.dn, sd: c.sd, objectClass: c.objectClass ?? ["top", "organizationalUnit"] };
+    const u = domain.users.find((x) => normalizeDn(x.dn) === key);
+    return u ? { dn: u.dn, sd: u.sd, objectClass: u.objectClass } : null;
+  }
+
+  private writeSd(domain: SnapshotDomain, dn: string, sd: string): void {
+    // The domain root is also in the container list (an LDAP export lists the base object): keep every copy equal.
+    const key = normalizeDn(dn);
+    if (normalizeDn(domain.dn) === key) domain.sd = sd;
+    for (const c of domain.containers) if (normalizeDn(c.dn) === key) c.sd = sd;
+    for (const u of domain.users) if (normalizeDn(u.dn) === key) u.sd = sd;
+  }
+
+  /** Recomputes the inherited entries of every object below `dn`, parents before children (as a DC propagates). */
+  private propagate(domain: SnapshotDomain, dn: string): void {
+    const below = [...domain.containers, ...domain.users]
+      .filter((o) => o.sd !== null && !sameDn(o.dn, dn) && isWithin(o.dn, dn))
+      .sort((a, b) => normalizeDn(a.dn).length - normalizeDn(b.dn).length);
+    for (const object of below) {
+      const parentName = parentDn(object.dn);
+      const parent = parentName ? this.entry(domain, parentName) : null;
+      if (!parent?.sd || !object.sd) continue;
+      const child = toModel(object.sd, domain.sid);
+      const next = computeChildSecurityDescriptor(toModel(parent.sd, domain.sid), child, {
+        objectClass: structuralClass(object.objectClass ?? ["top", "organizationalUnit"]),
+        isContainer: true,
+      });
+      object.sd = sddl(next, domain.sid);
+    }
+  }
+
+  /**
+   * Applies previewed changes to this copy, with the same refusal as over LDAP when an object changed since the
+   * preview. No credential is involved: the simulated directory has no accounts to sign in with.
+   */
+  applyChanges(previews: readonly ChangePreview[], connectorSid: string, domainSid: string): AppliedChange[] {
+    // All or nothing: a refusal part-way leaves the copy as it was before the first change.
+    const before = structuredClone(this.data);
+    try {
+      return this.applyEach(previews, connectorSid, domainSid);
+    } catch (error) {
+      this.data = before;
+      throw error;
+    }
+  }
+
+  private applyEach(
+    previews: readonly ChangePreview[],
+    connectorSid: string,
+    domainSid: string,
+  ): AppliedChange[] {
+    const done: AppliedChange[] = [];
+    for (const preview of previews) {
+      const { change } = preview;
+      const domain = this.domainOf(change.dn);
+      const object = domain ? this.entry(domain, change.dn) : null;
+      if (!domain || !object)
+        throw new DirectoryError(
+          "not-found",
+          `${change.dn} is not in the sandbox directory.`,
+          "Review the new preview and apply again.",
+        );
+      if (change.kind === "clear-admincount") {
+        const user = domain.users.find((u) => normalizeDn(u.dn) === normalizeDn(change.dn));
+        if (user) user.adminCount = null;
+        done.push({ kind: change.kind, dn: change.dn, result: "applied" });
+        continue;
+      }
+      if (!object.sd)
+        throw new DirectoryError(
+          "insufficient-access",
+          `Cannot read the permissions of ${change.dn}.`,
+          "Review the new preview and apply again.",
+        );
+      const current = toModel(object.sd, domainSid);
+      if (preview.beforeHash && sdFingerprint(current, domainSid) !== preview.beforeHash)
+        throw new DirectoryError(
+          "conflict",
+          `The permissions of ${change.dn} changed after the preview was made.`,
+          "Review the new preview and apply again.",
+        );
+      const parentName = parentDn(change.dn);
+      const parentEntry =
+        change.kind === "enable-inheritance" && parentName ? this.entry(domain, parentName) : null;
+      const parent = parentEntry?.sd ? toModel(parentEntry.sd, domainSid) : null;
+      const result = applyToDescriptor(
+        change,
+        current,
+        connectorSid,
+        parent,
+        structuralClass(object.objectClass),
+      );
+      if (!result) {
+        done.push({ kind: change.kind, dn: change.dn, result: "unchanged" });
+        continue;
+      }
+      this.writeSd(domain, change.dn, sddl(result.predicted, domain.sid));
+      this.propagate(domain, change.dn);
+      done.push({ kind: change.kind, dn: change.dn, result: "applied" });
+    }
+    return done;
+  }
+
+  /** A password reset arrived on-premises: pwdLastSet of the user with this SID moves to `at`. */
+  passwordSet(sid: string, at: Date): boolean {
+    const key = sid.toUpperCase();
+    for (const domain of this.data.domains) {
+      const user = domain.users.find((u) => u.sid?.toUpperCase() === key);
+      if (user) {
+        user.pwdLastSet = dateToFileTime(at);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A user of this copy by display name (the CN), for the sandbox tenant's synchronised users. */
+  userByName(cn: string): { dn: string; sid: string | null; adminCount: number | null } | null {
+    for (const domain of this.data.domains) {
+      const user = domain.users.find((u) => normalizeDn(u.dn).startsWith(`cn=${cn.toLowerCase()},`));
+      if (user) return { dn: user.dn, sid: user.sid ?? null, adminCount: user.adminCount ?? null };
+    }
+    return null;
+  }
+}
+
+/**
+ * Live sandbox directories, one per run key; bounded like the sandbox tenants (least recently used goes first, and
+ * that run starts again from the built-in snapshot).
+ */
+export const MAX_SANDBOX_DIRECTORIES = 500;
+const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-directories");
+
+function registry(): Map<string, SandboxDirectory> {
+  // On globalThis: Next bundles route handlers separately, and every one of them must see the same directories.
+  const holder = globalThis as unknown as Record<symbol, Map<string, SandboxDirectory> | undefined>;
+  return (holder[REGISTRY_KEY] ??= new Map());
+}
+
+export function sandboxDirectory(key: string): SandboxDirectory {
+  const directories = registry();
+  let directory = directories.get(key);
+  if (directory) {
+    directories.delete(key);
+  } else {
+    directory = new SandboxDirectory();
+    const oldest = directories.keys().next();
+    if (directories.size >= MAX_SANDBOX_DIRECTORIES && !oldest.done) directories.delete(oldest.value);
+  }
+  directories.set(key, directory);
+  return directory;
+}

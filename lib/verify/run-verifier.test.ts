@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { type AutomaticResult } from "@/lib/steps/types";
+import { runVerifier } from "./run-verifier";
+import {
+  result as answer,
+  standAside,
+  type StepVerifier,
+  type VerificationSource,
+  type VerifyContext,
+} from "./types";
+
+// Steps judged in parts (prerequisites: the directory part and the tenant part): every part must answer for a pass,
+// a failure of any part is recorded, and the weakest confidence wins.
+
+const ctx: VerifyContext = { run: { id: "r", flow: "enable", mode: "sandbox" }, now: new Date() };
+const result = (
+  status: AutomaticResult["status"],
+  confidence: AutomaticResult["confidence"],
+  code: string,
+): AutomaticResult => ({
+  status,
+  confidence,
+  findings: [{ code, message: code, severity: status === "failed" ? "error" : "info" }],
+  evidence: { code },
+  remediation: [],
+});
+const source = (given: AutomaticResult | null, part?: string): VerificationSource => ({
+  confidence: "verified",
+  describe: "",
+  check: async () => (given ? answer(given) : standAside()),
+  ...(part ? { part } : {}),
+});
+const verifier = (...sources: VerificationSource[]): StepVerifier => ({ stepId: "prerequisites", sources });
+
+describe("runVerifier with parts", () => {
+  it("passes only when every part passes, with the weakest confidence and both parts' findings", async () => {
+    const outcome = await runVerifier(
+      verifier(
+        source(result("passed", "verified", "dir"), "directory"),
+        source(result("passed", "evidence", "tenant")),
+      ),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: "checked", result: { status: "passed", confidence: "evidence" } });
+    if (outcome.kind === "checked")
+      expect(outcome.result.findings.map((f) => f.code)).toEqual(["dir", "tenant"]);
+  });
+
+  it("records a failure of one part even when the other could not be read", async () => {
+    const outcome = await runVerifier(
+      verifier(source(result("failed", "verified", "dir"), "directory"), source(null)),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: "checked", result: { status: "failed" } });
+  });
+
+  it("asks for an attestation when a part could not be read and nothing failed", async () => {
+    const outcome = await runVerifier(
+      verifier(source(result("passed", "verified", "dir"), "directory"), source(null)),
+      ctx,
+    );
+    expect(outcome.kind).toBe("needs-attestation");
+    if (outcome.kind === "needs-attestation") expect(outcome.findings[0]?.message).toMatch(/\(main\)/);
+  });
+
+  it("keeps the first-answer-wins rule within a part and for steps without parts", async () => {
+    const outcome = await runVerifier(
+      verifier(source(null), source(result("passed", "evidence", "second"))),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: "checked", result: { confidence: "evidence" } });
+  });
+});
