@@ -12,7 +12,9 @@ import { escapeDnValue, encodeUnicodePwd, readObjectSid } from "@/lab/ldap";
 import { adminClient, createScenarioOu, removeTree, withExtraAce } from "@/lab/scenarios";
 import { labWizardConnection, readLabPassword, type LabSettings } from "@/lab/settings";
 import { integrationLab, requireSettings } from "@/lab/test-support";
-import { applyChanges, previewChanges } from "./apply";
+import { openLdapWriter } from "./ldap-writer";
+import { previewChanges } from "./preview";
+import { applyChanges as applyWith } from "./writer";
 import { planGrant, planRevoke } from "./changes";
 import { type FindingCode } from "./checks/types";
 import { DirectoryError } from "./errors";
@@ -353,7 +355,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
       bindDn: s.admin.dn,
       password: readLabPassword(s.admin.passwordFile),
     });
-    expect(await applyChanges(privileged, previews, connectorSid, s.domainSid)).toEqual([
+    expect(await applyWith(await openLdapWriter(privileged), previews, connectorSid, s.domainSid)).toEqual([
       { kind: "add-delegation", dn: P.nodeleg, result: "applied" },
     ]);
     const after = await scanner(scope).run("connector-permissions");
@@ -364,7 +366,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
     const revokePreview = await previewChanges(port, revokePlan, connectorSid, s.domainSid);
     expect(revokePreview[0]?.diff?.lines.filter((l) => l.startsWith("- "))).toHaveLength(3);
     expect(revokePreview[0]?.diff?.lines.filter((l) => l.startsWith("+ "))).toHaveLength(0);
-    await applyChanges(privileged, revokePreview, connectorSid, s.domainSid);
+    await applyWith(await openLdapWriter(privileged), revokePreview, connectorSid, s.domainSid);
     expect((await scanner(scope).run("revoke-connector-permissions")).status).toBe("passed");
     const failedAgain = await scanner(scope).run("connector-permissions");
     expect(failedAgain.findings.filter((f) => f.code === "missing-delegation").length).toBeGreaterThanOrEqual(
@@ -383,11 +385,13 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
       bindDn: s.admin.dn,
       password: readLabPassword(s.admin.passwordFile),
     });
-    await applyChanges(privileged, previews, connectorSid, s.domainSid);
+    await applyWith(await openLdapWriter(privileged), previews, connectorSid, s.domainSid);
     const after = await scanner(scope).run("connector-permissions");
     expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
     // A second apply of the same preview is refused: the descriptor changed since it was made.
-    await expect(applyChanges(privileged, previews, connectorSid, s.domainSid)).rejects.toMatchObject({
+    await expect(
+      applyWith(await openLdapWriter(privileged), previews, connectorSid, s.domainSid),
+    ).rejects.toMatchObject({
       kind: "conflict",
     });
   }, 120_000);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { previewChanges } from "@/lib/directory/apply";
+import { previewChanges } from "@/lib/directory/preview";
 import { planGrant, planRevoke } from "@/lib/directory/changes";
 import { type FindingCode } from "@/lib/directory/checks/types";
 import { DirectoryScanner, type ScanSettings, type StepScan } from "@/lib/directory/scan";
@@ -30,7 +30,7 @@ async function applyGrant(dir: SandboxDirectory): Promise<void> {
   const connector = before.facts.connector!;
   const domainSid = before.facts.domains[0]!.sid;
   const previews = await previewChanges(dir.port(), planGrant(before.findings), connector.sid, domainSid);
-  dir.applyChanges(
+  await dir.applyChanges(
     previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount"),
     connector.sid,
     domainSid,
@@ -119,12 +119,14 @@ describe("the sandbox directory", () => {
     const stale = previews.map((p, i) =>
       i === previews.length - 1 ? { ...p, beforeHash: "0".repeat(32) } : p,
     );
-    expect(() => dir.applyChanges(stale, connector.sid, domainSid)).toThrow(/changed after the preview/);
+    await expect(dir.applyChanges(stale, connector.sid, domainSid)).rejects.toThrow(
+      /changed after the preview/,
+    );
     expect(JSON.stringify(dir.snapshot)).toBe(before);
     // The same plan, unchanged, applies.
-    expect(dir.applyChanges(previews, connector.sid, domainSid).every((a) => a.result === "applied")).toBe(
-      true,
-    );
+    expect(
+      (await dir.applyChanges(previews, connector.sid, domainSid)).every((a) => a.result === "applied"),
+    ).toBe(true);
     expect(JSON.stringify(dir.snapshot)).not.toBe(before);
   });
 
@@ -228,7 +230,7 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
       connector.sid,
       domainSid,
     );
-    dir.applyChanges(
+    await dir.applyChanges(
       previews.filter((p) => p.diff !== null),
       connector.sid,
       domainSid,

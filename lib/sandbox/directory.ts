@@ -8,8 +8,9 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { previewChanges, sdFingerprint, type AppliedChange, type ChangePreview } from "@/lib/directory/apply";
-import { applyToDescriptor, planGrant } from "@/lib/directory/changes";
+import { type ChangePreview, previewChanges } from "@/lib/directory/preview";
+import { type AppliedChange, applyChanges, type DirectoryWriter } from "@/lib/directory/writer";
+import { planGrant } from "@/lib/directory/changes";
 import { formatDays, ticksToDays } from "@/lib/directory/checks/domain-checks";
 import { structuralClass, toModel } from "@/lib/directory/checks/sd";
 import {
@@ -197,10 +198,12 @@ export class SandboxDirectory {
       (c) => c.kind === "add-delegation" || c.kind === "add-unexpire",
     );
     const previews = await previewChanges(this.port(), changes, connector.sid, domainSid);
-    const applied = this.applyChanges(
-      previews.filter((p) => p.diff !== null),
-      connector.sid,
-      domainSid,
+    const applied = (
+      await this.applyChanges(
+        previews.filter((p) => p.diff !== null),
+        connector.sid,
+        domainSid,
+      )
     ).filter((a) => a.result === "applied").length;
     return {
       changed: applied,
@@ -256,75 +259,67 @@ export class SandboxDirectory {
   }
 
   /**
-   * Applies previewed changes to this copy, with the same refusal as over LDAP when an object changed since the
-   * preview. No credential is involved: the simulated directory has no accounts to sign in with.
+   * Applies previewed changes to this copy, through the same loop and with the same refusal as over LDAP when an
+   * object changed since the preview. All or nothing: a refusal part-way leaves the copy as it was.
    */
-  applyChanges(previews: readonly ChangePreview[], connectorSid: string, domainSid: string): AppliedChange[] {
-    // All or nothing: a refusal part-way leaves the copy as it was before the first change.
-    const before = structuredClone(this.data);
-    try {
-      return this.applyEach(previews, connectorSid, domainSid);
-    } catch (error) {
-      this.data = before;
-      throw error;
-    }
-  }
-
-  private applyEach(
+  applyChanges(
     previews: readonly ChangePreview[],
     connectorSid: string,
     domainSid: string,
-  ): AppliedChange[] {
-    const done: AppliedChange[] = [];
-    for (const preview of previews) {
-      const { change } = preview;
-      const domain = this.domainOf(change.dn);
-      const object = domain ? this.entry(domain, change.dn) : null;
+  ): Promise<AppliedChange[]> {
+    return applyChanges(this.writer(), previews, connectorSid, domainSid);
+  }
+
+  /**
+   * This copy as a DirectoryWriter. No credential is involved: the simulated directory has no accounts to sign in
+   * with. Inherited entries below a changed object are recomputed at once, as a DC propagates them.
+   */
+  writer(): DirectoryWriter {
+    const before = structuredClone(this.data);
+    const located = (dn: string) => {
+      const domain = this.domainOf(dn);
+      const object = domain ? this.entry(domain, dn) : null;
       if (!domain || !object)
         throw new DirectoryError(
           "not-found",
-          `${change.dn} is not in the sandbox directory.`,
+          `${dn} is not in the sandbox directory.`,
           "Review the new preview and apply again.",
         );
-      if (change.kind === "clear-admincount") {
-        const user = domain.users.find((u) => normalizeDn(u.dn) === normalizeDn(change.dn));
+      return { domain, object };
+    };
+    return {
+      kind: "sandbox",
+      readObject: async (dn) => {
+        const { domain, object } = located(dn);
+        if (!object.sd)
+          throw new DirectoryError(
+            "insufficient-access",
+            `Cannot read the permissions of ${dn}.`,
+            "Review the new preview and apply again.",
+          );
+        return {
+          sd: toModel(object.sd, domain.sid),
+          objectClass: object.objectClass ?? ["top", "organizationalUnit"],
+        };
+      },
+      writeDescriptor: async (dn, next) => {
+        const { domain } = located(dn);
+        this.writeSd(domain, dn, sddl(next.predicted, domain.sid));
+        this.propagate(domain, dn);
+      },
+      clearAdminCount: async (dn) => {
+        const { domain } = located(dn);
+        const user = domain.users.find((u) => normalizeDn(u.dn) === normalizeDn(dn));
         if (user) user.adminCount = null;
-        done.push({ kind: change.kind, dn: change.dn, result: "applied" });
-        continue;
-      }
-      if (!object.sd)
-        throw new DirectoryError(
-          "insufficient-access",
-          `Cannot read the permissions of ${change.dn}.`,
-          "Review the new preview and apply again.",
-        );
-      const current = toModel(object.sd, domainSid);
-      if (preview.beforeHash && sdFingerprint(current, domainSid) !== preview.beforeHash)
-        throw new DirectoryError(
-          "conflict",
-          `The permissions of ${change.dn} changed after the preview was made.`,
-          "Review the new preview and apply again.",
-        );
-      const parentName = parentDn(change.dn);
-      const parentEntry =
-        change.kind === "enable-inheritance" && parentName ? this.entry(domain, parentName) : null;
-      const parent = parentEntry?.sd ? toModel(parentEntry.sd, domainSid) : null;
-      const result = applyToDescriptor(
-        change,
-        current,
-        connectorSid,
-        parent,
-        structuralClass(object.objectClass),
-      );
-      if (!result) {
-        done.push({ kind: change.kind, dn: change.dn, result: "unchanged" });
-        continue;
-      }
-      this.writeSd(domain, change.dn, sddl(result.predicted, domain.sid));
-      this.propagate(domain, change.dn);
-      done.push({ kind: change.kind, dn: change.dn, result: "applied" });
-    }
-    return done;
+      },
+      failure: (error) => {
+        if (error instanceof DirectoryError) return error;
+        throw error;
+      },
+      close: async (completed) => {
+        if (!completed) this.data = before;
+      },
+    };
   }
 
   /** A password reset arrived on-premises: pwdLastSet of the user with this SID moves to `at`. */

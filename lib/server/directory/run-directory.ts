@@ -2,10 +2,14 @@ import "server-only";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { DirectoryError } from "@/lib/directory/errors";
 import { openDirectory } from "@/lib/directory/forest";
+import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
+import { openLdapWriter } from "@/lib/directory/ldap-writer";
 import { type DirectoryPort } from "@/lib/directory/port";
+import { type DirectoryWriter } from "@/lib/directory/writer";
 import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
 import { type OnPremisesUserLookup } from "@/lib/tenant/port";
 import { type SandboxDirectory, sandboxDirectory } from "@/lib/sandbox/directory";
+import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
 import { sandboxKey } from "../tenant-access";
 import { readPending, readScan, readSettings, readSnapshotText, writeScan } from "./artifacts";
@@ -59,40 +63,73 @@ export function sandboxDirectoryFor(runId: string): SandboxDirectory | null {
   return sandboxDirectory(sandboxKey(runId));
 }
 
+/** A privileged account typed for one change (never stored). */
+export interface TypedCredential {
+  bindDn: string;
+  password: string;
+}
+
 /** What the wizard reads as "the directory of this deployment" for a run: LDAP or the run's sandbox directory. */
 export interface DeploymentDirectory {
+  kind: "ldap" | "sandbox";
   /** One line for the UI. */
   label: string;
   /** Opens the port for a run's scope (an OU of another domain of the forest opens that domain too). */
   open(scope?: readonly string[]): Promise<DirectoryPort>;
   connector: string | null;
   scope: string[];
-  /** The sandbox's copy (fixes change it in place; no credential is needed), or null for LDAP. */
-  sandbox: SandboxDirectory | null;
-  /** LDAP only: the configuration fixes connect with. */
-  config: DirectoryConfiguration | null;
+  /**
+   * Where a fix is written. Over LDAP it binds with the credential typed for this one change (a 422 naming
+   * `body.credential` without one); the sandbox copy has no accounts to sign in with and ignores one.
+   */
+  openWriter(credential: TypedCredential | undefined): Promise<DirectoryWriter>;
+  /** Checks, before anything is read, that `openWriter` will accept this credential. */
+  checkCredential(credential: TypedCredential | undefined): void;
+  /** Said on the fix form instead of asking for a credential, when none is needed; null over LDAP. */
+  credentialNote: string | null;
+}
+
+export const SANDBOX_CREDENTIAL_NOTE =
+  "Sandbox: no credential needed. The changes are made to this run's simulated directory, which has no accounts to sign in with.";
+
+/** The configured connection with the typed privileged credential, or a 422 naming `body.credential`. */
+function privilegedConnection(
+  config: DirectoryConfiguration,
+  credential: TypedCredential | undefined,
+): LdapConnectionConfig {
+  if (!credential)
+    throw new ApiError(
+      "invalid-body",
+      "body.credential: is required (the privileged account and its password, typed for this one change)",
+      { fields: ["body.credential"] },
+    );
+  return { ...config.connection, bindDn: credential.bindDn, password: credential.password };
 }
 
 export function deploymentDirectory(runId: string): DeploymentDirectory | null {
   const sandbox = sandboxDirectoryFor(runId);
   if (sandbox)
     return {
+      kind: "sandbox",
       label: sandbox.port().describe(),
       open: async () => sandbox.port(),
       connector: null,
       scope: [],
-      sandbox,
-      config: null,
+      openWriter: async () => sandbox.writer(),
+      checkCredential: () => undefined,
+      credentialNote: SANDBOX_CREDENTIAL_NOTE,
     };
   const config = readConfiguration();
   if (!config) return null;
   return {
     label: `${config.connection.url.startsWith("ldaps:") ? "LDAPS" : "LDAP with StartTLS"} to ${new URL(config.connection.url).host} as ${config.bindDn}`,
+    kind: "ldap",
     open: (scope) => getDirectory(config, scope ?? config.scope),
     connector: config.connector,
     scope: config.scope,
-    sandbox: null,
-    config,
+    openWriter: (credential) => openLdapWriter(privilegedConnection(config, credential)),
+    checkCredential: (credential) => void privilegedConnection(config, credential),
+    credentialNote: null,
   };
 }
 

@@ -1,13 +1,13 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { applyChanges, previewChanges, type AppliedChange, type ChangePreview } from "@/lib/directory/apply";
+import { previewChanges, type ChangePreview } from "@/lib/directory/preview";
+import { applyChanges, type AppliedChange } from "@/lib/directory/writer";
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
 import { collectScript } from "@/lib/directory/collect-script";
 import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
-import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { type ScanProgress } from "@/lib/directory/port";
 import {
   DirectoryScanner,
@@ -29,7 +29,6 @@ import {
   writeSettings,
   writeSnapshotText,
 } from "./artifacts";
-import { type DirectoryConfiguration } from "./config";
 import { deploymentDirectory } from "./run-directory";
 import { getProgress } from "./progress";
 
@@ -109,7 +108,7 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
     if (directory) {
       ldap = directory.label;
       configuredConnector = directory.connector;
-      sandbox = directory.sandbox !== null;
+      sandbox = directory.kind === "sandbox";
     }
   } catch (error) {
     if (!isDirectoryError(error)) throw error;
@@ -294,9 +293,6 @@ export interface FixPreview {
   credentialNote: string | null;
 }
 
-export const SANDBOX_CREDENTIAL_NOTE =
-  "Sandbox: no credential needed. The changes are made to this run's simulated directory, which has no accounts to sign in with.";
-
 async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<FixPreview> {
   const directory = deploymentDirectory(runId);
   if (!directory)
@@ -355,7 +351,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
       domainSid,
       previews,
       notAddressed,
-      credentialNote: directory.sandbox ? SANDBOX_CREDENTIAL_NOTE : null,
+      credentialNote: directory.credentialNote,
     };
   } finally {
     await port.close();
@@ -368,34 +364,17 @@ export async function previewFix(who: Who, runId: string, stepId: FixPreview["st
 }
 
 /**
- * Applies the previewed plan with the credential typed for this one action, records the change (for the waiting
- * state) and re-verifies the step. The credential is used for one bind and then dropped; it is never stored,
- * logged or returned.
+ * Applies the previewed plan through the directory's writer (over LDAP, with the credential typed for this one
+ * action: used for one bind, never stored, logged or returned), records the change for the waiting state and
+ * re-verifies the step.
  */
-/** The configured connection with the typed privileged credential, or a 422 naming `body.credential`. */
-function privilegedConnection(
-  config: DirectoryConfiguration | null,
-  credential: z.infer<typeof fixApplyBodySchema>["credential"],
-): LdapConnectionConfig {
-  if (!credential)
-    throw new ApiError(
-      "invalid-body",
-      "body.credential: is required (the privileged account and its password, typed for this one change)",
-      { fields: ["body.credential"] },
-    );
-  if (!config)
-    throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
-  return { ...config.connection, bindDn: credential.bindDn, password: credential.password };
-}
-
 export async function applyFix(who: Who, runId: string, input: z.infer<typeof fixApplyBodySchema>) {
   await loadRun(who, runId, "edit");
   const directory = guardSync(() => deploymentDirectory(runId));
   if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
-  const { config, sandbox } = directory;
   // Over LDAP the fix binds with the account typed for this one change; the sandbox directory has none to bind as.
-  const privileged = sandbox ? null : privilegedConnection(config, input.credential);
+  directory.checkCredential(input.credential);
   const plan = await guard(() => planFor(input.stepId, runId));
   if (plan.planId !== input.planId)
     throw new ApiError(
@@ -407,10 +386,7 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   let applied: AppliedChange[] = [];
   if (toApply.length > 0) {
     applied = await guard(async () =>
-      sandbox
-        ? // The sandbox directory has no accounts to bind as: no credential is used (one sent is ignored).
-          sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
-        : applyChanges(privileged as LdapConnectionConfig, toApply, plan.connectorSid, plan.domainSid),
+      applyChanges(await directory.openWriter(input.credential), toApply, plan.connectorSid, plan.domainSid),
     );
     await addPending(runId, {
       stepId: input.stepId,
