@@ -5,7 +5,7 @@ import { applyChanges, previewChanges, type AppliedChange, type ChangePreview } 
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
 import { collectScript } from "@/lib/directory/collect-script";
-import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
+import { DirectoryError, isDirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
 import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { type ScanProgress } from "@/lib/directory/port";
@@ -37,37 +37,18 @@ import { getProgress } from "./progress";
 
 export const directoryStepSchema = z.enum(DIRECTORY_STEP_IDS);
 
-/** Maps a DirectoryError to the one API error path (never with a secret: these messages hold none). */
-export function toApiError(error: DirectoryError): ApiError {
-  switch (error.kind) {
-    case "snapshot-invalid":
-      return new ApiError("invalid-body", error.sentence);
-    case "credentials":
-    case "insufficient-access":
-      return new ApiError("invalid-body", error.sentence, { directoryError: error.kind });
-    case "conflict":
-      return new ApiError("conflict", error.sentence, { directoryError: error.kind });
-    default:
-      return new ApiError("bad-request", error.sentence, { directoryError: error.kind });
-  }
-}
-
-function guardSync<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (isDirectoryError(error)) throw toApiError(error);
-    throw error;
-  }
-}
-
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isDirectoryError(error)) throw toApiError(error);
-    throw error;
-  }
+/**
+ * A refusal of the account typed for a fix is about `body.credential` (lib/server/domain-errors.ts answers 422 or
+ * 403 naming it), not about the wizard's own read-only account.
+ */
+function aboutTypedCredential(error: unknown): unknown {
+  if (!isDirectoryError(error) || (error.kind !== "credentials" && error.kind !== "insufficient-access"))
+    return error;
+  const remedy =
+    error.kind === "credentials"
+      ? "Check the account and its password; the account may also be disabled, locked out or expired."
+      : error.remedy;
+  return new DirectoryError(error.kind, error.message, remedy, ["credential"]);
 }
 
 export interface DirectoryState {
@@ -180,7 +161,7 @@ export async function uploadSnapshot(
   text: string,
 ): Promise<DirectoryState["snapshot"]> {
   await loadRun(who, runId, "edit");
-  const snapshot = await guard(async () => parseSnapshotText(text));
+  const snapshot = parseSnapshotText(text);
   await writeSnapshotText(runId, text);
   return {
     collectedAt: snapshot.collectedAt,
@@ -364,7 +345,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
 
 export async function previewFix(who: Who, runId: string, stepId: FixPreview["stepId"]): Promise<FixPreview> {
   await loadRun(who, runId, "edit");
-  return guard(() => planFor(stepId, runId));
+  return planFor(stepId, runId);
 }
 
 /**
@@ -390,13 +371,13 @@ function privilegedConnection(
 
 export async function applyFix(who: Who, runId: string, input: z.infer<typeof fixApplyBodySchema>) {
   await loadRun(who, runId, "edit");
-  const directory = guardSync(() => deploymentDirectory(runId));
+  const directory = deploymentDirectory(runId);
   if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
   const { config, sandbox } = directory;
   // Over LDAP the fix binds with the account typed for this one change; the sandbox directory has none to bind as.
   const privileged = sandbox ? null : privilegedConnection(config, input.credential);
-  const plan = await guard(() => planFor(input.stepId, runId));
+  const plan = await planFor(input.stepId, runId);
   if (plan.planId !== input.planId)
     throw new ApiError(
       "conflict",
@@ -406,12 +387,17 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   const toApply = plan.previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount");
   let applied: AppliedChange[] = [];
   if (toApply.length > 0) {
-    applied = await guard(async () =>
-      sandbox
-        ? // The sandbox directory has no accounts to bind as: no credential is used (one sent is ignored).
-          sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
-        : applyChanges(privileged as LdapConnectionConfig, toApply, plan.connectorSid, plan.domainSid),
-    );
+    applied = sandbox
+      ? // The sandbox directory has no accounts to bind as: no credential is used (one sent is ignored).
+        sandbox.applyChanges(toApply, plan.connectorSid, plan.domainSid)
+      : await applyChanges(
+          privileged as LdapConnectionConfig,
+          toApply,
+          plan.connectorSid,
+          plan.domainSid,
+        ).catch((error: unknown) => {
+          throw aboutTypedCredential(error);
+        });
     await addPending(runId, {
       stepId: input.stepId,
       appliedAt: new Date().toISOString(),
