@@ -56,7 +56,7 @@ function directoryError(kind: DirectoryErrorKind): DirectoryError {
 }
 
 function tenantError(kind: TenantErrorKind): TenantError {
-  return new TenantError(kind, `Microsoft Graph failed (${kind}).`, "signedInAdmin");
+  return new TenantError(kind, `Microsoft Graph failed (${kind}).`, "me");
 }
 
 function check(mapped: ApiError | null, expected: Expected, kind: string): ApiError {
@@ -90,10 +90,15 @@ describe("apiErrorFrom", () => {
   });
 
   it("passes Graph's Retry-After on when it throttles", () => {
-    const throttled = new TenantError("throttled", "Microsoft Graph is throttling requests.", "licence", {
-      status: 429,
-      retryAfterSeconds: 7,
-    });
+    const throttled = new TenantError(
+      "throttled",
+      "Microsoft Graph is throttling requests.",
+      "subscribedSkus",
+      {
+        status: 429,
+        retryAfterSeconds: 7,
+      },
+    );
     expect(apiErrorFrom(throttled)?.headers["retry-after"]).toBe("7");
   });
 
