@@ -42,10 +42,13 @@ export function proxy(request: NextRequest) {
   return response;
 }
 
+// Static files skip the proxy: they need no nonce and must not hand every crawler a session cookie. Each file in
+// public/ is listed here, anchored with `$` so that only that exact path is left out (proxy.test.ts fails on a file
+// that is not); app/icon.svg stays where Next's icon file convention serves it and links it from every page.
 export const config = {
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|icon.svg|favicon.ico).*)",
+      source: "/((?!_next/static|_next/image|icon.svg|favicon.ico|robots\\.txt$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { adminClient, captureObjects } from "../lab/scenarios";
 import { type LabSettings } from "../lab/settings";
+import { prerequisite } from "../lib/testing/integration";
 import { expect, storedRun, type StoredStep, test } from "./fixtures";
 
 // What the journeys against the Samba lab share (directory.e2e.ts, sharing-lab.e2e.ts): the lab's settings, the
@@ -16,10 +17,12 @@ const labFile = path.join(
   "settings.json",
 );
 
-/** The provisioned lab, or null (the lab journeys then skip). */
+/** The provisioned lab, or null (the lab journeys then skip, or fail when REQUIRE_INTEGRATION=1). */
 export const lab = existsSync(labFile) ? (JSON.parse(readFileSync(labFile, "utf8")) as LabSettings) : null;
 
 export const LAB_SKIP_REASON = "no Samba lab provisioned (node cli/bin.mjs lab up)";
+
+const labPresent = prerequisite(lab ? null : `${LAB_SKIP_REASON}: ${labFile} does not exist`);
 
 /** The second web server (playwright.config.ts), connected to the lab. */
 export const LAB_PORT = Number(process.env.E2E_PORT ?? 3100) + 1;
@@ -113,15 +116,17 @@ export async function connectorStepAfterFix(page: Page, runId: string): Promise<
 }
 
 /**
- * Inside a describe: runs its tests on the lab-connected server (skipped without a lab) and puts back whatever the
- * connector-permissions fix changes in the shared lab. Returns the lab settings for the tests.
+ * Inside a describe: runs its tests on the lab-connected server (skipped without a lab, failed without one when
+ * REQUIRE_INTEGRATION=1) and puts back whatever the connector-permissions fix changes in the shared lab. Returns
+ * the lab settings for the tests.
  */
 export function useLabWithFixRestore(): LabSettings {
-  test.skip(!lab, LAB_SKIP_REASON);
+  test.skip(labPresent.skip, LAB_SKIP_REASON);
   test.use({ baseURL: LAB_BASE_URL });
   test.setTimeout(300_000);
   let restore: (() => Promise<void>) | null = null;
   test.beforeAll(async () => {
+    labPresent.assertPresent();
     ({ restore } = await captureConnectorFixTargets(lab as LabSettings));
   });
   test.afterAll(async () => {

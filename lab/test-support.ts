@@ -3,6 +3,8 @@
 
 import { describe, it } from "vitest";
 
+import { integrationRequired } from "@/lib/testing/integration";
+
 import { type LabSettings, LabNotProvisionedError, defaultLabDir, tryLoadLabSettings } from "./settings";
 
 export interface IntegrationLab {
@@ -13,8 +15,7 @@ export interface IntegrationLab {
 
 export function integrationLab(): IntegrationLab {
   const settings = tryLoadLabSettings();
-  const required = process.env.REQUIRE_INTEGRATION === "1";
-  if (!settings && required) {
+  if (!settings && integrationRequired()) {
     // Registered at collection time so the run fails visibly instead of silently skipping.
     describe("lab integration prerequisites", () => {
       it("needs a provisioned lab (REQUIRE_INTEGRATION=1)", () => {

@@ -1,18 +1,22 @@
 // Typed directory errors. Each names what went wrong and what to do, in a sentence an admin can act on; none
 // carries a password or a raw upstream stack. The CLI maps every kind to exit code 2 ("could not check").
 
-export type DirectoryErrorKind =
-  | "configuration"
-  | "unreachable"
-  | "timeout"
-  | "tls"
-  | "credentials"
-  | "security-descriptor-access"
-  | "insufficient-access"
-  | "not-found"
-  | "snapshot-invalid"
-  | "conflict"
-  | "protocol";
+// One list; lib/server/domain-errors.ts maps every kind to an HTTP answer and its test walks this list.
+export const DIRECTORY_ERROR_KINDS = [
+  "configuration",
+  "unreachable",
+  "timeout",
+  "tls",
+  "credentials",
+  "security-descriptor-access",
+  "insufficient-access",
+  "not-found",
+  "snapshot-invalid",
+  "conflict",
+  "protocol",
+] as const;
+
+export type DirectoryErrorKind = (typeof DIRECTORY_ERROR_KINDS)[number];
 
 export class DirectoryError extends Error {
   constructor(
@@ -20,6 +24,11 @@ export class DirectoryError extends Error {
     message: string,
     /** What to do about it, one sentence. */
     readonly remedy: string,
+    /**
+     * The input the error is about, as paths inside what the admin supplied: a snapshot's `domains[0].sd`, or
+     * `credential` for the privileged account typed for a fix. Empty when the error is not about any input.
+     */
+    readonly fields: readonly string[] = [],
   ) {
     super(message);
     this.name = "DirectoryError";
@@ -89,7 +98,7 @@ export function classifyLdapError(error: unknown, ctx: ClassifyContext): Directo
     const name = ctx.serverName ? ` (expected name ${ctx.serverName})` : "";
     return new DirectoryError(
       "tls",
-      `TLS verification of ${host}${name} failed: ${TLS_PROBLEMS[code]} [${code}].`,
+      `TLS verification of the domain controller at ${host}${name} failed: ${TLS_PROBLEMS[code]} [${code}].`,
       code === "ERR_TLS_CERT_ALTNAME_INVALID"
         ? "Set the TLS server name to the name in the DC's certificate (DIRECTORY_TLS_SERVER_NAME or --server-name), or connect by that name."
         : "Point the CA file setting at the CA that issued the domain controller's certificate. The wizard never turns verification off.",
@@ -169,7 +178,7 @@ export function classifyLdapError(error: unknown, ctx: ClassifyContext): Directo
   }
   return new DirectoryError(
     "protocol",
-    `The LDAP operation failed while ${ctx.during}.`,
+    `The LDAP operation on the domain controller at ${host} failed while ${ctx.during}.`,
     "See the server log for the detail, then retry.",
   );
 }

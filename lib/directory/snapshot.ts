@@ -131,11 +131,14 @@ function fieldPath(path: readonly PropertyKey[]): string {
 export function parseSnapshot(value: unknown): Snapshot {
   const parsed = snapshotSchema.safeParse(value);
   if (!parsed.success) {
-    const issues = parsed.error.issues.slice(0, 3).map((i) => `${fieldPath(i.path)} ${i.message}`);
+    const first = parsed.error.issues.slice(0, 3);
+    const issues = first.map((i) => `${fieldPath(i.path)} ${i.message}`);
     throw new DirectoryError(
       "snapshot-invalid",
       `The snapshot is not valid: ${issues.join("; ")}.`,
       "Run the evidence collector again and upload its output unchanged.",
+      // An empty path is the whole file.
+      first.map((i) => (i.path.length > 0 ? fieldPath(i.path) : "")),
     );
   }
   const snapshot = parsed.data;
@@ -150,6 +153,7 @@ export function parseSnapshot(value: unknown): Snapshot {
           "snapshot-invalid",
           `The snapshot is not valid: ${path} is not valid SDDL (${why}).`,
           "Run the evidence collector again and upload its output unchanged.",
+          [path],
         );
       }
     };

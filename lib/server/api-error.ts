@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import type { z } from "zod";
+import { apiErrorFrom } from "./domain-errors";
 
 // One error path for every route: typed errors become a stable JSON shape; anything else is a 500 with a
 // request id and a generic sentence — never a stack trace or an upstream message.
@@ -20,6 +21,8 @@ export type ApiErrorCode =
   | "unsupported-media-type"
   | "too-many-requests"
   | "upstream-unavailable"
+  | "bad-gateway"
+  | "not-configured"
   | "internal";
 
 const STATUS: Record<ApiErrorCode, number> = {
@@ -36,6 +39,8 @@ const STATUS: Record<ApiErrorCode, number> = {
   "unsupported-media-type": 415,
   "too-many-requests": 429,
   "upstream-unavailable": 503,
+  "bad-gateway": 502,
+  "not-configured": 503,
   internal: 500,
 };
 
@@ -71,11 +76,13 @@ export function invalidBody(error: z.ZodError, root = "body"): ApiError {
   });
 }
 
+/** Services throw ApiError or a domain error (DirectoryError, TenantError); domain-errors.ts decides its status. */
 export function errorResponse(error: unknown, requestId: string = randomUUID()): NextResponse {
-  if (error instanceof ApiError) {
+  const known = apiErrorFrom(error);
+  if (known) {
     return NextResponse.json(
-      { error: { code: error.code, message: error.message, requestId }, ...error.extra },
-      { status: error.status, headers: { ...error.headers, "x-request-id": requestId } },
+      { error: { code: known.code, message: known.message, requestId }, ...known.extra },
+      { status: known.status, headers: { ...known.headers, "x-request-id": requestId } },
     );
   }
   // The message and stack stay on the server; the id lets an operator find them in the log.

@@ -1,5 +1,4 @@
 import "server-only";
-import { isDirectoryError } from "@/lib/directory/errors";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
 import { resetSandboxTenant, sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { type Who } from "./access";
@@ -154,11 +153,5 @@ export async function applySandboxDirectoryControlForRun(
 ): Promise<SandboxDirectoryView> {
   sandboxOnly("directory");
   await loadRun(who, runId, "edit");
-  const directory = runSandboxDirectory(runId);
-  try {
-    return await applySandboxDirectoryControl(directory, control);
-  } catch (error) {
-    if (isDirectoryError(error)) throw new ApiError("conflict", error.sentence);
-    throw error;
-  }
+  return applySandboxDirectoryControl(runSandboxDirectory(runId), control);
 }

@@ -16,23 +16,8 @@ import {
   type TenantAccess,
 } from "./tenant-access";
 
-// Use cases behind the tenant routes: finding a test user, the end-to-end reset, and Entra sign-in.
-
-/** A Graph failure on a request the admin is waiting for becomes the matching HTTP error, same sentence. */
-export function tenantApiError(error: unknown): unknown {
-  if (!(error instanceof TenantError)) return error;
-  switch (error.kind) {
-    case "unauthenticated":
-      return new ApiError("unauthenticated", error.message);
-    case "missing-consent":
-    case "missing-role":
-      return new ApiError("forbidden", error.message);
-    case "not-found":
-      return new ApiError("not-found", error.message);
-    default:
-      return new ApiError("upstream-unavailable", error.message);
-  }
-}
+// Use cases behind the tenant routes: finding a test user, the end-to-end reset, and Entra sign-in. A Graph
+// failure the admin is waiting for is thrown as the TenantError it is; lib/server/domain-errors.ts answers it.
 
 /**
  * The tenant of a run, for a caller holding `need` on it. The access check comes first, so that a stranger or a
@@ -49,11 +34,7 @@ export async function tenantForRun(
 }
 
 export async function searchTestUsers(port: TenantPort, prefix: string): Promise<SyncedUser[]> {
-  try {
-    return await port.searchSyncedUsers(prefix);
-  } catch (error) {
-    throw tenantApiError(error);
-  }
+  return port.searchSyncedUsers(prefix);
 }
 
 /** Graph refusing the reset itself is a test result (the cloud leg failed); other failures stop the request. */
@@ -72,12 +53,7 @@ export async function runEndToEndTest(
       "The end-to-end test belongs to the enable flow; this run is a clean-up run.",
     );
   }
-  let user: SyncedUser | null;
-  try {
-    user = await port.getUser(input.userId);
-  } catch (error) {
-    throw tenantApiError(error);
-  }
+  const user = await port.getUser(input.userId);
   if (!user) throw new ApiError("not-found", "That user does not exist in the tenant.");
   if (!user.onPremisesSyncEnabled) {
     throw new ApiError(
@@ -99,7 +75,7 @@ export async function runEndToEndTest(
       refusal: null,
     };
   } catch (error) {
-    if (!(error instanceof TenantError) || !REFUSALS.has(error.kind)) throw tenantApiError(error);
+    if (!(error instanceof TenantError) || !REFUSALS.has(error.kind)) throw error;
     record = {
       userId: user.id,
       userPrincipalName: user.userPrincipalName,
@@ -167,12 +143,7 @@ export async function signIn(
   session: Session,
 ): Promise<{ session: Session; displayName: string; roles: string[] }> {
   const port = graphTenant(env().GRAPH_BASE_URL, token);
-  let admin;
-  try {
-    admin = await port.signedInAdmin();
-  } catch (error) {
-    throw tenantApiError(error);
-  }
+  const admin = await port.signedInAdmin();
   const claims = assertTokenAllowed(readTokenClaims(token));
   const oid = admin.id.toLowerCase();
   if (claims.oid && claims.oid !== oid)

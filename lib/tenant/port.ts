@@ -92,16 +92,20 @@ export interface TenantPort {
   resetPassword(userId: string, newPassword: string): Promise<PasswordResetOutcome>;
 }
 
-export type TenantErrorKind =
-  | "unauthenticated"
-  | "missing-consent"
-  | "missing-role"
-  | "not-found"
-  | "throttled"
-  | "unavailable"
-  | "timeout"
-  | "unreachable"
-  | "bad-response";
+// One list; lib/server/domain-errors.ts maps every kind to an HTTP answer and its test walks this list.
+export const TENANT_ERROR_KINDS = [
+  "unauthenticated",
+  "missing-consent",
+  "missing-role",
+  "not-found",
+  "throttled",
+  "unavailable",
+  "timeout",
+  "unreachable",
+  "bad-response",
+] as const;
+
+export type TenantErrorKind = (typeof TENANT_ERROR_KINDS)[number];
 
 /** A Graph failure turned into a sentence the admin can act on. Never carries a token or an upstream body. */
 export class TenantError extends Error {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Pool } from "pg";
 import { type DatabaseConfig } from "@/lib/server/db";
+import { integrationRequired } from "./integration";
 
 // The two databases every persistence suite runs on. Each backend hands out fresh, empty stores:
 // - SQLite: a new file in a temp folder, deleted afterwards.
@@ -45,7 +46,7 @@ export function postgresBackend(): Backend {
       freshStore: () => Promise.reject(new Error("unreachable")),
       cleanup: async () => {},
     };
-    return process.env.REQUIRE_INTEGRATION === "1"
+    return integrationRequired()
       ? {
           ...base,
           missing:

@@ -6,7 +6,7 @@ import { applyChanges, type AppliedChange } from "@/lib/directory/writer";
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
 import { collectScript } from "@/lib/directory/collect-script";
-import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
+import { DirectoryError, isDirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
 import { type ScanProgress } from "@/lib/directory/port";
 import {
@@ -36,37 +36,18 @@ import { getProgress } from "./progress";
 
 export const directoryStepSchema = z.enum(DIRECTORY_STEP_IDS);
 
-/** Maps a DirectoryError to the one API error path (never with a secret: these messages hold none). */
-export function toApiError(error: DirectoryError): ApiError {
-  switch (error.kind) {
-    case "snapshot-invalid":
-      return new ApiError("invalid-body", error.sentence);
-    case "credentials":
-    case "insufficient-access":
-      return new ApiError("invalid-body", error.sentence, { directoryError: error.kind });
-    case "conflict":
-      return new ApiError("conflict", error.sentence, { directoryError: error.kind });
-    default:
-      return new ApiError("bad-request", error.sentence, { directoryError: error.kind });
-  }
-}
-
-function guardSync<T>(work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (isDirectoryError(error)) throw toApiError(error);
-    throw error;
-  }
-}
-
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (isDirectoryError(error)) throw toApiError(error);
-    throw error;
-  }
+/**
+ * A refusal of the account typed for a fix is about `body.credential` (lib/server/domain-errors.ts answers 422 or
+ * 403 naming it), not about the wizard's own read-only account.
+ */
+function aboutTypedCredential(error: unknown): unknown {
+  if (!isDirectoryError(error) || (error.kind !== "credentials" && error.kind !== "insufficient-access"))
+    return error;
+  const remedy =
+    error.kind === "credentials"
+      ? "Check the account and its password; the account may also be disabled, locked out or expired."
+      : error.remedy;
+  return new DirectoryError(error.kind, error.message, remedy, ["credential"]);
 }
 
 export interface DirectoryState {
@@ -179,7 +160,7 @@ export async function uploadSnapshot(
   text: string,
 ): Promise<DirectoryState["snapshot"]> {
   await loadRun(who, runId, "edit");
-  const snapshot = await guard(async () => parseSnapshotText(text));
+  const snapshot = parseSnapshotText(text);
   await writeSnapshotText(runId, text);
   return {
     collectedAt: snapshot.collectedAt,
@@ -360,7 +341,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
 
 export async function previewFix(who: Who, runId: string, stepId: FixPreview["stepId"]): Promise<FixPreview> {
   await loadRun(who, runId, "edit");
-  return guard(() => planFor(stepId, runId));
+  return planFor(stepId, runId);
 }
 
 /**
@@ -370,12 +351,12 @@ export async function previewFix(who: Who, runId: string, stepId: FixPreview["st
  */
 export async function applyFix(who: Who, runId: string, input: z.infer<typeof fixApplyBodySchema>) {
   await loadRun(who, runId, "edit");
-  const directory = guardSync(() => deploymentDirectory(runId));
+  const directory = deploymentDirectory(runId);
   if (!directory)
     throw new ApiError("bad-request", "Applying a fix needs an LDAP connection configured on this server.");
   // Over LDAP the fix binds with the account typed for this one change; the sandbox directory has none to bind as.
   directory.checkCredential(input.credential);
-  const plan = await guard(() => planFor(input.stepId, runId));
+  const plan = await planFor(input.stepId, runId);
   if (plan.planId !== input.planId)
     throw new ApiError(
       "conflict",
@@ -385,9 +366,16 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   const toApply = plan.previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount");
   let applied: AppliedChange[] = [];
   if (toApply.length > 0) {
-    applied = await guard(async () =>
-      applyChanges(await directory.openWriter(input.credential), toApply, plan.connectorSid, plan.domainSid),
-    );
+    // The writer's bind and writes use the typed account: a refusal there is about body.credential.
+    applied = await (async () =>
+      applyChanges(
+        await directory.openWriter(input.credential),
+        toApply,
+        plan.connectorSid,
+        plan.domainSid,
+      ))().catch((error: unknown) => {
+      throw aboutTypedCredential(error);
+    });
     await addPending(runId, {
       stepId: input.stepId,
       appliedAt: new Date().toISOString(),

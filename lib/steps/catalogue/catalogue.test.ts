@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { prerequisite } from "@/lib/testing/integration";
 import {
   AUDIT_RECORD_LABELS,
   CONFIDENCE_LABELS,
@@ -420,8 +422,12 @@ describe("script hints", () => {
 });
 
 // The product's sentences must be our own: no run of 8 words may match the original tutorial. Quoted UI labels and
-// the GPO path are facts and are removed before comparing. The seed lives outside the repository; skip when absent.
+// the GPO path are facts and are removed before comparing. The seed lives outside the repository: skipped when
+// absent, a failure when REQUIRE_INTEGRATION=1.
 const SEED = new URL("../../../../shared/seed/tutorial-enable-sspr-writeback.md", import.meta.url);
+const seedFile = prerequisite(
+  existsSync(SEED) ? null : `the seed tutorial ${fileURLToPath(SEED)} is missing`,
+);
 
 describe("own words", () => {
   const words = (s: string) =>
@@ -438,7 +444,8 @@ describe("own words", () => {
     return out;
   };
 
-  it.skipIf(!existsSync(SEED))("shares no 8-word run with the seed tutorial", () => {
+  it.skipIf(seedFile.skip)("shares no 8-word run with the seed tutorial", () => {
+    seedFile.assertPresent();
     const seed = shingles(readFileSync(SEED, "utf8"), 8);
     const facts = [
       ...Object.values(PORTAL_LABELS),
