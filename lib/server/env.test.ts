@@ -17,6 +17,7 @@ describe("parseEnv", () => {
   it.each([
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
+    [{ SESSION_SECRET_PREVIOUS: `${"a".repeat(32)},short` }, "SESSION_SECRET_PREVIOUS"],
     [{ MAX_BODY_BYTES: "lots" }, "MAX_BODY_BYTES"],
     [{ MAX_BODY_BYTES: "10" }, "MAX_BODY_BYTES"],
     [{ PUBLIC_ORIGIN: "https://wizard.contoso.com/path" }, "PUBLIC_ORIGIN"],

@@ -22,6 +22,18 @@ export const envSchema = z.object({
     (value) => value === undefined || value.length >= 32,
     "must be at least 32 characters (generate one with `openssl rand -base64 48`)",
   ),
+  // Key rotation: the keys used before the current one, separated by commas. They still open cookies (so nobody
+  // is signed out) but never seal new ones; remove them once the cookies they sealed have expired.
+  SESSION_SECRET_PREVIOUS: optionalString.refine(
+    (value) =>
+      value === undefined ||
+      value
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean)
+        .every((key) => key.length >= 32),
+    "must be a comma-separated list of earlier SESSION_SECRET values, each at least 32 characters",
+  ),
   SESSION_SECRET_FILE: z.string().trim().min(1).default("./data/session-secret"),
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
