@@ -35,6 +35,13 @@ export const envSchema = z.object({
     "must be a comma-separated list of earlier SESSION_SECRET values, each at least 32 characters",
   ),
   SESSION_SECRET_FILE: z.string().trim().min(1).default("./data/session-secret"),
+  // The port `npm start` (and `next start`) listens on; the sandbox reaches its Graph simulator through it.
+  PORT: z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a whole port number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(3000),
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
     "must be an origin such as https://wizard.contoso.com (scheme and host, no path)",
@@ -130,6 +137,10 @@ export const envSchema = z.object({
     .min(1000, "must be at least 1000")
     .max(600_000, "must be at most 600000")
     .default(60_000),
+  // `off` in a deployment that runs the re-checks of steps waiting for replication in another process.
+  RECHECK_SCHEDULER: optionalString
+    .transform((value) => (value ?? "on").toLowerCase())
+    .refine((value) => value === "on" || value === "off", "must be on or off (empty: on)"),
   DIRECTORY_SNAPSHOT_MAX_BYTES: z.coerce
     .number({ error: "must be a number of bytes" })
     .int()
