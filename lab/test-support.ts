@@ -3,6 +3,7 @@
 
 import { describe, it } from "vitest";
 
+import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
 import { type LabSettings, LabNotProvisionedError, defaultLabDir, tryLoadLabSettings } from "./settings";
 
 export interface IntegrationLab {
@@ -12,6 +13,8 @@ export interface IntegrationLab {
 }
 
 export function integrationLab(): IntegrationLab {
+  // The lab suites read the directory as the server does, so with the same start-up patch.
+  installLdaptsParsePatch();
   const settings = tryLoadLabSettings();
   const required = process.env.REQUIRE_INTEGRATION === "1";
   if (!settings && required) {
