@@ -1,6 +1,14 @@
+import { createHmac } from "node:crypto";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encodeGrants } from "./link-grants";
-import { actorName, decodeSession, encodeSession, newSession, type Session } from "./session";
+import {
+  actorName,
+  decodeSession,
+  encodeSession,
+  newSession,
+  readSessionCookie,
+  type Session,
+} from "./session";
 
 const key = Buffer.from("k".repeat(40));
 const otherKey = Buffer.from("o".repeat(40));
@@ -100,6 +108,21 @@ describe("session cookie", () => {
   it("refuses a share-link grants token presented as a session", async () => {
     const grants = await encodeGrants([{ linkId: "l1", runId: "r1" }], key);
     expect(await decodeSession(grants, key)).toBeNull();
+  });
+
+  it("reads a cookie of the earlier format (payload.HMAC) once, to be sealed again", async () => {
+    const session = { ...newSession(), name: "Ada" };
+    const payload = Buffer.from(JSON.stringify(session)).toString("base64url");
+    const legacy = `${payload}.${createHmac("sha256", key).update(payload).digest("base64url")}`;
+    expect(await readSessionCookie(legacy, key)).toEqual({ session, reseal: true });
+    expect(await readSessionCookie(await encodeSession(session, key), key)).toEqual({
+      session,
+      reseal: false,
+    });
+    // Still only with a configured key, and never tampered.
+    expect(await decodeSession(legacy, otherKey)).toBeNull();
+    const forged = Buffer.from(JSON.stringify({ ...session, name: "Mallory" })).toString("base64url");
+    expect(await decodeSession(`${forged}.${legacy.split(".")[1]}`, key)).toBeNull();
   });
 
   it("issues 128-bit random ids and names anonymous actors by a short id", () => {

@@ -1,5 +1,5 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { z } from "zod";
@@ -82,10 +82,45 @@ export async function decodeSession(
   value: string | undefined,
   keys: CookieKeys = sessionKeys(),
 ): Promise<Session | null> {
+  return (await readSessionCookie(value, keys))?.session ?? null;
+}
+
+/**
+ * The session in a cookie, and whether it should be sealed again: true for a cookie of the earlier format, which
+ * the proxy then replaces, so that nobody loses the runs their browser owns when the format changes.
+ */
+export async function readSessionCookie(
+  value: string | undefined,
+  keys: CookieKeys = sessionKeys(),
+): Promise<{ session: Session; reseal: boolean } | null> {
   const claims = await openToken(PURPOSE, value, keys);
-  if (!claims) return null;
-  const parsed = payloadSchema.safeParse(claims);
-  return parsed.success ? parsed.data : null;
+  if (claims) {
+    const parsed = payloadSchema.safeParse(claims);
+    return parsed.success ? { session: parsed.data, reseal: false } : null;
+  }
+  const legacy = decodeLegacySession(value, keys);
+  return legacy ? { session: legacy, reseal: true } : null;
+}
+
+// The format before the JWTs: base64url(JSON).base64url(HMAC-SHA256(key, payload)), without expiry. Read only, to
+// migrate cookies issued before the change (the proxy reseals them on the next page); remove once every such cookie
+// is past its 90-day Max-Age.
+function decodeLegacySession(value: string | undefined, keys: CookieKeys): Session | null {
+  if (!value || value.length > 1024) return null;
+  const [payload, signature, extra] = value.split(".");
+  if (!payload || !signature || extra !== undefined) return null;
+  const given = Buffer.from(signature);
+  const valid = (keys instanceof Uint8Array ? [keys] : keys).some((key) => {
+    const expected = Buffer.from(createHmac("sha256", key).update(payload).digest("base64url"));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!valid) return null;
+  try {
+    const parsed = payloadSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 export function newSession(): Session {
