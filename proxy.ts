@@ -1,9 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { contentSecurityPolicy, frameAncestorsFor, signInConnectSources } from "@/lib/server/csp";
 import {
-  decodeSession,
   encodeSession,
   newSession,
+  readSessionCookie,
   SESSION_COOKIE,
   sessionCookieOptions,
 } from "@/lib/server/session";
@@ -11,7 +11,7 @@ import {
 // Runs before every page and API request (Node.js runtime, the Next 16 default for proxy):
 // a fresh CSP nonce per request, and an anonymous session for first-time visitors.
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
   const csp = contentSecurityPolicy(nonce, {
     dev: process.env.NODE_ENV === "development",
@@ -24,8 +24,10 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", csp);
 
   let issued: string | undefined;
-  if (!decodeSession(request.cookies.get(SESSION_COOKIE)?.value)) {
-    issued = encodeSession(newSession());
+  const current = await readSessionCookie(request.cookies.get(SESSION_COOKIE)?.value);
+  if (!current || current.reseal) {
+    // A first visit gets a new session; a cookie of the earlier format is sealed again with the same session.
+    issued = await encodeSession(current?.session ?? newSession());
     // Let this very request see the new session, so a first visit can already create a run.
     const others = request.cookies
       .getAll()

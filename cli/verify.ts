@@ -11,6 +11,7 @@ import { groupFindings, groupMessage, USER_CODES } from "../lib/directory/checks
 import { DirectoryError, isDirectoryError } from "../lib/directory/errors";
 import { parseDomainSelection } from "../lib/directory/domain-selection";
 import { openDirectory } from "../lib/directory/forest";
+import { installLdaptsParsePatch } from "../lib/directory/ldapts-parse-patch";
 import { type DirectoryPort } from "../lib/directory/port";
 import {
   DirectoryScanner,
@@ -292,6 +293,7 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(VERIFY_USAGE);
     return 0;
   }
+  installLdaptsParsePatch();
   let port: DirectoryPort;
   try {
     port = await openPort(parsed);

@@ -15,6 +15,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { exportSnapshot } from "@/lib/directory/export-snapshot";
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
+import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
 import { parseSnapshot } from "@/lib/directory/snapshot";
 import { dateToFileTime, parentDn } from "@/lib/directory/dn";
 import { defaultLabDir, labWizardConnection, loadLabSettings, readLabPassword, repoRoot } from "./settings";
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const dir =
     dirArg >= 0 && process.argv[dirArg + 1] ? path.resolve(process.argv[dirArg + 1]!) : defaultLabDir();
   const s = loadLabSettings(dir);
+  installLdaptsParsePatch();
   const port = await LdapDirectory.open(labWizardConnection(s));
   try {
     const ous = s.seed.ous;

@@ -5,6 +5,7 @@ import { describe, it } from "vitest";
 
 import { integrationRequired } from "@/lib/testing/integration";
 
+import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
 import { type LabSettings, LabNotProvisionedError, defaultLabDir, tryLoadLabSettings } from "./settings";
 
 export interface IntegrationLab {
@@ -14,6 +15,8 @@ export interface IntegrationLab {
 }
 
 export function integrationLab(): IntegrationLab {
+  // The lab suites read the directory as the server does, so with the same start-up patch.
+  installLdaptsParsePatch();
   const settings = tryLoadLabSettings();
   if (!settings && integrationRequired()) {
     // Registered at collection time so the run fails visibly instead of silently skipping.

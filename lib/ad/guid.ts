@@ -2,6 +2,7 @@
 // The wire form is mixed-endian: Data1 (4 bytes), Data2 and Data3 (2 bytes each) little-endian, Data4 (8 bytes)
 // in order. So "bf967aba-0de6-11d0-a285-00aa003049e2" is ba 7a 96 bf e6 0d d0 11 a2 85 00 aa 00 30 49 e2.
 
+import { LRUCache } from "lru-cache";
 import { SdParseError, type SdParseErrorKind } from "./errors";
 
 const GUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
@@ -24,7 +25,7 @@ export function parseGuid(text: string, kind: SdParseErrorKind = "sddl"): string
 // GUIDs repeat heavily in directory descriptors (a few dozen schema GUIDs), so both directions are memoised in
 // small bounded tables: parsing 100,000 descriptors should not build 2,000,000 identical strings.
 const MAX_MEMO = 4096;
-const bytesByText = new Map<string, Uint8Array>();
+const bytesByText = new LRUCache<string, Uint8Array>({ max: MAX_MEMO });
 interface Interned {
   bytes: Uint8Array;
   text: string;
@@ -47,7 +48,6 @@ export function guidBytesShared(guid: string): Uint8Array {
   let bytes = bytesByText.get(guid);
   if (!bytes) {
     bytes = encode(guid);
-    if (bytesByText.size >= MAX_MEMO) bytesByText.clear();
     bytesByText.set(guid, bytes);
   }
   return bytes;

@@ -2,6 +2,7 @@
 // The engine keeps SIDs as canonical strings: upper-case "S", decimal authority below 2^32, otherwise
 // "0x" + 12 upper-case hex digits (MS-DTYP 2.4.2.1), decimal sub-authorities without leading zeros.
 
+import { LRUCache } from "lru-cache";
 import { SdParseError, type SdParseErrorKind } from "./errors";
 
 /** MS-DTYP 2.4.2: SubAuthorityCount is at most 15. */
@@ -91,16 +92,16 @@ export function isSid(text: string): boolean {
   return scanned !== null && scanned.end === text.length;
 }
 
-// Directory descriptors name the same few dozen SIDs over and over: memoise the encoding (bounded).
+// Directory descriptors name the same few dozen SIDs over and over: memoise the encoding (bounded, least recently
+// used dropped first).
 const MAX_MEMO = 4096;
-const bytesBySid = new Map<string, Uint8Array>();
+const bytesBySid = new LRUCache<string, Uint8Array>({ max: MAX_MEMO });
 
 /** Binary SID of a SID string; the returned array is shared: do not modify it. */
 export function sidBytesShared(sid: string): Uint8Array {
   let bytes = bytesBySid.get(sid);
   if (!bytes) {
     bytes = encodeSid(sid);
-    if (bytesBySid.size >= MAX_MEMO) bytesBySid.clear();
     bytesBySid.set(sid, bytes);
   }
   return bytes;

@@ -6,6 +6,7 @@
 // for a while per process (a DC's controls change with its OS, not between two checks), so that a domain with many
 // unreachable DCs costs the probe budget once, not on every check.
 
+import { LRUCache } from "lru-cache";
 import { type DomainControllerRecord } from "./port";
 import { isDirectoryError } from "./errors";
 
@@ -16,30 +17,42 @@ export const DC_PROBE_CONCURRENCY = 4;
 /** How long a DC's answer is reused: its controls, or (shorter) the reason it could not be read. */
 export const DC_PROBE_TTL_MS = { read: 10 * 60_000, failed: 2 * 60_000 };
 
-type Answer = { at: number; controls: string[] } | { at: number; error: string };
+type Answer = { controls: string[] } | { error: string };
 
 /** Remembers probe answers by key (the connection and the DC's name), for `DC_PROBE_TTL_MS`. */
 export class DcProbeCache {
-  private readonly answers = new Map<string, Answer>();
+  private readonly answers: LRUCache<string, Answer>;
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  constructor(clock: () => number = Date.now, max = 5_000) {
+    this.answers = new LRUCache<string, Answer>({
+      max,
+      perf: { now: clock },
+      // lru-cache otherwise reuses one reading of the clock for 1 ms; an injected clock is read every time.
+      ttlResolution: 0,
+    });
+  }
 
   /** `probe` wrapped so that a fresh answer for (`scope`, name) is reused, failures included. */
   wrap(scope: string, probe: RootDseProbe): RootDseProbe {
     return async (name) => {
       const key = `${scope}|${name.toLowerCase()}`;
-      const now = this.clock();
       const known = this.answers.get(key);
-      if (known && now - known.at < ("controls" in known ? DC_PROBE_TTL_MS.read : DC_PROBE_TTL_MS.failed)) {
+      if (known) {
         if ("controls" in known) return known.controls;
         throw new Error(known.error);
       }
+      // The lifetime starts when the probe was asked, not when it answered.
+      const start = this.answers.perf.now();
+      const keep = (answer: Answer, lifetime: number) =>
+        // lru-cache keeps an entry while its age is at most `ttl`; an answer is reused while younger than its
+        // lifetime, hence 1 ms less.
+        this.answers.set(key, answer, { ttl: lifetime - 1, start });
       try {
         const controls = await probe(name);
-        this.answers.set(key, { at: now, controls });
+        keep({ controls }, DC_PROBE_TTL_MS.read);
         return controls;
       } catch (error) {
-        this.answers.set(key, { at: now, error: describe(error) });
+        keep({ error: describe(error) }, DC_PROBE_TTL_MS.failed);
         throw error;
       }
     };

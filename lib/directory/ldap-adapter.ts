@@ -3,18 +3,8 @@
 // verification or falls back to plain LDAP. Credentials are passed in by the caller (server configuration or the CLI)
 // and never logged. Every failure becomes a DirectoryError that says what to do.
 
-import { isUtf8 } from "node:buffer";
 import { isIP } from "node:net";
-import {
-  AndFilter,
-  Attribute,
-  Ber,
-  type BerReader,
-  Client,
-  EqualityFilter,
-  type Entry,
-  ProtocolOperation,
-} from "ldapts";
+import { AndFilter, Client, EqualityFilter, type Entry } from "ldapts";
 import { isSid, readSid, sidToBytes } from "@/lib/ad/sid";
 import { dnsNameFromDn, escapeFilterValue, fileTimeToDate, normalizeDn, parentDn } from "./dn";
 import { dcProbeCache, probeDomainControllers, type RootDseProbe } from "./dc-probe";
@@ -69,68 +59,6 @@ const CONNECTOR_FILTER =
   "(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))";
 
 const DEFAULT_PAGE_SIZE = 1000;
-
-// ---------------------------------------------------------------------------------------------------------
-// Attribute values without a thrown error per binary value (performance only; the values are identical).
-//
-// ldapts 8.2's Attribute.parse decodes every value with a fatal UTF-8 TextDecoder and catches the TypeError it
-// throws for binary ones: two thrown errors per user in a scan (nTSecurityDescriptor, objectSid), about 40 % of the
-// client's CPU, spent while the page arrives and so between one page and the request for the next. The same parse
-// asks buffer.isUtf8 first (no error) and decodes only valid text, with the same decoder: a value is a string
-// exactly when the fatal decode succeeds, else the Buffer, as before. It replaces only the parse it was written
-// against (checked by its source text), so an ldapts that changes Attribute.parse keeps its own; issue #5.
-
-type ParseTarget = {
-  type: string;
-  values: (string | Buffer)[];
-  parsedBuffers: Buffer[];
-  _isBinaryType(): boolean;
-};
-const utf8Fatal = new TextDecoder("utf8", { fatal: true });
-
-function parseAttributeWithoutThrowing(this: ParseTarget, reader: BerReader): void {
-  reader.readSequence();
-  this.type = reader.readString() ?? "";
-  const isBinaryType = this._isBinaryType();
-  if (reader.peek() === ProtocolOperation.LBER_SET) {
-    if (reader.readSequence(ProtocolOperation.LBER_SET)) {
-      const end = reader.offset + reader.length;
-      while (reader.offset < end) {
-        const buffer = reader.readString(Ber.OctetString, true) ?? Buffer.alloc(0);
-        this.parsedBuffers.push(buffer);
-        this.values.push(isBinaryType || !isUtf8(buffer) ? buffer : utf8Fatal.decode(buffer));
-      }
-    }
-  }
-}
-
-/** ldapts's own Attribute.parse and the replacement (for the equivalence test). */
-export const ATTRIBUTE_PARSE = {
-  original: Attribute.prototype.parse,
-  withoutThrowing: parseAttributeWithoutThrowing as unknown as Attribute["parse"],
-  installed: false,
-};
-
-{
-  const source = Function.prototype.toString.call(Attribute.prototype.parse);
-  const expected = [
-    "utfDecoder.decode(buffer)",
-    "this.buffers.push(buffer)",
-    "_isBinaryType()",
-    "LBER_SET",
-    "Buffer.alloc(0)",
-  ];
-  const parsedBuffers = Object.getOwnPropertyDescriptor(Attribute.prototype, "parsedBuffers");
-  const getter = parsedBuffers?.get ? Function.prototype.toString.call(parsedBuffers.get) : "";
-  if (
-    expected.every((part) => source.includes(part)) &&
-    getter.includes("this.buffers") &&
-    !parsedBuffers?.set
-  ) {
-    Attribute.prototype.parse = ATTRIBUTE_PARSE.withoutThrowing;
-    ATTRIBUTE_PARSE.installed = true;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Attribute access (ldapts keys entries by the attribute type as the server spelled it).

@@ -8,6 +8,7 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
+import { LruMap } from "@/lib/lru-map";
 import { type ChangePreview, previewChanges } from "@/lib/directory/preview";
 import { type AppliedChange, applyChanges, type DirectoryWriter } from "@/lib/directory/writer";
 import { planGrant } from "@/lib/directory/changes";
@@ -355,7 +356,8 @@ const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-directories");
 function registry(): Map<string, SandboxDirectory> {
   // On globalThis: Next bundles route handlers separately, and every one of them must see the same directories.
   const holder = globalThis as unknown as Record<symbol, Map<string, SandboxDirectory> | undefined>;
-  return (holder[REGISTRY_KEY] ??= new Map());
+  // An lru-cache: past MAX_SANDBOX_DIRECTORIES the least recently used directory is forgotten.
+  return (holder[REGISTRY_KEY] ??= new LruMap<string, SandboxDirectory>(MAX_SANDBOX_DIRECTORIES));
 }
 
 export function sandboxDirectory(key: string): SandboxDirectory {

@@ -5,6 +5,7 @@ import type {
   OnPremisesDirectorySynchronizationFeature,
   SubscribedSku,
 } from "@microsoft/microsoft-graph-types";
+import { LruMap } from "@/lib/lru-map";
 import { type SandboxDirectory, sandboxDirectory } from "./directory";
 import { AUDIT_ACTIVITIES } from "@/lib/tenant/graph-facts";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
@@ -399,7 +400,8 @@ const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-tenants");
 function registry(): Map<string, SandboxTenant> {
   // On globalThis: Next bundles route handlers separately, and every one of them must see the same tenants.
   const holder = globalThis as unknown as Record<symbol, Map<string, SandboxTenant> | undefined>;
-  return (holder[REGISTRY_KEY] ??= new Map());
+  // An lru-cache: past MAX_SANDBOX_TENANTS the least recently used tenant is forgotten.
+  return (holder[REGISTRY_KEY] ??= new LruMap<string, SandboxTenant>(MAX_SANDBOX_TENANTS));
 }
 
 export function sandboxTenant(key: string): SandboxTenant {

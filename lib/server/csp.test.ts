@@ -74,22 +74,22 @@ describe("proxy: the CSP each page gets", () => {
     }
   });
 
-  function pageCsp(): string {
-    const response = proxy(new NextRequest("http://localhost:3000/runs/abc/prerequisites"));
+  async function pageCsp(): Promise<string> {
+    const response = await proxy(new NextRequest("http://localhost:3000/runs/abc/prerequisites"));
     return response.headers.get("content-security-policy") ?? "";
   }
 
-  it("sandbox: the browser connects to the wizard only", () => {
+  it("sandbox: the browser connects to the wizard only", async () => {
     delete process.env.ENTRA_CLIENT_ID;
     process.env.ENTRA_AUTHORITY_HOST = "https://login.microsoftonline.us";
-    expect(connectSrc(pageCsp())).toEqual(["'self'"]);
+    expect(connectSrc(await pageCsp())).toEqual(["'self'"]);
   });
 
-  it("live: the wizard and the configured login host, not Graph", () => {
+  it("live: the wizard and the configured login host, not Graph", async () => {
     process.env.ENTRA_CLIENT_ID = CLIENT_ID;
     process.env.ENTRA_AUTHORITY_HOST = "https://login.microsoftonline.us";
     process.env.GRAPH_BASE_URL = "https://graph.microsoft.us";
-    const csp = pageCsp();
+    const csp = await pageCsp();
     expect(connectSrc(csp)).toEqual(["'self'", "https://login.microsoftonline.us"]);
     expect(csp).not.toContain("graph.microsoft");
     expect(csp).toContain("frame-ancestors 'none'");
@@ -97,16 +97,17 @@ describe("proxy: the CSP each page gets", () => {
 });
 
 describe("framing", () => {
-  it("no page may be framed, except the sign-in redirect page by the wizard itself", () => {
-    const csp = (path: string) =>
-      proxy(new NextRequest(`http://localhost:3000${path}`)).headers.get("content-security-policy") ?? "";
-    expect(csp("/runs/abc/prerequisites")).toContain("frame-ancestors 'none'");
-    expect(csp("/")).toContain("frame-ancestors 'none'");
-    expect(csp("/auth/redirect")).toContain("frame-ancestors 'self'");
-    expect(csp("/auth/redirect")).not.toContain("frame-ancestors 'none'");
+  it("no page may be framed, except the sign-in redirect page by the wizard itself", async () => {
+    const csp = async (path: string) =>
+      (await proxy(new NextRequest(`http://localhost:3000${path}`))).headers.get("content-security-policy") ??
+      "";
+    expect(await csp("/runs/abc/prerequisites")).toContain("frame-ancestors 'none'");
+    expect(await csp("/")).toContain("frame-ancestors 'none'");
+    expect(await csp("/auth/redirect")).toContain("frame-ancestors 'self'");
+    expect(await csp("/auth/redirect")).not.toContain("frame-ancestors 'none'");
     // Only that exact path.
-    expect(csp("/auth/redirect-elsewhere")).toContain("frame-ancestors 'none'");
-    expect(csp("/auth/redirect/x")).toContain("frame-ancestors 'none'");
+    expect(await csp("/auth/redirect-elsewhere")).toContain("frame-ancestors 'none'");
+    expect(await csp("/auth/redirect/x")).toContain("frame-ancestors 'none'");
     expect(frameAncestorsFor("/share/abc")).toBe("'none'");
   });
 });

@@ -1,5 +1,6 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { allowedTenantIds, appMode, ConfigurationError, parseEnv } from "./env";
+import { allowedTenantIds, appMode, ConfigurationError, envSchema, parseEnv } from "./env";
 
 describe("parseEnv", () => {
   it("gives working defaults for an empty environment (sandbox, SQLite)", () => {
@@ -17,6 +18,7 @@ describe("parseEnv", () => {
   it.each([
     [{ DATABASE_URL: "mysql://x" }, "DATABASE_URL"],
     [{ SESSION_SECRET: "short" }, "SESSION_SECRET"],
+    [{ SESSION_SECRET_PREVIOUS: `${"a".repeat(32)},short` }, "SESSION_SECRET_PREVIOUS"],
     [{ MAX_BODY_BYTES: "lots" }, "MAX_BODY_BYTES"],
     [{ MAX_BODY_BYTES: "10" }, "MAX_BODY_BYTES"],
     [{ PUBLIC_ORIGIN: "https://wizard.contoso.com/path" }, "PUBLIC_ORIGIN"],
@@ -107,5 +109,25 @@ describe("parseEnv: Entra sign-in and Microsoft Graph", () => {
     ).toEqual([other, GUID]);
     // Multi-tenant ("organizations") allows nobody until the operator lists tenants.
     expect(allowedTenantIds(parseEnv({}))).toEqual([]);
+  });
+});
+
+describe("documentation of the configuration", () => {
+  // NODE_ENV is set by Next itself (dev, build, start), never by an operator.
+  const documented = Object.keys(envSchema.shape).filter((name) => name !== "NODE_ENV");
+  const example = readFileSync(new URL("../../.env.example", import.meta.url), "utf8");
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+
+  it.each(documented)("%s is in .env.example and in the README's configuration table", (name) => {
+    expect(example).toMatch(new RegExp(`^${name}=`, "m"));
+    expect(readme).toMatch(new RegExp(`^\\| \`${name}\` `, "m"));
+  });
+
+  it("reads the re-check switch and the port", () => {
+    expect(parseEnv({}).RECHECK_SCHEDULER).toBe("on");
+    expect(parseEnv({ RECHECK_SCHEDULER: " OFF " }).RECHECK_SCHEDULER).toBe("off");
+    expect(() => parseEnv({ RECHECK_SCHEDULER: "false" })).toThrow(/^Configuration error: RECHECK_SCHEDULER /);
+    expect(parseEnv({}).PORT).toBe(3000);
+    expect(() => parseEnv({ PORT: "http" })).toThrow(/^Configuration error: PORT /);
   });
 });

@@ -22,7 +22,26 @@ export const envSchema = z.object({
     (value) => value === undefined || value.length >= 32,
     "must be at least 32 characters (generate one with `openssl rand -base64 48`)",
   ),
+  // Key rotation: the keys used before the current one, separated by commas. They still open cookies (so nobody
+  // is signed out) but never seal new ones; remove them once the cookies they sealed have expired.
+  SESSION_SECRET_PREVIOUS: optionalString.refine(
+    (value) =>
+      value === undefined ||
+      value
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean)
+        .every((key) => key.length >= 32),
+    "must be a comma-separated list of earlier SESSION_SECRET values, each at least 32 characters",
+  ),
   SESSION_SECRET_FILE: z.string().trim().min(1).default("./data/session-secret"),
+  // The port `npm start` (and `next start`) listens on; the sandbox reaches its Graph simulator through it.
+  PORT: z.coerce
+    .number({ error: "must be a port number" })
+    .int("must be a whole port number")
+    .min(1, "must be between 1 and 65535")
+    .max(65535, "must be between 1 and 65535")
+    .default(3000),
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
     "must be an origin such as https://wizard.contoso.com (scheme and host, no path)",
@@ -118,6 +137,10 @@ export const envSchema = z.object({
     .min(1000, "must be at least 1000")
     .max(600_000, "must be at most 600000")
     .default(60_000),
+  // `off` in a deployment that runs the re-checks of steps waiting for replication in another process.
+  RECHECK_SCHEDULER: optionalString
+    .transform((value) => (value ?? "on").toLowerCase())
+    .refine((value) => value === "on" || value === "off", "must be on or off (empty: on)"),
   DIRECTORY_SNAPSHOT_MAX_BYTES: z.coerce
     .number({ error: "must be a number of bytes" })
     .int()

@@ -89,12 +89,12 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   return parsed.data;
 }
 
-export function sessionFrom(request: NextRequest): Session | null {
+export async function sessionFrom(request: NextRequest): Promise<Session | null> {
   return decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
 }
 
-export function principalFrom(request: NextRequest, session: Session): Principal {
-  return { session, grants: decodeGrants(request.cookies.get(LINK_GRANTS_COOKIE)?.value) };
+export async function principalFrom(request: NextRequest, session: Session): Promise<Principal> {
+  return { session, grants: await decodeGrants(request.cookies.get(LINK_GRANTS_COOKIE)?.value) };
 }
 
 /** True when If-None-Match names the current ETag, so a poll can be answered with an empty 304. */
@@ -110,7 +110,7 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
     const requestId = randomUUID();
     try {
       if (MUTATING.has(request.method)) assertSameOrigin(request);
-      const session = sessionFrom(request);
+      const session = await sessionFrom(request);
       if (!session) {
         throw new ApiError(
           "unauthenticated",
@@ -122,7 +122,7 @@ export function route<P = Record<string, never>>(handler: Handler<P>) {
         request,
         params,
         session,
-        principal: principalFrom(request, session),
+        principal: await principalFrom(request, session),
         requestId,
         body: (schema) => readJsonBody(request, schema),
       });

@@ -1,9 +1,9 @@
 import "server-only";
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { sessionSecret } from "./session";
+import { openToken, sealToken, type CookieKeys, type TokenPurpose } from "./cookie-tokens";
+import { sessionKeys } from "./session";
 
-// What a browser may do through share links it has opened: one signed, httpOnly cookie holding
+// What a browser may do through share links it has opened: one signed (JWS HS256), httpOnly cookie holding
 // {linkId, runId} pairs. The cookie only says which links this browser opened; whether a link still grants
 // anything (not revoked, not expired, its role) is read from the database on every request, so revoking a
 // link takes effect at once. The token itself is never put in the cookie.
@@ -23,32 +23,30 @@ const grantsSchema = z
   .array(z.object({ l: z.string().min(1).max(64), r: z.string().min(1).max(64) }))
   .max(MAX_GRANTS);
 
-// A distinct key per purpose: a valid session signature can never pass for a grants signature.
-function sign(payload: string, key: Buffer): string {
-  return createHmac("sha256", key).update(`link-grants:${payload}`).digest("base64url");
+// Only ids, so signing is enough. Its own purpose (audience, typ, derived key): a session token never passes.
+const PURPOSE: TokenPurpose = {
+  name: "sspr-link-grants",
+  protection: "signed",
+  ttlSeconds: MAX_AGE_SECONDS,
+  maxLength: 4096,
+};
+
+export async function encodeGrants(
+  grants: readonly LinkGrant[],
+  keys: CookieKeys = sessionKeys(),
+): Promise<string> {
+  const g = grants.slice(-MAX_GRANTS).map((grant) => ({ l: grant.linkId, r: grant.runId }));
+  return sealToken(PURPOSE, { g }, keys);
 }
 
-export function encodeGrants(grants: readonly LinkGrant[], key: Buffer = sessionSecret()): string {
-  const payload = Buffer.from(
-    JSON.stringify(grants.slice(-MAX_GRANTS).map((g) => ({ l: g.linkId, r: g.runId }))),
-    "utf8",
-  ).toString("base64url");
-  return `${payload}.${sign(payload, key)}`;
-}
-
-export function decodeGrants(value: string | undefined, key: Buffer = sessionSecret()): LinkGrant[] {
-  if (!value || value.length > 4096) return [];
-  const [payload, signature, extra] = value.split(".");
-  if (!payload || !signature || extra !== undefined) return [];
-  const expected = Buffer.from(sign(payload, key));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return [];
-  try {
-    const parsed = grantsSchema.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
-    return parsed.success ? parsed.data.map((g) => ({ linkId: g.l, runId: g.r })) : [];
-  } catch {
-    return [];
-  }
+export async function decodeGrants(
+  value: string | undefined,
+  keys: CookieKeys = sessionKeys(),
+): Promise<LinkGrant[]> {
+  const claims = await openToken(PURPOSE, value, keys);
+  if (!claims) return [];
+  const parsed = grantsSchema.safeParse(claims.g);
+  return parsed.success ? parsed.data.map((g) => ({ linkId: g.l, runId: g.r })) : [];
 }
 
 /** Adds a grant; a newer link for the same run replaces the older one, and the oldest fall off past the cap. */

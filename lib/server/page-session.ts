@@ -7,13 +7,13 @@ import { decodeSession, SESSION_COOKIE, type Session } from "./session";
 /** The session of the request being rendered; the proxy guarantees one exists for pages. */
 export async function pageSession(): Promise<Session | null> {
   const jar = await cookies();
-  return decodeSession(jar.get(SESSION_COOKIE)?.value);
+  return await decodeSession(jar.get(SESSION_COOKIE)?.value);
 }
 
 /** The session plus the share-link grants of the request being rendered. */
 export async function pagePrincipal(): Promise<Principal | null> {
   const jar = await cookies();
-  const session = decodeSession(jar.get(SESSION_COOKIE)?.value);
+  const session = await decodeSession(jar.get(SESSION_COOKIE)?.value);
   if (!session) return null;
-  return { session, grants: decodeGrants(jar.get(LINK_GRANTS_COOKIE)?.value) };
+  return { session, grants: await decodeGrants(jar.get(LINK_GRANTS_COOKIE)?.value) };
 }

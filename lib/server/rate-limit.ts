@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 
 // Token buckets in this process's memory. Several instances behind a load balancer each keep their own
 // buckets, so the effective limit is per instance (docs/security.md); a guessed 256-bit token is out of reach
@@ -19,16 +20,20 @@ interface Bucket {
 }
 
 export class TokenBucketLimiter {
-  private readonly buckets = new Map<string, Bucket>();
+  // Only the size is capped; a bucket needs no expiry, since its refill is computed from when it was last used.
+  private readonly buckets: LRUCache<string, Bucket>;
 
   constructor(
     private readonly options: BucketOptions,
     private readonly clock: () => number = Date.now,
-  ) {}
+  ) {
+    this.buckets = new LRUCache({ max: options.maxKeys ?? 10_000 });
+  }
 
   private current(key: string): Bucket {
     const now = this.clock();
-    const stored = this.buckets.get(key);
+    // peek: asking how long to wait is not a use, only consuming an attempt is.
+    const stored = this.buckets.peek(key);
     const { capacity, refillPerMinute } = this.options;
     if (!stored) return { tokens: capacity, at: now };
     const regained = ((now - stored.at) / 60_000) * refillPerMinute;
@@ -46,15 +51,7 @@ export class TokenBucketLimiter {
   consume(key: string): void {
     const bucket = this.current(key);
     bucket.tokens = Math.max(0, bucket.tokens - 1);
-    // Re-inserting moves the key to the end, so the map's first key is the least recently used.
-    this.buckets.delete(key);
     this.buckets.set(key, bucket);
-    const max = this.options.maxKeys ?? 10_000;
-    while (this.buckets.size > max) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest === undefined) break;
-      this.buckets.delete(oldest);
-    }
   }
 
   /** Forgets everything (tests). */

@@ -9,6 +9,7 @@ import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
 import { type StepVerifier, type VerifyContext } from "@/lib/verify/types";
 import { type VerifyRun } from "./verify-context";
 import { type AutomaticResult } from "@/lib/steps/types";
+import { env } from "./env";
 import { type DueRecheck, type RechecksRepository, scheduleOf } from "./rechecks-repository";
 import { type RunRecord, type RunsRepository } from "./runs-repository";
 
@@ -236,7 +237,7 @@ const SCHEDULER_KEY = Symbol.for("sspr-writeback.recheck-scheduler");
  */
 export async function startRecheckScheduler(config: { url?: string; file?: string }): Promise<void> {
   const holder = globalThis as { [SCHEDULER_KEY]?: RecheckScheduler };
-  if (holder[SCHEDULER_KEY] || process.env.RECHECK_SCHEDULER === "off") return;
+  if (holder[SCHEDULER_KEY] || env().RECHECK_SCHEDULER === "off") return;
   const [{ getDatabase }, { RunsRepository }, { RechecksRepository }] = await Promise.all([
     import("./db"),
     import("./runs-repository"),

@@ -178,13 +178,13 @@ describe("using a link", () => {
     expect((await getRun(runB, person, second.grants)).status).toBe(200);
     expect((await getRun(runC, person, second.grants)).status).toBe(404);
     // A grant for run C, signed with another key, is worthless.
-    const forged = encodeGrants(
+    const forged = await encodeGrants(
       [{ linkId: linkB.id, runId: runC }],
       Buffer.from("not-the-key-not-the-key-not-the-key"),
     );
     expect((await getRun(runC, person, forged)).status).toBe(404);
     // A correctly signed grant that pairs a link with another run grants nothing either.
-    const mismatched = encodeGrants([{ linkId: linkB.id, runId: runC }]);
+    const mismatched = await encodeGrants([{ linkId: linkB.id, runId: runC }]);
     expect((await getRun(runC, person, mismatched)).status).toBe(404);
   });
 

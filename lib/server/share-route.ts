@@ -24,8 +24,8 @@ const TOO_MANY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><me
 export async function handleShareLink(request: NextRequest, token: string): Promise<Response> {
   const requestId = randomUUID();
   try {
-    const session = decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
-    const principal = session ? principalFrom(request, session) : null;
+    const session = await decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
+    const principal = session ? await principalFrom(request, session) : null;
     const outcome = await openShareLink(principal, token, request);
     if (!outcome.ok && outcome.reason === "rate-limited") {
       return new Response(TOO_MANY, {
@@ -43,7 +43,7 @@ export async function handleShareLink(request: NextRequest, token: string): Prom
     if (outcome.ok) {
       response.cookies.set(
         LINK_GRANTS_COOKIE,
-        encodeGrants(withGrant(principal?.grants ?? [], outcome.grant)),
+        await encodeGrants(withGrant(principal?.grants ?? [], outcome.grant)),
         grantCookieOptions(request.nextUrl.protocol === "https:"),
       );
     }

@@ -1,4 +1,5 @@
 import "server-only";
+import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
 import { getDatabase } from "./db";
 import { env } from "./env";
 import { startRecheckScheduler } from "./recheck-scheduler";
@@ -14,6 +15,8 @@ export async function startServer(): Promise<void> {
     console.error(`The wizard cannot start.\n${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  // Before any LDAP connection: scans without a thrown error per binary value (or one line saying why not).
+  installLdaptsParsePatch();
   // Re-checks of steps waiting for replication run on the server, not only while a page is open (issue 5).
   try {
     await startRecheckScheduler(database);

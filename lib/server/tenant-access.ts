@@ -93,7 +93,7 @@ export function sandboxKey(runId: string): string {
 
 export function sandboxGraphBaseUrl(): string {
   // Loopback with the port Next listens on (next start sets PORT), never the Host header a client sent.
-  return env().SANDBOX_GRAPH_URL ?? `http://localhost:${process.env.PORT ?? "3000"}${SANDBOX_GRAPH_PATH}`;
+  return env().SANDBOX_GRAPH_URL ?? `http://localhost:${env().PORT}${SANDBOX_GRAPH_PATH}`;
 }
 
 export function graphTenant(

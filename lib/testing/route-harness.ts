@@ -27,7 +27,7 @@ export async function call<P>(
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown>; text: string }> {
   const headers = new Headers({ host: "localhost:3000", ...options.headers });
   const cookies = Object.entries(options.cookies ?? {}).map(([name, value]) => `${name}=${value}`);
-  if (options.session) cookies.unshift(`${SESSION_COOKIE}=${encodeSession(options.session)}`);
+  if (options.session) cookies.unshift(`${SESSION_COOKIE}=${await encodeSession(options.session)}`);
   if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
   let body: string | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;

@@ -13,7 +13,7 @@ export const PUT = route(async ({ session, body, request }) => {
   const response = NextResponse.json({ name });
   response.cookies.set(
     SESSION_COOKIE,
-    encodeSession({ ...session, name }),
+    await encodeSession({ ...session, name }),
     sessionCookieOptions(request.nextUrl.protocol === "https:"),
   );
   return response;

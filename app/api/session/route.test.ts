@@ -66,7 +66,7 @@ describe("POST /api/session", () => {
     const cookie = cookieFrom(res.headers);
     expect(cookie).toBeDefined();
     expect(cookie).not.toContain(good.split(".")[1]!);
-    const session = decodeSession(cookie);
+    const session = await decodeSession(cookie);
     expect(session?.entra).toMatchObject({ tid: TENANT_ID, upn: "ada.admin@contoso.onmicrosoft.com" });
     expect(session?.name).toBe("Ada Admin");
     expect(JSON.stringify(res.json)).not.toContain(good);
@@ -74,8 +74,8 @@ describe("POST /api/session", () => {
 
   it("gives the same person the same session id, so their runs follow them", async () => {
     const good = token({ tid: TENANT_ID, appid: CLIENT_ID });
-    const a = decodeSession(cookieFrom((await signIn(good)).headers));
-    const b = decodeSession(cookieFrom((await signIn(good)).headers));
+    const a = await decodeSession(cookieFrom((await signIn(good)).headers));
+    const b = await decodeSession(cookieFrom((await signIn(good)).headers));
     expect(a?.id).toBe(b?.id);
   });
 
@@ -131,13 +131,16 @@ describe("POST /api/session", () => {
     expect(line).toMatch(/;\s*Path=\//i);
     const cookie = cookieFrom(res.headers)!;
     const [payload, signature] = cookie.split(".");
-    expect(decodeSession(cookie)?.entra?.tid).toBe(TENANT_ID);
+    expect((await decodeSession(cookie))?.entra?.tid).toBe(TENANT_ID);
     // Someone editing the cookie to claim another tenant (or anything else) loses the session.
     const forged = Buffer.from(
-      JSON.stringify({ ...decodeSession(cookie), entra: { ...decodeSession(cookie)!.entra, tid: "x" } }),
+      JSON.stringify({
+        ...(await decodeSession(cookie)),
+        entra: { ...(await decodeSession(cookie))!.entra, tid: "x" },
+      }),
     ).toString("base64url");
-    expect(decodeSession(`${forged}.${signature}`)).toBeNull();
-    expect(decodeSession(`${payload}.${signature!.slice(0, -2)}AA`)).toBeNull();
+    expect(await decodeSession(`${forged}.${signature}`)).toBeNull();
+    expect(await decodeSession(`${payload}.${signature!.slice(0, -2)}AA`)).toBeNull();
   });
 
   it("never logs, stores or returns the token, whether sign-in succeeds or not", async () => {
@@ -156,7 +159,7 @@ describe("POST /api/session", () => {
       const responses = [];
       for (const bearer of attempts) responses.push(await signIn(bearer));
       // The signed-in session then writes to the database (a run), so a token kept anywhere would land there.
-      const session = decodeSession(cookieFrom(responses[0]!.headers));
+      const session = await decodeSession(cookieFrom(responses[0]!.headers));
       const run = await call(
         runsRoute.POST,
         "/api/runs",
@@ -189,7 +192,7 @@ describe("POST /api/session", () => {
   });
 
   it("GET shows who is signed in from the cookie alone", async () => {
-    const signedIn = decodeSession(
+    const signedIn = await decodeSession(
       cookieFrom((await signIn(token({ tid: TENANT_ID, appid: CLIENT_ID }))).headers),
     );
     const res = await call(sessionRoute.GET, "/api/session", {}, { session: signedIn });

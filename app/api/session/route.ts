@@ -40,7 +40,7 @@ export const POST = route(async ({ request, session, body }) => {
   });
   response.cookies.set(
     SESSION_COOKIE,
-    encodeSession(signedIn.session),
+    await encodeSession(signedIn.session),
     sessionCookieOptions(request.nextUrl.protocol === "https:"),
   );
   return response;
@@ -51,7 +51,7 @@ export const DELETE = route(async ({ request }) => {
   const response = NextResponse.json({ signedOut: true });
   response.cookies.set(
     SESSION_COOKIE,
-    encodeSession(newSession()),
+    await encodeSession(newSession()),
     sessionCookieOptions(request.nextUrl.protocol === "https:"),
   );
   return response;

@@ -5,6 +5,7 @@ import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import { Pool } from "pg";
+import { env } from "../env";
 import { type DatabaseDialect, migrateToLatest } from "./migrations";
 import { type Database } from "./schema";
 
@@ -125,18 +126,15 @@ const GLOBAL_KEY = "__ssprWizardDatabase";
 type GlobalWithDatabase = typeof globalThis & { [GLOBAL_KEY]?: Promise<DatabaseHandle> };
 
 /**
- * The process-wide database. The first call decides the configuration: `config` if given (the env module
- * will pass its parsed values), else DATABASE_URL / DATABASE_FILE. A failed open is not cached, so a later
- * call retries.
+ * The process-wide database. The first call decides the configuration: `config` if given, else DATABASE_URL /
+ * DATABASE_FILE as the env module parsed them. A failed open is not cached, so a later call retries.
  */
 export function getDatabase(config?: DatabaseConfig): Promise<DatabaseHandle> {
   const holder = globalThis as GlobalWithDatabase;
   const existing = holder[GLOBAL_KEY];
   if (existing) return existing;
 
-  const opening = createDatabase(
-    config ?? { url: process.env.DATABASE_URL, file: process.env.DATABASE_FILE },
-  );
+  const opening = createDatabase(config ?? { url: env().DATABASE_URL, file: env().DATABASE_FILE });
   holder[GLOBAL_KEY] = opening;
   opening.catch(() => {
     if (holder[GLOBAL_KEY] === opening) delete holder[GLOBAL_KEY];

@@ -93,7 +93,7 @@ describe("directory routes", () => {
     const csv = await findingsRoute.GET(
       new NextRequest(
         `http://localhost:3000/api/runs/${run.id}/directory/findings?step=connector-permissions&format=csv`,
-        { headers: { cookie: `${SESSION_COOKIE}=${encodeSession(owner)}` } },
+        { headers: { cookie: `${SESSION_COOKIE}=${await encodeSession(owner)}` } },
       ),
       { params: Promise.resolve({ id: run.id }) },
     );
@@ -184,7 +184,7 @@ describe("directory routes", () => {
     const { encodeSession, SESSION_COOKIE } = await import("@/lib/server/session");
     const res = await collectRoute.GET(
       new NextRequest("http://localhost:3000/api/directory/collect-script", {
-        headers: { cookie: `${SESSION_COOKIE}=${encodeSession(owner)}` },
+        headers: { cookie: `${SESSION_COOKIE}=${await encodeSession(owner)}` },
       }),
       { params: Promise.resolve({}) },
     );
