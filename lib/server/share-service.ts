@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { formatDateTime } from "@/lib/format";
-import { stepIdSchema } from "@/lib/steps/ids";
+import { stepIdSchema } from "@/lib/steps/schema";
 import { applyRunChanges } from "@/lib/steps/run-changes";
 import { linkActor, linkIsLive, type Principal, type Who } from "./access";
 import { ApiError } from "./api-error";

@@ -1,7 +1,7 @@
 import { NextResponse } from "next/server";
 import { matchesIfNoneMatch, route } from "@/lib/server/http";
 import { etagFor, loadRun, parseIfMatch, patchRun } from "@/lib/server/runs-service";
-import { runPatchSchema } from "@/lib/steps/run-changes";
+import { runPatchSchema } from "@/lib/steps/schema";
 
 export const GET = route<{ id: string }>(async ({ principal, params, request }) => {
   const run = await loadRun(principal, params.id);
