@@ -4,7 +4,8 @@ import { applyReverification, type DriftReport } from "@/lib/steps/drift";
 import { type StepId } from "@/lib/steps/ids";
 import { runVerifier, type StepVerifier, VERIFIERS, type VerifierOutcome } from "@/lib/steps/verifiers";
 import { type Who } from "./access";
-import { commitRunChange, loadRun, type RunView } from "./runs-service";
+import { type RunView } from "@/lib/contract/runs";
+import { commitRunChange, loadRun } from "./runs-service";
 import { buildVerifyContext } from "./verify-context";
 
 // "Re-verify everything": every step's verifier runs again, outside the transaction (it may read LDAP or

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { type DirectoryState } from "@/lib/contract/directory";
 import { applyChanges, previewChanges, type AppliedChange, type ChangePreview } from "@/lib/directory/apply";
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
@@ -8,13 +9,7 @@ import { collectScript } from "@/lib/directory/collect-script";
 import { isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
 import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
-import { type ScanProgress } from "@/lib/directory/port";
-import {
-  DirectoryScanner,
-  DIRECTORY_STEP_IDS,
-  type DirectoryStepId,
-  type StepScan,
-} from "@/lib/directory/scan";
+import { DirectoryScanner, DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
 import { parseSnapshotText } from "@/lib/directory/snapshot";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
@@ -68,34 +63,6 @@ async function guard<T>(work: () => Promise<T>): Promise<T> {
     if (isDirectoryError(error)) throw toApiError(error);
     throw error;
   }
-}
-
-export interface DirectoryState {
-  /** LDAP configured on this server ("LDAPS to host as account"), or the run's sandbox directory, or null. */
-  ldap: string | null;
-  /** Whether `ldap` is the run's sandbox directory (simulated; fixes need no credential). */
-  sandbox: boolean;
-  configurationError: string | null;
-  snapshot: { collectedAt: string; domains: string[]; users: number } | null;
-  settings: { confirmedConnectorDn: string | null; scope: string[] };
-  /** Connector named in server configuration (then no confirmation is needed). */
-  configuredConnector: string | null;
-  scans: Partial<
-    Record<
-      DirectoryStepId,
-      {
-        scannedAt: string;
-        summary: string;
-        status: string;
-        source: string;
-        findings: number;
-        candidates: { dn: string; name: string; description: string | null }[];
-        connector: StepScan["facts"]["connector"];
-      }
-    >
-  >;
-  pending: { stepId: string; appliedAt: string; changes: { kind: string; dn: string }[] }[];
-  progress: Partial<Record<DirectoryStepId, ScanProgress>>;
 }
 
 export async function directoryState(who: Who, runId: string): Promise<DirectoryState> {

@@ -1,3 +1,4 @@
+import { type EndToEndResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
@@ -22,5 +23,5 @@ export const POST = route(async ({ request, principal, body }) => {
   const verification = await withTenantAccess(access, () =>
     verifyStep(principal, "end-to-end-test", { runId: input.runId }),
   );
-  return NextResponse.json({ password: test.password, record: test.record, verification });
+  return NextResponse.json<EndToEndResponse>({ password: test.password, record: test.record, verification });
 });
