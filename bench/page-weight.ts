@@ -181,6 +181,8 @@ interface Weight {
   scripts: number;
   raw: number;
   gzip: number;
+  /** Whether any of the page's scripts carries zod (its error class is a tell-tale that survives minifying). */
+  zod: boolean;
 }
 
 const chunkCache = new Map<string, Buffer>();
@@ -192,6 +194,7 @@ async function pageWeight(origin: string, html: string): Promise<Weight> {
     sources.add(match[1]!.replace(/&amp;/g, "&"));
   let raw = 0;
   let gzip = 0;
+  let zod = false;
   for (const src of sources) {
     const url = new URL(src, origin).toString();
     let body = chunkCache.get(url);
@@ -202,11 +205,12 @@ async function pageWeight(origin: string, html: string): Promise<Weight> {
       chunkCache.set(url, body);
     }
     const zipped = gzipSync(body).length;
+    zod ||= body.includes("ZodError");
     raw += body.length;
     gzip += zipped;
     if (verbose) console.log(`    ${kb(zipped).padStart(9)}  ${src}`);
   }
-  return { scripts: sources.size, raw, gzip };
+  return { scripts: sources.size, raw, gzip, zod };
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
@@ -266,8 +270,8 @@ async function main(): Promise<void> {
     );
     console.log(`goal: the run page and the step page at most ${LIMIT}× the bare page (gzip)`);
     console.log("");
-    console.log("| page                 | scripts | raw        | gzip       | × bare | verdict |");
-    console.log("| -------------------- | ------- | ---------- | ---------- | ------ | ------- |");
+    console.log("| page                 | scripts | raw        | gzip       | × bare | zod | verdict |");
+    console.log("| -------------------- | ------- | ---------- | ---------- | ------ | --- | ------- |");
     let failed = false;
     for (const [i, [label]] of pages.entries()) {
       const weight = weights[i]!;
@@ -276,7 +280,7 @@ async function main(): Promise<void> {
       // The landing page is reported against the same limit; the exit status follows the run and step pages.
       if (!pass && label !== "/ (landing)") failed = true;
       console.log(
-        `| ${label.padEnd(20)} | ${String(weight.scripts).padStart(7)} | ${kb(weight.raw).padStart(10)} | ${kb(weight.gzip).padStart(10)} | ${ratio.toFixed(2).padStart(6)} | ${(pass ? "PASS" : "FAIL").padEnd(7)} |`,
+        `| ${label.padEnd(20)} | ${String(weight.scripts).padStart(7)} | ${kb(weight.raw).padStart(10)} | ${kb(weight.gzip).padStart(10)} | ${ratio.toFixed(2).padStart(6)} | ${weight.zod ? "yes" : "no "} | ${(pass ? "PASS" : "FAIL").padEnd(7)} |`,
       );
     }
     process.exitCode = failed ? 1 : 0;
