@@ -7,7 +7,7 @@ import { type AutomaticResult } from "./verifiers";
 // What a person can change on a run, as data: validated at the edge (runChangeSchema in ./schema, server only),
 // applied here as a pure function that either produces the new step states plus timeline events, or refuses with a
 // reason. The type is written out rather than inferred from the schema so that the browser, which sends these
-// changes, never imports zod; ./schema.test.ts checks that the two agree.
+// changes, never imports zod; the schema is typed against it and lib/contract/contract.test.ts checks they agree.
 
 export type RunChange =
   | { op: "rename"; title: string }
