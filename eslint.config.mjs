@@ -11,6 +11,30 @@ const config = [
     },
   },
   {
+    // Browser code: zod stays on the server (it was ~42 kB gzip of the run page), and so does everything server-only.
+    // lib/contract/client-graph.test.ts checks the whole import graph; this catches the direct imports early.
+    files: ["lib/client/**", "components/**", "lib/contract/**"],
+    ignores: ["**/*.test.ts", "**/*.test.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [{ name: "zod", message: "zod stays on the server: use the types of lib/contract." }],
+          patterns: [
+            {
+              group: ["@/lib/server/*", "server-only"],
+              message: "Browser code may not import server modules.",
+            },
+            {
+              group: ["@/lib/steps/schema"],
+              message: "The zod schemas are server-only: import the types instead.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Playwright fixtures call a parameter named `use`; that is not React's hook.
     files: ["e2e/**"],
     rules: { "react-hooks/rules-of-hooks": "off" },

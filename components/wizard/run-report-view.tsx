@@ -1,5 +1,5 @@
 import { formatDateTime } from "@/lib/format";
-import { type RunReport } from "@/lib/report/run-report";
+import { type RunReport } from "@/lib/contract/report";
 import { STATUS_LABELS } from "@/lib/steps/catalogue";
 import { isStepId } from "@/lib/steps/ids";
 import { getStep } from "@/lib/steps/catalogue";

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError, createShareLinkRequest, fetchRun, revokeShareLinkRequest } from "@/lib/client/api";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
-import { type ClientShareLink } from "@/lib/client/types";
+import { type ShareLinkView } from "@/lib/contract/share";
 import { formatDateTime } from "@/lib/format";
 import { stepsForFlow } from "@/lib/steps/catalogue";
 import { type StepId } from "@/lib/steps/ids";
@@ -15,14 +15,14 @@ const FIELD =
 
 const EXPIRY_CHOICES = [1, 7, 30, 90] as const;
 
-const STATUS_TEXT: Record<ClientShareLink["status"], string> = {
+const STATUS_TEXT: Record<ShareLinkView["status"], string> = {
   active: "Active",
   expired: "Expired",
   revoked: "Revoked",
 };
 
 /** The owner's hand-off: share the run with a label and a role, hand steps over, see and revoke links. */
-export function SharePanel({ initialLinks }: { initialLinks: ClientShareLink[] }) {
+export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) {
   const run = useRunStore((s) => s.run);
   const store = useRunStoreApi();
   const [links, setLinks] = useState(initialLinks);
@@ -72,7 +72,7 @@ export function SharePanel({ initialLinks }: { initialLinks: ClientShareLink[] }
     }
   }
 
-  async function revoke(link: ClientShareLink) {
+  async function revoke(link: ShareLinkView) {
     setBusy(true);
     setMessage(null);
     try {

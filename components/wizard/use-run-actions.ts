@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback } from "react";
-import { ApiCallError, patchRunRequest, verifyRequest, type VerifyResponse } from "@/lib/client/api";
+import { ApiCallError, patchRunRequest, verifyRequest } from "@/lib/client/api";
+import { type VerifyResponse } from "@/lib/contract/runs";
 import { useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepId } from "@/lib/steps/ids";
 import { type RunChange } from "@/lib/steps/run-changes";

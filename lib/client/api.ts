@@ -1,11 +1,27 @@
+import {
+  type ApiErrorBody,
+  type CreateRunBody,
+  type PatchRunBody,
+  type ReverifyBody,
+  type ReverifyResponse,
+  type RunChange,
+  type RunView,
+  type SaveNameBody,
+  type SaveNameResponse,
+  type VerifyBody,
+  type VerifyResponse,
+} from "@/lib/contract/runs";
+import {
+  type CreatedShareLink,
+  type CreateShareLinkBody,
+  type RevokedShareLink,
+  type ShareLinkListResponse,
+} from "@/lib/contract/share";
 import { type StepId } from "@/lib/steps/ids";
-import { type RunChange } from "@/lib/steps/run-changes";
-import { type Finding, type RemediationScript } from "@/lib/steps/types";
-import { type DriftReport } from "@/lib/steps/drift";
 import { graphAuthorization } from "./graph-token";
-import { type ApiErrorBody, type ClientRun, type ClientShareLink } from "./types";
 
-// Browser-side calls to the wizard's API. Every failure becomes an ApiCallError carrying the server's sentence.
+// Browser-side calls to the wizard's API, the one fetch wrapper of lib/client. Every failure becomes an
+// ApiCallError carrying the server's sentence. Bodies and answers are the shapes of lib/contract.
 
 export class ApiCallError extends Error {
   constructor(
@@ -13,14 +29,14 @@ export class ApiCallError extends Error {
     readonly code: string,
     message: string,
     /** On 412: the run as it is now on the server. */
-    readonly current?: ClientRun,
+    readonly current?: RunView,
   ) {
     super(message);
     this.name = "ApiCallError";
   }
 }
 
-export async function call<T>(path: string, init: RequestInit): Promise<T> {
+export async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -49,55 +65,45 @@ export async function call<T>(path: string, init: RequestInit): Promise<T> {
   return data as T;
 }
 
-export function createRunRequest(flow: "enable" | "cleanup"): Promise<ClientRun> {
-  return call<ClientRun>("/api/runs", { method: "POST", body: JSON.stringify({ flow }) });
+/** A JSON body typed by the contract. */
+export function json<T>(body: T): string {
+  return JSON.stringify(body);
 }
 
-export function fetchRun(id: string): Promise<ClientRun> {
-  return call<ClientRun>(`/api/runs/${encodeURIComponent(id)}`, { method: "GET" });
+export function createRunRequest(flow: CreateRunBody["flow"]): Promise<RunView> {
+  return call<RunView>("/api/runs", { method: "POST", body: json<CreateRunBody>({ flow }) });
+}
+
+export function fetchRun(id: string): Promise<RunView> {
+  return call<RunView>(`/api/runs/${encodeURIComponent(id)}`, { method: "GET" });
 }
 
 export function patchRunRequest(
   run: { id: string; version: number },
   changes: RunChange[],
-): Promise<ClientRun> {
-  return call<ClientRun>(`/api/runs/${encodeURIComponent(run.id)}`, {
+): Promise<RunView> {
+  return call<RunView>(`/api/runs/${encodeURIComponent(run.id)}`, {
     method: "PATCH",
     headers: { "if-match": `"v${run.version}"` },
-    body: JSON.stringify({ changes }),
+    body: json<PatchRunBody>({ changes }),
   });
 }
 
-export interface VerifyResponse {
-  stepId: StepId;
-  status: string;
-  confidence: string | null;
-  findings: Finding[];
-  evidence: Record<string, unknown>;
-  remediation: RemediationScript[];
-  checkedAt: string;
-  version: number;
-  run: ClientRun;
-}
-
-export async function verifyRequest(
-  stepId: StepId,
-  body: { runId: string; expectedVersion?: number; attestation?: { by: string; note?: string } },
-): Promise<VerifyResponse> {
+export async function verifyRequest(stepId: StepId, body: VerifyBody): Promise<VerifyResponse> {
   // Live mode: the step's Graph token rides along (attestations need none); the server never keeps it.
   const headers = body.attestation ? {} : await graphAuthorization(stepId);
   return call<VerifyResponse>(`/api/verify/${stepId}`, {
     method: "POST",
     headers,
-    body: JSON.stringify(body),
+    body: json<VerifyBody>(body),
   });
 }
 
-export function saveNameRequest(name: string): Promise<{ name: string }> {
-  return call<{ name: string }>("/api/me", { method: "PUT", body: JSON.stringify({ name }) });
+export function saveNameRequest(name: string): Promise<SaveNameResponse> {
+  return call<SaveNameResponse>("/api/me", { method: "PUT", body: json<SaveNameBody>({ name }) });
 }
 
-export type PollResult = { kind: "unchanged" } | { kind: "changed"; run: ClientRun } | { kind: "gone" };
+export type PollResult = { kind: "unchanged" } | { kind: "changed"; run: RunView } | { kind: "gone" };
 
 /**
  * Asks for the run only if it moved past `version`: the server answers 304 with no body when it did not.
@@ -114,44 +120,32 @@ export async function pollRun(id: string, version: number): Promise<PollResult> 
   if (response.status === 404) return { kind: "gone" };
   if (!response.ok)
     throw new ApiCallError(response.status, "poll", `The server answered ${response.status}.`);
-  return { kind: "changed", run: (await response.json()) as ClientRun };
+  return { kind: "changed", run: (await response.json()) as RunView };
 }
 
-export interface CreatedShareLink {
-  link: ClientShareLink;
-  /** `/share/<token>`: shown once, never again. */
-  path: string;
-}
-
-export function createShareLinkRequest(
-  runId: string,
-  body: { role: "view" | "edit"; label: string; expiresInDays: number; assignSteps: StepId[] },
-): Promise<CreatedShareLink> {
+export function createShareLinkRequest(runId: string, body: CreateShareLinkBody): Promise<CreatedShareLink> {
   return call<CreatedShareLink>(`/api/runs/${encodeURIComponent(runId)}/share-links`, {
     method: "POST",
-    body: JSON.stringify(body),
+    body: json<CreateShareLinkBody>(body),
   });
 }
 
-export function listShareLinksRequest(runId: string): Promise<{ links: ClientShareLink[] }> {
-  return call<{ links: ClientShareLink[] }>(`/api/runs/${encodeURIComponent(runId)}/share-links`, {
+export function listShareLinksRequest(runId: string): Promise<ShareLinkListResponse> {
+  return call<ShareLinkListResponse>(`/api/runs/${encodeURIComponent(runId)}/share-links`, {
     method: "GET",
   });
 }
 
-export function revokeShareLinkRequest(runId: string, linkId: string): Promise<{ link: ClientShareLink }> {
-  return call<{ link: ClientShareLink }>(
+export function revokeShareLinkRequest(runId: string, linkId: string): Promise<RevokedShareLink> {
+  return call<RevokedShareLink>(
     `/api/runs/${encodeURIComponent(runId)}/share-links/${encodeURIComponent(linkId)}`,
     { method: "DELETE" },
   );
 }
 
-export function reverifyRequest(
-  runId: string,
-  expectedVersion?: number,
-): Promise<{ run: ClientRun; drift: DriftReport }> {
-  return call<{ run: ClientRun; drift: DriftReport }>(`/api/runs/${encodeURIComponent(runId)}/reverify`, {
+export function reverifyRequest(runId: string, expectedVersion?: number): Promise<ReverifyResponse> {
+  return call<ReverifyResponse>(`/api/runs/${encodeURIComponent(runId)}/reverify`, {
     method: "POST",
-    body: JSON.stringify({ expectedVersion }),
+    body: json<ReverifyBody>({ expectedVersion }),
   });
 }

@@ -3,11 +3,11 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useStore } from "zustand";
 import { createRunStore, type RunStore, type RunStoreApi } from "./run-store";
-import { type ClientRun } from "./types";
+import { type RunView } from "@/lib/contract/runs";
 
 const RunStoreContext = createContext<RunStoreApi | null>(null);
 
-export function RunStoreProvider({ initialRun, children }: { initialRun: ClientRun; children: ReactNode }) {
+export function RunStoreProvider({ initialRun, children }: { initialRun: RunView; children: ReactNode }) {
   const [store] = useState(() => createRunStore(initialRun));
   useEffect(() => {
     void store.persist.rehydrate();

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { initialStepState } from "@/lib/steps/machine";
 import { createRunStore, storageKey } from "./run-store";
-import { type ClientRun } from "./types";
+import { type RunView } from "@/lib/contract/runs";
 
 class MemoryStorage {
   private data = new Map<string, string>();
@@ -16,7 +16,7 @@ class MemoryStorage {
   }
 }
 
-function run(version: number, notes = ""): ClientRun {
+function run(version: number, notes = ""): RunView {
   return {
     id: "run1",
     flow: "enable",

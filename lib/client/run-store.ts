@@ -1,7 +1,7 @@
 import { createStore } from "zustand/vanilla";
 import { createJSONStorage, persist } from "zustand/middleware";
 import { type StepId } from "@/lib/steps/ids";
-import { type ClientRun } from "./types";
+import { type RunView } from "@/lib/contract/runs";
 
 // A cache of the server's run plus the person's unsaved input. The server stays the source of truth: a run
 // received from it replaces the cached one unless the cached one is newer.
@@ -16,7 +16,7 @@ export interface StepDraft {
 
 export interface RunStoreState {
   /** The latest run the server sent. */
-  run: ClientRun;
+  run: RunView;
   /** Unsaved input per step; survives reloads and conflicts. */
   drafts: Partial<Record<StepId, StepDraft>>;
   /** Set when the server refused a write because the run changed elsewhere (HTTP 412). */
@@ -27,14 +27,14 @@ export interface RunStoreState {
 
 export interface RunStoreActions {
   /** Replaces the cached run when the given one is at least as new. */
-  receive(run: ClientRun): void;
+  receive(run: RunView): void;
   setDraft(stepId: StepId, patch: StepDraft): void;
   clearDraft(stepId: StepId, keys: (keyof StepDraft)[]): void;
   /** Records a 412: adopts the server's current run, keeps every draft. */
-  conflictWith(current: ClientRun, message: string): void;
+  conflictWith(current: RunView, message: string): void;
   dismissConflict(): void;
   setPending(pending: boolean): void;
-  reset(run: ClientRun): void;
+  reset(run: RunView): void;
 }
 
 export type RunStore = RunStoreState & RunStoreActions;
@@ -43,7 +43,7 @@ export function storageKey(runId: string): string {
   return `sspr-run:${runId}`;
 }
 
-export function createRunStore(initial: ClientRun) {
+export function createRunStore(initial: RunView) {
   return createStore<RunStore>()(
     persist(
       (set, get) => ({

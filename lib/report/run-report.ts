@@ -1,83 +1,20 @@
 import { formatDateTime } from "@/lib/format";
 import { CONFIDENCE_LABELS, getStep, STATUS_LABELS, stepsForFlow } from "@/lib/steps/catalogue";
-import { isStepId, type StepId } from "@/lib/steps/ids";
+import { isStepId } from "@/lib/steps/ids";
 import { runProgress } from "@/lib/steps/machine";
-import { type Confidence, type Flow, type StepState, type StepStatus } from "@/lib/steps/types";
+import { type StepStatus } from "@/lib/steps/types";
+import { REPORT_FORMAT, type ReportDriftStep, type ReportStep, type RunReport } from "@/lib/contract/report";
+import { type RunEventView, type RunView } from "@/lib/contract/runs";
 
 // The run as a report: one model, rendered as JSON, Markdown and the printable page. Pure.
 // Everything that leaves through an export goes through `redact` last, so a password pasted into a note, a
 // token in evidence or a share link in a summary is replaced before anyone downloads it.
 
-export const REPORT_FORMAT = "sspr-writeback-report/1";
-
-export interface ReportInput {
-  id: string;
-  flow: Flow;
-  mode: "sandbox" | "live";
-  title: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  steps: Partial<Record<StepId, StepState>>;
-  events: {
-    at: string;
-    actor: string;
-    type: string;
-    stepId: StepId | null;
-    summary: string;
-    detail?: Record<string, unknown>;
-  }[];
-}
-
-export interface ReportStep {
-  id: StepId;
-  title: string;
-  optional: boolean;
-  status: StepStatus;
-  statusLabel: string;
-  confidence: Confidence | null;
-  confidenceLabel: string;
-  assignee: string | null;
-  /** When the result was last recorded (check or attestation). */
-  recordedAt: string | null;
-  /** Who last changed the step, and when, from the timeline. */
-  lastChangedBy: string | null;
-  lastChangedAt: string | null;
-  attestation: { by: string; at: string; note: string | null } | null;
-  skipReason: string | null;
-  notes: string;
-  findings: { code: string; severity: string; message: string; target: string | null }[];
-  evidence: { key: string; value: string }[];
-}
-
-export interface ReportDriftStep {
-  stepId: string;
-  outcome: string;
-  changed: boolean;
-  before: { status: string; confidence: string | null };
-  after: { status: string; confidence: string | null };
-  appeared: { code: string; target: string | null }[];
-  disappeared: { code: string; target: string | null }[];
-}
-
-export interface RunReport {
-  format: typeof REPORT_FORMAT;
-  generatedAt: string;
-  run: {
-    id: string;
-    title: string;
-    flow: Flow;
-    mode: "sandbox" | "live";
-    version: number;
-    createdAt: string;
-    updatedAt: string;
-  };
-  progress: { total: number; complete: boolean; counts: Record<StepStatus, number> };
-  steps: ReportStep[];
-  /** The latest "re-verify everything", if there was one. */
-  drift: { at: string; actor: string; changed: number; steps: ReportDriftStep[] } | null;
-  timeline: { at: string; actor: string; type: string; stepId: string | null; summary: string }[];
-}
+/** The run the report is built from: the API's run, with the timeline fields the report reads. */
+export type ReportInput = Omit<RunView, "events"> & {
+  events: (Pick<RunEventView, "at" | "actor" | "type" | "stepId" | "summary"> &
+    Partial<Pick<RunEventView, "detail">>)[];
+};
 
 const EVIDENCE_VALUE_LIMIT = 300;
 

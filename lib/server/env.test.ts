@@ -126,7 +126,9 @@ describe("documentation of the configuration", () => {
   it("reads the re-check switch and the port", () => {
     expect(parseEnv({}).RECHECK_SCHEDULER).toBe("on");
     expect(parseEnv({ RECHECK_SCHEDULER: " OFF " }).RECHECK_SCHEDULER).toBe("off");
-    expect(() => parseEnv({ RECHECK_SCHEDULER: "false" })).toThrow(/^Configuration error: RECHECK_SCHEDULER /);
+    expect(() => parseEnv({ RECHECK_SCHEDULER: "false" })).toThrow(
+      /^Configuration error: RECHECK_SCHEDULER /,
+    );
     expect(parseEnv({}).PORT).toBe(3000);
     expect(() => parseEnv({ PORT: "http" })).toThrow(/^Configuration error: PORT /);
   });

@@ -2,7 +2,8 @@ import "server-only";
 
 import { type Kysely, type Transaction } from "kysely";
 import { type Database } from "@/lib/server/db/schema";
-import { type StepId, stepIdSchema } from "@/lib/steps/ids";
+import { type StepId } from "@/lib/steps/ids";
+import { stepIdSchema } from "@/lib/steps/schema";
 import { type StepState } from "@/lib/steps/types";
 
 // The server-side schedule of re-checks for steps waiting for replication (issue 5). The step's evidence carries

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
-import { buildRunReport, renderReportMarkdown, type RunReport } from "@/lib/report/run-report";
+import { type RunReport } from "@/lib/contract/report";
+import { buildRunReport, renderReportMarkdown } from "@/lib/report/run-report";
 import { type Who } from "./access";
 import { ApiError, describeZodError } from "./api-error";
 import { loadRun } from "./runs-service";

@@ -6,7 +6,8 @@ import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
 import { type StepVerifier } from "@/lib/verify/types";
 import { type VerifierOutcome } from "@/lib/steps/types";
 import { type Who } from "./access";
-import { commitRunChange, loadRun, type RunView } from "./runs-service";
+import { type RunView } from "@/lib/contract/runs";
+import { commitRunChange, loadRun } from "./runs-service";
 import { type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
 

@@ -3,7 +3,8 @@ import { notFound } from "next/navigation";
 import { type Principal, type RunAccess } from "./access";
 import { ApiError } from "./api-error";
 import { pagePrincipal } from "./page-session";
-import { loadRunAs, type RunView } from "./runs-service";
+import { type RunAccessView, type RunView } from "@/lib/contract/runs";
+import { loadRunAs } from "./runs-service";
 
 /** Loads the run a page shows and the viewer's access to it, or renders the not-found page. */
 export async function runAccessForPage(
@@ -26,7 +27,7 @@ export async function runForPage(id: string): Promise<RunView> {
 }
 
 /** What the browser needs to know about the viewer's access. */
-export function clientAccess(access: RunAccess, principal: Principal) {
+export function clientAccess(access: RunAccess, principal: Principal): RunAccessView {
   return {
     role: access.role,
     actor: access.actor,

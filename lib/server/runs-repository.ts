@@ -5,8 +5,14 @@ import { type Kysely, type Selectable, type Transaction } from "kysely";
 import { z } from "zod";
 import { type Database, type RunMode, type RunsTable } from "@/lib/server/db/schema";
 import { syncRechecks } from "@/lib/server/rechecks-repository";
-import { type StepId, stepIdSchema } from "@/lib/steps/ids";
-import { confidenceSchema, flowSchema, stepStateSchema, stepStatusSchema } from "@/lib/steps/schema";
+import { type StepId } from "@/lib/steps/ids";
+import {
+  confidenceSchema,
+  flowSchema,
+  stepIdSchema,
+  stepStateSchema,
+  stepStatusSchema,
+} from "@/lib/steps/schema";
 import { type Confidence, type Flow, type StepState, type StepStatus } from "@/lib/steps/types";
 
 export interface RunRecord {

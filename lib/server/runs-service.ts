@@ -12,6 +12,7 @@ import {
 } from "@/lib/steps/run-changes";
 import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
 import { type Flow } from "@/lib/steps/types";
+import { type RunView, type VerifyBody, type VerifyResponse } from "@/lib/contract/runs";
 import { type Transaction } from "kysely";
 import { type RunAccess, type RunRole, requireRole, resolveRunAccess, toPrincipal, type Who } from "./access";
 import { ApiError } from "./api-error";
@@ -27,18 +28,6 @@ import { getStores } from "./stores";
 
 export function getRepository(): Promise<RunsRepository> {
   return getStores().then((stores) => stores.runs);
-}
-
-export interface RunView {
-  id: string;
-  flow: Flow;
-  mode: "sandbox" | "live";
-  title: string;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  steps: RunRecord["steps"];
-  events: RunEvent[];
 }
 
 export function toView(run: RunRecord, events: RunEvent[]): RunView {
@@ -227,7 +216,12 @@ export async function recordRunEvents(
   );
 }
 
-export async function patchRun(who: Who, id: string, expectedVersion: number, changes: RunChange[]) {
+export async function patchRun(
+  who: Who,
+  id: string,
+  expectedVersion: number,
+  changes: RunChange[],
+): Promise<RunView> {
   const now = new Date().toISOString();
   const { view } = await commitRunChange(who, id, {
     need: "edit",
@@ -237,19 +231,13 @@ export async function patchRun(who: Who, id: string, expectedVersion: number, ch
   return view;
 }
 
-export interface VerifyRequest {
-  runId: string;
-  expectedVersion?: number;
-  attestation?: { by: string; note?: string };
-}
-
 /** `tenant`: the request's tenant access (null: no token, or an attestation, which reads nothing). */
 export async function verifyStep(
   who: Who,
   stepId: StepId,
-  request: VerifyRequest,
+  request: VerifyBody,
   tenant: TenantAccess | null,
-) {
+): Promise<VerifyResponse> {
   const step = getStep(stepId);
   // Edit rights are checked before any verifier reads a directory or tenant on the caller's behalf.
   const before = await loadRun(who, request.runId, "edit");
@@ -263,12 +251,7 @@ export async function verifyStep(
   }
   const now = new Date();
   let input: VerificationInput;
-  let findings: {
-    code: string;
-    message: string;
-    target?: string;
-    severity?: "error" | "warning" | "info";
-  }[] = [];
+  let findings: VerifyResponse["findings"] = [];
   if (request.attestation) {
     input = { kind: "attest", by: request.attestation.by, note: request.attestation.note };
   } else {

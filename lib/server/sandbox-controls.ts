@@ -1,4 +1,10 @@
 import "server-only";
+import {
+  type SandboxControl as SandboxControlInput,
+  type SandboxDirectoryControl as SandboxDirectoryControlInput,
+  type SandboxDirectoryView,
+  type SandboxView,
+} from "@/lib/contract/sandbox";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
 import { resetSandboxTenant, sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { type Who } from "./access";
@@ -10,16 +16,6 @@ import { sandboxKey } from "./tenant-access";
 
 // The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
 // the people it was shared with look at, and act on, the same one; who may act is the run's access rule.
-
-export type SandboxControlInput =
-  | { action: "connect-writeback" | "portal-writeback" | "portal-unlock"; on: boolean }
-  | { action: "self-service-reset" | "self-service-unlock" | "restore" };
-
-export interface SandboxView {
-  switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
-  auditRecords: number;
-  message: string | null;
-}
 
 export function sandboxView(key: string, message: string | null = null): SandboxView {
   const tenant = sandboxTenant(key);
@@ -96,16 +92,6 @@ export async function applySandboxControlForRun(
 // (the domain controllers' version, the domain's password policy) and, for a clean-up run, the delegation an
 // earlier enable flow left behind. Each control changes the run's copy the way the real action changes a domain;
 // the directory steps then find the result with the same checks as over LDAP.
-
-export type SandboxDirectoryControlInput = {
-  action: "upgrade-domain-controllers" | "minimum-password-age-zero" | "delegation-in-place" | "restore";
-};
-
-export interface SandboxDirectoryView {
-  domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
-  minimumPasswordAge: { policy: string; age: string }[];
-  message: string | null;
-}
 
 function runSandboxDirectory(runId: string): SandboxDirectory {
   const directory = sandboxDirectoryFor(runId);

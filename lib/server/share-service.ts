@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
+import { type ShareLinkStatus, type ShareLinkView } from "@/lib/contract/share";
 import { formatDateTime } from "@/lib/format";
-import { stepIdSchema } from "@/lib/steps/ids";
+import { stepIdSchema } from "@/lib/steps/schema";
 import { applyRunChanges } from "@/lib/steps/run-changes";
 import { linkActor, linkIsLive, type Principal, type Who } from "./access";
 import { ApiError } from "./api-error";
@@ -33,23 +34,6 @@ export const shareLinkCreateSchema = z
   })
   .strict();
 export type ShareLinkCreateInput = z.input<typeof shareLinkCreateSchema>;
-
-export type ShareLinkStatus = "active" | "expired" | "revoked";
-
-/** What the owner sees of a link: never the token, never its hash. */
-export interface ShareLinkView {
-  id: string;
-  label: string;
-  role: "view" | "edit";
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  createdBy: string;
-  status: ShareLinkStatus;
-  /** Times the link was opened, from the timeline. */
-  uses: number;
-  lastUsedAt: string | null;
-}
 
 function statusOf(link: ShareLinkRecord, now: Date): ShareLinkStatus {
   if (link.revokedAt !== null) return "revoked";

@@ -6,7 +6,8 @@ import { type EndToEndTestRecord, TenantError, type TenantPort, type SyncedUser 
 import { type RunRole, toPrincipal, type Who } from "./access";
 import { ApiError } from "./api-error";
 import { env } from "./env";
-import { getRepository, loadRun, loadRunAs, toView, type RunView } from "./runs-service";
+import { type RunView } from "@/lib/contract/runs";
+import { getRepository, loadRun, loadRunAs, toView } from "./runs-service";
 import { type Session } from "./session";
 import {
   assertTokenAllowed,

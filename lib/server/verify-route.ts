@@ -1,4 +1,5 @@
 import "server-only";
+import { type VerifyResponse } from "@/lib/contract/runs";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { type StepId } from "@/lib/steps/ids";
@@ -28,6 +29,9 @@ export function verifyRoute(stepId: StepId) {
     // The tenant (Graph token or sandbox) of this request only, handed down to the step's sources.
     const access = input.attestation ? null : tenantAccessFor(request, principal.session, input.runId);
     const result = await verifyStep(principal, stepId, input, access);
-    return NextResponse.json(result, { status: 200, headers: { etag: `"v${result.version}"` } });
+    return NextResponse.json<VerifyResponse>(result, {
+      status: 200,
+      headers: { etag: `"v${result.version}"` },
+    });
   });
 }

@@ -1,6 +1,5 @@
-import { z } from "zod";
-
-// The single list of step ids. Everything else (the zod enum, the route folders, the catalogue) derives from it.
+// The single list of step ids. Everything else (the zod enum in ./schema, the route folders, the catalogue) derives
+// from it. No zod here: the browser imports this module, and zod stays on the server.
 export const ENABLE_STEP_IDS = [
   "prerequisites",
   "connector-permissions",
@@ -22,8 +21,6 @@ export const STEP_IDS = [...ENABLE_STEP_IDS, ...CLEANUP_STEP_IDS] as const;
 export type EnableStepId = (typeof ENABLE_STEP_IDS)[number];
 export type CleanupStepId = (typeof CLEANUP_STEP_IDS)[number];
 export type StepId = (typeof STEP_IDS)[number];
-
-export const stepIdSchema = z.enum(STEP_IDS);
 
 export function isStepId(value: string): value is StepId {
   return (STEP_IDS as readonly string[]).includes(value);

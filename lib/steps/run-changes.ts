@@ -1,32 +1,21 @@
-import { z } from "zod";
 import { getStep } from "./catalogue";
-import { type StepId, stepIdSchema } from "./ids";
+import { type StepId } from "./ids";
 import { transitionStep, type StepEvent } from "./machine";
 import { type StepState } from "./types";
 import { type AutomaticResult } from "./types";
 
-// What a person can change on a run, as data: validated at the edge with these schemas, applied here as a pure
-// function that either produces the new step states plus timeline events, or refuses with a reason.
+// What a person can change on a run, as data: validated at the edge (runChangeSchema in ./schema, server only),
+// applied here as a pure function that either produces the new step states plus timeline events, or refuses with a
+// reason. The type is written out rather than inferred from the schema so that the browser, which sends these
+// changes, never imports zod; the schema is typed against it and lib/contract/contract.test.ts checks they agree.
 
-export const runChangeSchema = z.discriminatedUnion("op", [
-  z.object({ op: z.literal("rename"), title: z.string().trim().min(1, "must not be empty").max(120) }),
-  z.object({ op: z.literal("note"), stepId: stepIdSchema, text: z.string().max(5000) }),
-  z.object({
-    op: z.literal("skip"),
-    stepId: stepIdSchema,
-    reason: z.string().trim().min(1, "give a reason for skipping the step").max(500),
-  }),
-  z.object({ op: z.literal("unskip"), stepId: stepIdSchema }),
-  z.object({
-    op: z.literal("assign"),
-    stepId: stepIdSchema,
-    assignee: z.string().trim().max(100).nullable(),
-  }),
-  z.object({ op: z.literal("reset"), stepId: stepIdSchema }),
-]);
-export type RunChange = z.infer<typeof runChangeSchema>;
-
-export const runPatchSchema = z.object({ changes: z.array(runChangeSchema).min(1).max(20) }).strict();
+export type RunChange =
+  | { op: "rename"; title: string }
+  | { op: "note"; stepId: StepId; text: string }
+  | { op: "skip"; stepId: StepId; reason: string }
+  | { op: "unskip"; stepId: StepId }
+  | { op: "assign"; stepId: StepId; assignee: string | null }
+  | { op: "reset"; stepId: StepId };
 
 export interface TimelineEvent {
   actor: string;

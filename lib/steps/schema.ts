@@ -1,7 +1,13 @@
 import { z } from "zod";
+import { STEP_IDS } from "./ids";
+import { type RunChange } from "./run-changes";
 import { CONFIDENCES, FLOWS, STEP_STATUSES } from "./types";
 
-// zod mirrors of ./types, used wherever step state crosses a trust boundary (database, browser storage, requests).
+// zod mirrors of ./ids, ./types and ./run-changes, used wherever step state crosses a trust boundary (database,
+// requests). Server only: the browser must not ship zod, so no module it imports may import this one
+// (lib/contract/client-graph.test.ts walks the browser's imports to make sure).
+
+export const stepIdSchema = z.enum(STEP_IDS);
 
 export const flowSchema = z.enum(FLOWS);
 export const stepStatusSchema = z.enum(STEP_STATUSES);
@@ -38,3 +44,22 @@ export const stepStateSchema = z.object({
   assignee: z.string().nullable(),
   notes: z.string(),
 });
+
+export const runChangeSchema: z.ZodType<RunChange> = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("rename"), title: z.string().trim().min(1, "must not be empty").max(120) }),
+  z.object({ op: z.literal("note"), stepId: stepIdSchema, text: z.string().max(5000) }),
+  z.object({
+    op: z.literal("skip"),
+    stepId: stepIdSchema,
+    reason: z.string().trim().min(1, "give a reason for skipping the step").max(500),
+  }),
+  z.object({ op: z.literal("unskip"), stepId: stepIdSchema }),
+  z.object({
+    op: z.literal("assign"),
+    stepId: stepIdSchema,
+    assignee: z.string().trim().max(100).nullable(),
+  }),
+  z.object({ op: z.literal("reset"), stepId: stepIdSchema }),
+]);
+
+export const runPatchSchema = z.object({ changes: z.array(runChangeSchema).min(1).max(20) }).strict();

@@ -1,3 +1,4 @@
+import { type RunListResponse, type RunView } from "@/lib/contract/runs";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
@@ -9,7 +10,7 @@ const createSchema = z.object({ flow: flowSchema }).strict();
 export const POST = route(async ({ session, body }) => {
   const { flow } = await body(createSchema);
   const run = await createRun(session, flow);
-  return NextResponse.json(run, {
+  return NextResponse.json<RunView>(run, {
     status: 201,
     headers: { etag: etagFor(run.version), location: `/api/runs/${run.id}` },
   });
@@ -17,5 +18,5 @@ export const POST = route(async ({ session, body }) => {
 
 export const GET = route(async ({ session }) => {
   const runs = await listRuns(session);
-  return NextResponse.json({ runs });
+  return NextResponse.json<RunListResponse>({ runs });
 });

@@ -1,3 +1,4 @@
+import { type SignInConfig, type SignInResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { ApiError } from "@/lib/server/api-error";
@@ -12,7 +13,7 @@ const emptyBody = z.object({}).strict();
 /** What the browser needs to start MSAL: public values only (the client id is not a secret). */
 export const GET = route(async ({ session, request }) => {
   const config = env();
-  return NextResponse.json({
+  return NextResponse.json<SignInConfig>({
     mode: appMode(),
     clientId: config.ENTRA_CLIENT_ID ?? null,
     authority: `${config.ENTRA_AUTHORITY_HOST}/${config.ENTRA_TENANT_ID}`,
@@ -32,7 +33,7 @@ export const POST = route(async ({ request, session, body }) => {
   if (!token)
     throw new ApiError("unauthenticated", "Send your Microsoft Graph access token as Authorization: Bearer.");
   const signedIn = await signIn(token, session);
-  const response = NextResponse.json({
+  const response = NextResponse.json<SignInResponse>({
     name: signedIn.session.name,
     displayName: signedIn.displayName,
     roles: signedIn.roles,

@@ -2,7 +2,8 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { COLLECT_SCRIPT_URL, directoryApi, type DirectoryStateView } from "@/lib/client/directory-api";
+import { COLLECT_SCRIPT_URL, directoryApi } from "@/lib/client/directory-api";
+import { type DirectoryState } from "@/lib/contract/directory";
 import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { formatDateTime } from "@/lib/format";
@@ -15,23 +16,6 @@ import { useRunActions } from "../use-run-actions";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
-
-const FINDING_CODES = [
-  "missing-delegation",
-  "denied-by-ace",
-  "inheritance-disabled",
-  "protected-account",
-  "orphaned-admincount",
-  "sd-unreadable",
-  "unexpire-missing",
-  "min-password-age",
-  "fgpp-unreadable",
-  "dc-policy-hints-unsupported",
-  "dc-os-unknown",
-  "dc-os-old",
-  "delegation-still-present",
-  "rights-remain",
-];
 
 function isRecheck(
   value: unknown,
@@ -50,7 +34,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const step = run.steps[stepId];
   const { verify } = useRunActions();
   const access = useRunAccess();
-  const [state, setState] = useState<DirectoryStateView | null>(null);
+  const [state, setState] = useState<DirectoryState | null>(null);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [scopeText, setScopeText] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
@@ -148,7 +132,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   // A view link reads the step; the server refuses its changes, so no fix is offered to it.
   const readOnly = access.role === "view";
   // The run's sandbox directory (a sandbox server without LDAP of its own): simulated, fixes need no credential.
-  const sandbox = (state as DirectoryStateView & { sandbox?: boolean }).sandbox === true;
+  const sandbox = state.sandbox;
   return (
     <section
       aria-labelledby={`${stepId}-directory`}
@@ -266,7 +250,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
       ) : null}
 
       {scan && scan.findings > 0 && stepId !== "prerequisites" ? (
-        <FindingsList runId={run.id} stepId={stepId} scannedAt={scan.scannedAt} codes={FINDING_CODES} />
+        <FindingsList runId={run.id} stepId={stepId} scannedAt={scan.scannedAt} />
       ) : null}
 
       {fixable && readOnly ? (

@@ -2,7 +2,10 @@
 
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { directoryApi, type DirectoryFindingView } from "@/lib/client/directory-api";
+import { directoryApi } from "@/lib/client/directory-api";
+import { type DirectoryFindingView } from "@/lib/contract/directory";
+import { FINDING_CODES, type FindingCode } from "@/lib/steps/finding-codes";
+import { type StepId } from "@/lib/steps/ids";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
@@ -13,15 +16,13 @@ export function FindingsList({
   runId,
   stepId,
   scannedAt,
-  codes,
 }: {
   runId: string;
-  stepId: string;
+  stepId: StepId;
   scannedAt: string;
-  codes: string[];
 }) {
   const [q, setQ] = useState("");
-  const [code, setCode] = useState("");
+  const [code, setCode] = useState<FindingCode | "">("");
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ total: number; findings: DirectoryFindingView[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -68,10 +69,10 @@ export function FindingsList({
             id={`${stepId}-code`}
             className={FIELD}
             value={code}
-            onChange={(e) => (setCode(e.target.value), setOffset(0))}
+            onChange={(e) => (setCode(e.target.value as FindingCode | ""), setOffset(0))}
           >
             <option value="">All kinds</option>
-            {codes.map((c) => (
+            {FINDING_CODES.map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

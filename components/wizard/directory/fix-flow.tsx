@@ -2,7 +2,8 @@
 
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
-import { directoryApi, type FixPreviewView } from "@/lib/client/directory-api";
+import { directoryApi } from "@/lib/client/directory-api";
+import { type FixPreviewView } from "@/lib/contract/directory";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { applySandboxFix } from "@/lib/client/sandbox-directory";
 

@@ -1,12 +1,8 @@
 "use client";
 
 import { Button } from "@/components/ui/button";
-import {
-  fetchSandboxDirectory,
-  sandboxDirectoryControl,
-  type SandboxDirectoryControl,
-  type SandboxDirectoryView,
-} from "@/lib/client/sandbox-directory";
+import { fetchSandboxDirectory, sandboxDirectoryControl } from "@/lib/client/sandbox-directory";
+import { type SandboxDirectoryControl, type SandboxDirectoryView } from "@/lib/contract/sandbox";
 import { type StepId } from "@/lib/steps/ids";
 import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 

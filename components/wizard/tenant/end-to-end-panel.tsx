@@ -4,7 +4,8 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError } from "@/lib/client/api";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
-import { searchTestUsers, startEndToEndTest, type TestUser } from "@/lib/client/tenant-api";
+import { searchTestUsers, startEndToEndTest } from "@/lib/client/tenant-api";
+import { type TestUser } from "@/lib/contract/tenant";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";

@@ -11,7 +11,8 @@ import { MsalProvider, useMsal } from "@azure/msal-react";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { setGraphTokenProvider } from "@/lib/client/graph-token";
-import { fetchSignInConfig, postSession, type SignInConfig } from "@/lib/client/tenant-api";
+import { fetchSignInConfig, postSession } from "@/lib/client/tenant-api";
+import { type SignInConfig } from "@/lib/contract/tenant";
 import { type StepId } from "@/lib/steps/ids";
 import { getStep, GRAPH_SCOPE_REASONS } from "@/lib/steps/catalogue";
 
@@ -90,7 +91,7 @@ function SignInState({ stepId, config }: { stepId: StepId; config: SignInConfig 
     pca
       .acquireTokenSilent({ scopes: [scopeUri(config.graphBaseUrl, "User.Read")], account })
       .then((result) => postSession(result.accessToken))
-      .then((user) => setServerUser(user.upn))
+      .then((user) => setServerUser(user.upn ?? user.displayName))
       .catch(() => setMessage("Signing in to the wizard failed. Try again."));
   }, [pca, account, serverUser, inProgress, config]);
 

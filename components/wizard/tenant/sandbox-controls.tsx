@@ -2,7 +2,8 @@
 
 import { Button } from "@/components/ui/button";
 import { useRunStore } from "@/lib/client/run-store-provider";
-import { fetchSandbox, sandboxControl, type SandboxControl, type SandboxView } from "@/lib/client/tenant-api";
+import { fetchSandbox, sandboxControl } from "@/lib/client/tenant-api";
+import { type SandboxControl, type SandboxView } from "@/lib/contract/sandbox";
 import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 
 // Sandbox only: buttons that play the parts a person plays in the real systems (the Connect wizard, the admin

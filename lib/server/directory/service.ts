@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { type DirectoryState } from "@/lib/contract/directory";
 import { previewChanges, type ChangePreview } from "@/lib/directory/preview";
 import { applyChanges, type AppliedChange } from "@/lib/directory/writer";
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
@@ -8,13 +9,7 @@ import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/typ
 import { collectScript } from "@/lib/directory/collect-script";
 import { DirectoryError, isDirectoryError } from "@/lib/directory/errors";
 import { findingsToCsv } from "@/lib/directory/export";
-import { type ScanProgress } from "@/lib/directory/port";
-import {
-  DirectoryScanner,
-  DIRECTORY_STEP_IDS,
-  type DirectoryStepId,
-  type StepScan,
-} from "@/lib/directory/scan";
+import { DirectoryScanner, DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
 import { parseSnapshotText } from "@/lib/directory/snapshot";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
@@ -48,34 +43,6 @@ function aboutTypedCredential(error: unknown): unknown {
       ? "Check the account and its password; the account may also be disabled, locked out or expired."
       : error.remedy;
   return new DirectoryError(error.kind, error.message, remedy, ["credential"]);
-}
-
-export interface DirectoryState {
-  /** LDAP configured on this server ("LDAPS to host as account"), or the run's sandbox directory, or null. */
-  ldap: string | null;
-  /** Whether `ldap` is the run's sandbox directory (simulated; fixes need no credential). */
-  sandbox: boolean;
-  configurationError: string | null;
-  snapshot: { collectedAt: string; domains: string[]; users: number } | null;
-  settings: { confirmedConnectorDn: string | null; scope: string[] };
-  /** Connector named in server configuration (then no confirmation is needed). */
-  configuredConnector: string | null;
-  scans: Partial<
-    Record<
-      DirectoryStepId,
-      {
-        scannedAt: string;
-        summary: string;
-        status: string;
-        source: string;
-        findings: number;
-        candidates: { dn: string; name: string; description: string | null }[];
-        connector: StepScan["facts"]["connector"];
-      }
-    >
-  >;
-  pending: { stepId: string; appliedAt: string; changes: { kind: string; dn: string }[] }[];
-  progress: Partial<Record<DirectoryStepId, ScanProgress>>;
 }
 
 export async function directoryState(who: Who, runId: string): Promise<DirectoryState> {

@@ -1,3 +1,4 @@
+import { type SandboxDirectoryView } from "@/lib/contract/sandbox";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { invalidBody } from "@/lib/server/api-error";
@@ -23,11 +24,15 @@ const postSchema = z.object({ runId, control: controlSchema }).strict();
 export const GET = route(async ({ request, principal }) => {
   const parsed = z.object({ runId }).safeParse({ runId: request.nextUrl.searchParams.get("runId") ?? "" });
   if (!parsed.success) throw invalidBody(parsed.error, "query");
-  return NextResponse.json(await sandboxDirectoryViewForRun(principal, parsed.data.runId));
+  return NextResponse.json<SandboxDirectoryView>(
+    await sandboxDirectoryViewForRun(principal, parsed.data.runId),
+  );
 });
 
 /** Sandbox directory controls: play the domain admin's part outside the wizard in the run's simulated directory. */
 export const POST = route(async ({ principal, body }) => {
   const input = await body(postSchema);
-  return NextResponse.json(await applySandboxDirectoryControlForRun(principal, input.runId, input.control));
+  return NextResponse.json<SandboxDirectoryView>(
+    await applySandboxDirectoryControlForRun(principal, input.runId, input.control),
+  );
 });

@@ -1,3 +1,4 @@
+import { type SandboxView } from "@/lib/contract/sandbox";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { invalidBody } from "@/lib/server/api-error";
@@ -22,11 +23,13 @@ const postSchema = z.object({ runId, control: controlSchema }).strict();
 export const GET = route(async ({ request, principal }) => {
   const parsed = z.object({ runId }).safeParse({ runId: request.nextUrl.searchParams.get("runId") ?? "" });
   if (!parsed.success) throw invalidBody(parsed.error, "query");
-  return NextResponse.json(await sandboxViewForRun(principal, parsed.data.runId));
+  return NextResponse.json<SandboxView>(await sandboxViewForRun(principal, parsed.data.runId));
 });
 
 /** Sandbox controls: play the admin's (or a user's) part in the run's simulated tenant. */
 export const POST = route(async ({ principal, body }) => {
   const input = await body(postSchema);
-  return NextResponse.json(await applySandboxControlForRun(principal, input.runId, input.control));
+  return NextResponse.json<SandboxView>(
+    await applySandboxControlForRun(principal, input.runId, input.control),
+  );
 });

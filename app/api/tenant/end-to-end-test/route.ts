@@ -1,3 +1,4 @@
+import { type EndToEndResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
@@ -19,5 +20,5 @@ export const POST = route(async ({ request, principal, body }) => {
   const { access } = await tenantForRun(principal, request, input.runId, "edit");
   const test = await runEndToEndTest(principal, access.port, input);
   const verification = await verifyStep(principal, "end-to-end-test", { runId: input.runId }, access);
-  return NextResponse.json({ password: test.password, record: test.record, verification });
+  return NextResponse.json<EndToEndResponse>({ password: test.password, record: test.record, verification });
 });

@@ -1,3 +1,4 @@
+import { type TestUserListResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { invalidBody } from "@/lib/server/api-error";
@@ -20,5 +21,5 @@ export const GET = route(async ({ request, principal }) => {
   // A read: anyone who may see the run (view links too) searches its tenant.
   const { access } = await tenantForRun(principal, request, parsed.data.runId, "view");
   const users = await searchTestUsers(access.port, parsed.data.search);
-  return NextResponse.json({ users });
+  return NextResponse.json<TestUserListResponse>({ users });
 });

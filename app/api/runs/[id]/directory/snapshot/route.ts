@@ -1,3 +1,4 @@
+import { type SnapshotUploadResponse } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { ApiError } from "@/lib/server/api-error";
 import { env } from "@/lib/server/env";
@@ -14,5 +15,8 @@ export const POST = route<{ id: string }>(async ({ principal, params, request })
     );
   }
   const text = await readLimitedText(request, env().DIRECTORY_SNAPSHOT_MAX_BYTES);
-  return NextResponse.json({ snapshot: await uploadSnapshot(principal, params.id, text) }, { status: 201 });
+  return NextResponse.json<SnapshotUploadResponse>(
+    { snapshot: await uploadSnapshot(principal, params.id, text) },
+    { status: 201 },
+  );
 });

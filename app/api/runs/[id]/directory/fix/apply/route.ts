@@ -1,3 +1,4 @@
+import { type FixApplyResponse } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
 import { applyFix, fixApplyBodySchema } from "@/lib/server/directory/service";
@@ -6,5 +7,5 @@ import { applyFix, fixApplyBodySchema } from "@/lib/server/directory/service";
 // re-verifies the step.
 export const POST = route<{ id: string }>(async ({ principal, params, body }) => {
   const input = await body(fixApplyBodySchema);
-  return NextResponse.json(await applyFix(principal, params.id, input));
+  return NextResponse.json<FixApplyResponse>(await applyFix(principal, params.id, input));
 });

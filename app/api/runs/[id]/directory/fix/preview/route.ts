@@ -1,3 +1,4 @@
+import { type FixPreviewView } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
 import { fixPreviewBodySchema, previewFix } from "@/lib/server/directory/service";
@@ -5,5 +6,5 @@ import { fixPreviewBodySchema, previewFix } from "@/lib/server/directory/service
 // The changes the wizard would make for a step, each as an exact SDDL before/after. Reads only.
 export const POST = route<{ id: string }>(async ({ principal, params, body }) => {
   const { stepId } = await body(fixPreviewBodySchema);
-  return NextResponse.json(await previewFix(principal, params.id, stepId));
+  return NextResponse.json<FixPreviewView>(await previewFix(principal, params.id, stepId));
 });

@@ -1,0 +1,28 @@
+// `npm run bench`: the benchmarks of this repository and how to run each. Details and figures: bench/README.md.
+
+const BENCHMARKS = [
+  {
+    script: "bench:access-check",
+    command: "node --import tsx bench/access-check.ts [--count 100000] [--rounds 3]",
+    what: "effective rights of one connector token on 100,000 user descriptors (fast path against object path)",
+  },
+  {
+    script: "bench:directory-scan",
+    command:
+      "node --expose-gc --import tsx bench/directory-scan.ts [--rounds 6] [--warmup 1] [--scope <ou-dn>]",
+    what: "the connector-permissions scan of the lab's OU=Bulk against ldapsearch (needs `npm run lab -- --bulk 10000`)",
+  },
+  {
+    script: "bench:page-weight",
+    command: "node --import tsx bench/page-weight.ts [--reuse-build] [--verbose] [--limit 1.3]",
+    what: "gzip JavaScript of the landing, run and step pages against a bare Next.js app built in the same run",
+  },
+];
+
+console.log("Benchmarks (details and figures in bench/README.md):\n");
+for (const b of BENCHMARKS) {
+  console.log(`  npm run ${b.script}`);
+  console.log(`    ${b.what}`);
+  console.log(`    ${b.command}\n`);
+}
+console.log("Arguments go after --, e.g. npm run bench:page-weight -- --reuse-build");

@@ -1,0 +1,33 @@
+// The sandbox controls as the API carries them: /api/sandbox/tenant and /api/sandbox/directory. Types only.
+
+/** GET/POST /api/sandbox/tenant: the run's simulated tenant. */
+export interface SandboxView {
+  switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
+  auditRecords: number;
+  message: string | null;
+}
+
+export type SandboxControl =
+  | { action: "connect-writeback" | "portal-writeback" | "portal-unlock"; on: boolean }
+  | { action: "self-service-reset" | "self-service-unlock" | "restore" };
+
+export interface SandboxControlBody {
+  runId: string;
+  control: SandboxControl;
+}
+
+/** GET/POST /api/sandbox/directory: the run's simulated directory. */
+export interface SandboxDirectoryView {
+  domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
+  minimumPasswordAge: { policy: string; age: string }[];
+  message: string | null;
+}
+
+export interface SandboxDirectoryControl {
+  action: "upgrade-domain-controllers" | "minimum-password-age-zero" | "delegation-in-place" | "restore";
+}
+
+export interface SandboxDirectoryControlBody {
+  runId: string;
+  control: SandboxDirectoryControl;
+}
