@@ -8,7 +8,7 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { LruMap } from "@/lib/lru-map";
+import { LRUCache } from "lru-cache";
 import { type ChangePreview, previewChanges } from "@/lib/directory/preview";
 import { type AppliedChange, applyChanges, type DirectoryWriter } from "@/lib/directory/writer";
 import { planGrant } from "@/lib/directory/changes";
@@ -353,23 +353,19 @@ export class SandboxDirectory {
 export const MAX_SANDBOX_DIRECTORIES = 500;
 const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-directories");
 
-function registry(): Map<string, SandboxDirectory> {
+function registry(): LRUCache<string, SandboxDirectory> {
   // On globalThis: Next bundles route handlers separately, and every one of them must see the same directories.
-  const holder = globalThis as unknown as Record<symbol, Map<string, SandboxDirectory> | undefined>;
-  // An lru-cache: past MAX_SANDBOX_DIRECTORIES the least recently used directory is forgotten.
-  return (holder[REGISTRY_KEY] ??= new LruMap<string, SandboxDirectory>(MAX_SANDBOX_DIRECTORIES));
+  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxDirectory> | undefined>;
+  return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxDirectory>({ max: MAX_SANDBOX_DIRECTORIES }));
 }
 
+/** The run's simulated directory; reading it makes it the most recently used. */
 export function sandboxDirectory(key: string): SandboxDirectory {
   const directories = registry();
   let directory = directories.get(key);
-  if (directory) {
-    directories.delete(key);
-  } else {
+  if (!directory) {
     directory = new SandboxDirectory();
-    const oldest = directories.keys().next();
-    if (directories.size >= MAX_SANDBOX_DIRECTORIES && !oldest.done) directories.delete(oldest.value);
+    directories.set(key, directory);
   }
-  directories.set(key, directory);
   return directory;
 }

@@ -5,7 +5,7 @@ import type {
   OnPremisesDirectorySynchronizationFeature,
   SubscribedSku,
 } from "@microsoft/microsoft-graph-types";
-import { LruMap } from "@/lib/lru-map";
+import { LRUCache } from "lru-cache";
 import { type SandboxDirectory, sandboxDirectory } from "./directory";
 import { AUDIT_ACTIVITIES } from "@/lib/tenant/graph-facts";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
@@ -397,24 +397,20 @@ export class SandboxTenant {
 export const MAX_SANDBOX_TENANTS = 500;
 const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-tenants");
 
-function registry(): Map<string, SandboxTenant> {
+function registry(): LRUCache<string, SandboxTenant> {
   // On globalThis: Next bundles route handlers separately, and every one of them must see the same tenants.
-  const holder = globalThis as unknown as Record<symbol, Map<string, SandboxTenant> | undefined>;
-  // An lru-cache: past MAX_SANDBOX_TENANTS the least recently used tenant is forgotten.
-  return (holder[REGISTRY_KEY] ??= new LruMap<string, SandboxTenant>(MAX_SANDBOX_TENANTS));
+  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxTenant> | undefined>;
+  return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxTenant>({ max: MAX_SANDBOX_TENANTS }));
 }
 
+/** The run's simulated tenant; reading it makes it the most recently used. */
 export function sandboxTenant(key: string): SandboxTenant {
   const tenants = registry();
   let tenant = tenants.get(key);
-  if (tenant) {
-    tenants.delete(key); // most recently used goes to the end
-  } else {
+  if (!tenant) {
     tenant = new SandboxTenant(() => new Date(), sandboxDirectory(key));
-    const oldest = tenants.keys().next();
-    if (tenants.size >= MAX_SANDBOX_TENANTS && !oldest.done) tenants.delete(oldest.value);
+    tenants.set(key, tenant);
   }
-  tenants.set(key, tenant);
   return tenant;
 }
 

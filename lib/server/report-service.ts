@@ -18,6 +18,11 @@ export function parseReportQuery(params: URLSearchParams): z.infer<typeof report
   return parsed.data;
 }
 
+/** The report of a run the page already loaded (and checked access to). */
+export function reportOf(run: Parameters<typeof buildRunReport>[0], now: Date = new Date()): RunReport {
+  return buildRunReport(run, now);
+}
+
 export async function runReport(who: Who, runId: string, now: Date = new Date()): Promise<RunReport> {
   return buildRunReport(await loadRun(who, runId), now);
 }

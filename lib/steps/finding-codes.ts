@@ -1,5 +1,6 @@
-// The codes of directory findings, their labels and the finding itself: one list for the checks (lib/directory),
-// the server's query validation and the browser's filter. Pure constants, no zod: the browser imports this module.
+// The codes of directory findings and the finding's shape, as the API sends them and the browser filters by them.
+// The checks define the same list (lib/directory/checks/types.ts); lib/verify/finding-codes.test.ts keeps the two
+// equal. Pure constants, no zod: the browser imports this module.
 
 export const FINDING_CODES = [
   "connector-not-found",
@@ -42,29 +43,3 @@ export interface DirectoryFinding {
   /** The object that explains a group of findings (the OU with inheritance disabled, the scope root, …). */
   anchor?: string;
 }
-
-/** Short labels for summaries ("150 inheritance disabled at OU=Legacy"). */
-export const CODE_LABELS: Record<FindingCode, string> = {
-  "connector-not-found": "connector account not found",
-  "connector-ambiguous": "several possible connector accounts",
-  "connector-unconfirmed": "connector account not confirmed",
-  "missing-delegation": "missing delegation",
-  "denied-by-ace": "denied by ACE",
-  "inheritance-disabled": "inheritance disabled",
-  "protected-account": "protected",
-  "orphaned-admincount": "orphaned adminCount",
-  "sd-unreadable": "descriptor unreadable",
-  "unexpire-missing": "Unexpire Password missing",
-  "change-password-informational": "Change Password (informational)",
-  "min-password-age": "minimum password age",
-  "fgpp-unreadable": "fine-grained policy unreadable",
-  "fgpp-out-of-scope": "fine-grained policy out of scope",
-  "dc-policy-hints-unsupported": "no policy-hints control",
-  "dc-os-unknown": "DC version unknown",
-  "dc-os-old": "DC too old",
-  "dc-controls-unread": "DC controls not read",
-  "samserver-read": "samServer read access",
-  "pre-windows-2000-access": "Pre-Windows 2000 Compatible Access",
-  "delegation-still-present": "delegation still present",
-  "rights-remain": "rights remain",
-};

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { PrintButton } from "@/components/wizard/print-button";
 import { RunReportView } from "@/components/wizard/run-report-view";
-import { buildRunReport } from "@/lib/report/run-report";
+import { reportOf } from "@/lib/server/report-service";
 import { runAccessForPage } from "@/lib/server/run-page";
 
 export const metadata: Metadata = { title: "Report", robots: { index: false, follow: false } };
@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: "Report", robots: { index: false, fol
 export default async function ReportPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { run } = await runAccessForPage(id);
-  const report = buildRunReport(run);
+  const report = reportOf(run);
   const base = `/api/runs/${encodeURIComponent(run.id)}/report`;
   return (
     <div className="space-y-6">

@@ -1,18 +1,4 @@
-import { appMode } from "@/lib/server/env";
-import { SANDBOX_GRAPH_PATH } from "@/lib/server/tenant-access";
-import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
-import { sandboxTenant } from "@/lib/sandbox/tenant-model";
+import { serveSandboxGraph } from "@/lib/server/sandbox-graph";
 
-// The sandbox Graph simulator, reached by the wizard's own Graph client (server to server, no session cookie).
-// In live mode it does not exist.
-
-async function serve(request: Request): Promise<Response> {
-  if (appMode() !== "sandbox") return new Response("Not found", { status: 404 });
-  return handleGraphRequest(request, {
-    basePath: SANDBOX_GRAPH_PATH,
-    tenantFor: (token) => sandboxTenant(token),
-  });
-}
-
-export const GET = serve;
-export const POST = serve;
+export const GET = serveSandboxGraph;
+export const POST = serveSandboxGraph;
