@@ -4,7 +4,8 @@ import type * as clientApi from "@/lib/client/api";
 import type * as clientDirectory from "@/lib/client/directory-api";
 import type * as clientSandboxDirectory from "@/lib/client/sandbox-directory";
 import type * as clientTenant from "@/lib/client/tenant-api";
-import type * as directoryService from "@/lib/server/directory/service";
+import type * as directoryFixes from "@/lib/server/directory/fix-service";
+import type * as directoryService from "@/lib/server/directory/state-service";
 import type * as reverifyService from "@/lib/server/reverify-service";
 import type * as runPage from "@/lib/server/run-page";
 import type * as runsService from "@/lib/server/runs-service";
@@ -53,7 +54,7 @@ describe("the server produces the contract's shapes", () => {
     expectTypeOf<Answer<typeof shareService.listShareLinks>>().toEqualTypeOf<ShareLinkView[]>();
     expectTypeOf<Answer<typeof directoryService.directoryState>>().toEqualTypeOf<DirectoryState>();
     // The server keeps more of the plan than it shows (the SIDs it applies with); the answer carries all of it.
-    expectTypeOf<Answer<typeof directoryService.previewFix>>().toExtend<FixPreviewView>();
+    expectTypeOf<Answer<typeof directoryFixes.previewFix>>().toExtend<FixPreviewView>();
     expectTypeOf<ReturnType<typeof sandboxControls.sandboxView>>().toEqualTypeOf<SandboxView>();
     expectTypeOf<
       Answer<typeof sandboxControls.sandboxDirectoryViewForRun>
@@ -89,7 +90,7 @@ describe("the server's schemas accept what the browser is typed to send", () => 
     expectTypeOf<z.output<typeof runPatchSchema>>().toEqualTypeOf<PatchRunBody>();
     expectTypeOf<z.output<typeof verifyRoute.verifyBodySchema>>().toEqualTypeOf<VerifyBody>();
     expectTypeOf<CreateShareLinkBody>().toExtend<z.input<typeof shareService.shareLinkCreateSchema>>();
-    expectTypeOf<FixApplyBody>().toExtend<z.input<typeof directoryService.fixApplyBodySchema>>();
+    expectTypeOf<FixApplyBody>().toExtend<z.input<typeof directoryFixes.fixApplyBodySchema>>();
     expectTypeOf<DirectorySettingsBody>().toExtend<z.input<typeof directoryService.settingsBodySchema>>();
   });
 
@@ -107,7 +108,7 @@ describe("the server's schemas accept what the browser is typed to send", () => 
   });
 
   it("filters the findings list by every code the browser offers, and only those", async () => {
-    const { findingsQuerySchema } = await import("@/lib/server/directory/service");
+    const { findingsQuerySchema } = await import("@/lib/server/directory/state-service");
     for (const code of FINDING_CODES) {
       expect(findingsQuerySchema.safeParse({ step: "connector-permissions", code }).success).toBe(true);
     }

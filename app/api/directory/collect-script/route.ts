@@ -1,6 +1,6 @@
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
-import { collectScriptText } from "@/lib/server/directory/service";
+import { collectScriptText } from "@/lib/server/directory/export-service";
 
 // The PowerShell evidence collector, as a download.
 export const GET = route(

@@ -1,7 +1,11 @@
 import { type DirectoryState } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
-import { directoryState, settingsBodySchema, updateDirectorySettings } from "@/lib/server/directory/service";
+import {
+  directoryState,
+  settingsBodySchema,
+  updateDirectorySettings,
+} from "@/lib/server/directory/state-service";
 
 // The run's directory state (connection, snapshot, confirmed connector, scope, last scans, progress) and its settings.
 export const GET = route<{ id: string }>(async ({ principal, params }) =>

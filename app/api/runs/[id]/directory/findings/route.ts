@@ -2,7 +2,7 @@ import { type FindingsPage } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { invalidBody } from "@/lib/server/api-error";
 import { route } from "@/lib/server/http";
-import { findingsPage, findingsQuerySchema } from "@/lib/server/directory/service";
+import { findingsPage, findingsQuerySchema } from "@/lib/server/directory/state-service";
 
 // The full finding list of a step's last directory scan: searchable page, or the whole list as CSV or JSON.
 export const GET = route<{ id: string }>(async ({ principal, params, request }) => {

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import { ApiError } from "@/lib/server/api-error";
 import { env } from "@/lib/server/env";
 import { readLimitedText, route } from "@/lib/server/http";
-import { uploadSnapshot } from "@/lib/server/directory/service";
+import { uploadSnapshot } from "@/lib/server/directory/state-service";
 
 // Upload of an evidence snapshot (the collector's JSON). Its own size limit (DIRECTORY_SNAPSHOT_MAX_BYTES): a
 // domain's worth of descriptors is far larger than an ordinary request body.

@@ -1,7 +1,7 @@
 import { type FixApplyResponse } from "@/lib/contract/directory";
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
-import { applyFix, fixApplyBodySchema } from "@/lib/server/directory/service";
+import { applyFix, fixApplyBodySchema } from "@/lib/server/directory/fix-service";
 
 // Applies a previewed fix with the privileged credential typed for this one action (never stored or logged), then
 // re-verifies the step.

@@ -1,208 +1,19 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { type DirectoryState } from "@/lib/contract/directory";
-import { previewChanges, type ChangePreview } from "@/lib/directory/preview";
-import { applyChanges, type AppliedChange } from "@/lib/directory/writer";
 import { changesForConnectedDomain, planGrant, planRevoke } from "@/lib/directory/changes";
-import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
-import { collectScript } from "@/lib/directory/collect-script";
 import { DirectoryError, isDirectoryError } from "@/lib/directory/errors";
-import { findingsToCsv } from "@/lib/directory/export";
-import { DirectoryScanner, DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
-import { parseSnapshotText } from "@/lib/directory/snapshot";
+import { previewChanges, type ChangePreview } from "@/lib/directory/preview";
+import { DirectoryScanner } from "@/lib/directory/scan";
+import { applyChanges, type AppliedChange } from "@/lib/directory/writer";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
 import { loadRun, verifyStep } from "../runs-service";
-import {
-  addPending,
-  readPending,
-  readScan,
-  readSettings,
-  readSnapshotText,
-  runDirectorySettingsSchema,
-  writeSettings,
-  writeSnapshotText,
-} from "./artifacts";
+import { addPending, readSettings } from "./artifacts";
 import { deploymentDirectory } from "./run-directory";
-import { getProgress } from "./progress";
 
-// Use cases behind the directory routes. Routes authenticate and parse; the rules live in lib/directory.
-
-export const directoryStepSchema = z.enum(DIRECTORY_STEP_IDS);
-
-/**
- * A refusal of the account typed for a fix is about `body.credential` (lib/server/domain-errors.ts answers 422 or
- * 403 naming it), not about the wizard's own read-only account.
- */
-function aboutTypedCredential(error: unknown): unknown {
-  if (!isDirectoryError(error) || (error.kind !== "credentials" && error.kind !== "insufficient-access"))
-    return error;
-  const remedy =
-    error.kind === "credentials"
-      ? "Check the account and its password; the account may also be disabled, locked out or expired."
-      : error.remedy;
-  return new DirectoryError(error.kind, error.message, remedy, ["credential"]);
-}
-
-export async function directoryState(who: Who, runId: string): Promise<DirectoryState> {
-  await loadRun(who, runId, "view");
-  let ldap: string | null = null;
-  let configurationError: string | null = null;
-  let configuredConnector: string | null = null;
-  let sandbox = false;
-  try {
-    const directory = deploymentDirectory(runId);
-    if (directory) {
-      ldap = directory.label;
-      configuredConnector = directory.connector;
-      sandbox = directory.kind === "sandbox";
-    }
-  } catch (error) {
-    if (!isDirectoryError(error)) throw error;
-    configurationError = error.sentence;
-  }
-  const snapshotText = await readSnapshotText(runId);
-  let snapshot: DirectoryState["snapshot"] = null;
-  if (snapshotText) {
-    try {
-      const s = parseSnapshotText(snapshotText);
-      snapshot = {
-        collectedAt: s.collectedAt,
-        domains: s.domains.map((d) => d.dnsName),
-        users: s.domains.reduce((n, d) => n + d.users.length, 0),
-      };
-    } catch {
-      snapshot = null;
-    }
-  }
-  const scans: DirectoryState["scans"] = {};
-  const progress: DirectoryState["progress"] = {};
-  for (const stepId of DIRECTORY_STEP_IDS) {
-    const scan = await readScan(runId, stepId);
-    if (scan) {
-      scans[stepId] = {
-        scannedAt: scan.scannedAt,
-        summary: scan.summary,
-        status: scan.status,
-        source: scan.describe,
-        findings: scan.findings.length,
-        candidates: scan.facts.candidates ?? [],
-        connector: scan.facts.connector ?? null,
-      };
-    }
-    const p = getProgress(runId, stepId);
-    if (p) progress[stepId] = p;
-  }
-  return {
-    ldap,
-    sandbox,
-    configurationError,
-    snapshot,
-    settings: await readSettings(runId),
-    configuredConnector,
-    scans,
-    pending: await readPending(runId),
-    progress,
-  };
-}
-
-export const settingsBodySchema = runDirectorySettingsSchema.partial().strict();
-
-export async function updateDirectorySettings(
-  who: Who,
-  runId: string,
-  input: z.infer<typeof settingsBodySchema>,
-): Promise<DirectoryState> {
-  await loadRun(who, runId, "edit");
-  const current = await readSettings(runId);
-  await writeSettings(runId, { ...current, ...input });
-  return directoryState(who, runId);
-}
-
-/** Validates the whole snapshot before storing it; a bad one is refused naming the field and nothing is written. */
-export async function uploadSnapshot(
-  who: Who,
-  runId: string,
-  text: string,
-): Promise<DirectoryState["snapshot"]> {
-  await loadRun(who, runId, "edit");
-  const snapshot = parseSnapshotText(text);
-  await writeSnapshotText(runId, text);
-  return {
-    collectedAt: snapshot.collectedAt,
-    domains: snapshot.domains.map((d) => d.dnsName),
-    users: snapshot.domains.reduce((n, d) => n + d.users.length, 0),
-  };
-}
-
-export const findingsQuerySchema = z
-  .object({
-    step: directoryStepSchema,
-    q: z.string().max(200).optional(),
-    code: z.enum(FINDING_CODES).optional(),
-    severity: z.enum(["error", "warning", "info"]).optional(),
-    offset: z.coerce.number().int().min(0).default(0),
-    limit: z.coerce.number().int().min(1).max(500).default(50),
-    format: z.enum(["page", "json", "csv"]).default("page"),
-  })
-  .strict();
-
-export function filterFindings(
-  findings: readonly DirectoryFinding[],
-  query: { q?: string; code?: string; severity?: string },
-): DirectoryFinding[] {
-  const q = query.q?.trim().toLowerCase();
-  return findings.filter(
-    (f) =>
-      (!query.code || f.code === query.code) &&
-      (!query.severity || f.severity === query.severity) &&
-      (!q ||
-        f.dn.toLowerCase().includes(q) ||
-        f.reason.toLowerCase().includes(q) ||
-        f.code.includes(q) ||
-        (f.anchor ?? "").toLowerCase().includes(q)),
-  );
-}
-
-export async function findingsPage(who: Who, runId: string, query: z.infer<typeof findingsQuerySchema>) {
-  await loadRun(who, runId, "view");
-  const scan = await readScan(runId, query.step);
-  if (!scan) throw new ApiError("not-found", "This step has not been checked against the directory yet.");
-  const matching = filterFindings(scan.findings, query);
-  if (query.format === "csv")
-    return { kind: "csv" as const, body: findingsToCsv(matching), name: `${query.step}-findings.csv` };
-  if (query.format === "json") {
-    return {
-      kind: "json" as const,
-      body: JSON.stringify(
-        {
-          stepId: scan.stepId,
-          scannedAt: scan.scannedAt,
-          source: scan.describe,
-          summary: scan.summary,
-          findings: matching,
-        },
-        null,
-        2,
-      ),
-      name: `${query.step}-findings.json`,
-    };
-  }
-  return {
-    kind: "page" as const,
-    page: {
-      total: matching.length,
-      offset: query.offset,
-      findings: matching.slice(query.offset, query.offset + query.limit),
-      summary: scan.summary,
-      scannedAt: scan.scannedAt,
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Fixes applied from the wizard (D).
+// Fixes applied from the wizard: plan the changes a directory step's findings call for, preview them, and apply the
+// previewed plan through the directory's writer (LDAP with a credential typed for the one change, or the sandbox).
 
 export const fixStepSchema = z.enum(["connector-permissions", "revoke-connector-permissions"]);
 
@@ -359,6 +170,16 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
   return { applied, verification };
 }
 
-export function collectScriptText(): string {
-  return collectScript();
+/**
+ * A refusal of the account typed for a fix is about `body.credential` (lib/server/domain-errors.ts answers 422 or
+ * 403 naming it), not about the wizard's own read-only account.
+ */
+function aboutTypedCredential(error: unknown): unknown {
+  if (!isDirectoryError(error) || (error.kind !== "credentials" && error.kind !== "insufficient-access"))
+    return error;
+  const remedy =
+    error.kind === "credentials"
+      ? "Check the account and its password; the account may also be disabled, locked out or expired."
+      : error.remedy;
+  return new DirectoryError(error.kind, error.message, remedy, ["credential"]);
 }
