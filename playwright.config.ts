@@ -5,7 +5,7 @@ import path from "node:path";
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const dataDir = process.env.E2E_DATA_DIR ?? "./data/e2e";
 
-// A second server for the directory journeys (issue 5), connected to the Samba lab when one is provisioned (else
+// A second server for the directory journeys, connected to the Samba lab when one is provisioned (else
 // those journeys skip). Kept apart so the other journeys see a wizard without LDAP, as before. The read-only
 // account's password stays in its file.
 const DIRECTORY_E2E_PORT = PORT + 1;

@@ -1,4 +1,4 @@
-// Benchmark (issue #5): the full connector-permissions scan of the lab's bulk OU (10,000 users with
+// Benchmark: the full connector-permissions scan of the lab's bulk OU (10,000 users with
 // `lab up --bulk 10000`) against `ldapsearch` fetching the same attributes with the same paging and SD flags control,
 // in the same run. Goal: the scan takes at most 1.3x ldapsearch, judged on the medians. Also samples the live JS heap
 // and Buffers after every page to show that memory follows the page size, not the number of users (pages are

@@ -7,7 +7,7 @@ import {
   useLabWithFixRestore,
 } from "./lab";
 
-// The directory journey against the Samba lab (issue 5), on the second web server that playwright.config.ts connects
+// The directory journey against the Samba lab, on the second web server that playwright.config.ts connects
 // to the lab: connector-permissions fails on the seeded lab (OU=Legacy has inheritance disabled, an orphaned
 // adminCount=1 account), the fix is previewed as exact SDDL and applied from the wizard with the lab administrator
 // typed for that one action, re-verification passes, and the protected account is still reported. Everything the

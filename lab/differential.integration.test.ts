@@ -1,4 +1,4 @@
-// Differential test (issue 4): lib/ad's access check against a real DC. Random delegations are
+// Differential test: lib/ad's access check against a real DC. Random delegations are
 // written onto throwaway OUs and users in the lab, the DC is asked by *doing* the operations as the
 // connector account (unicodePwd reset, lockoutTime: 0, pwdLastSet: 0), and the engine, given the
 // descriptor read back over LDAP and the connector's tokenGroups, must predict every decision.

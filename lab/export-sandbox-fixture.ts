@@ -6,7 +6,7 @@
 //
 // It reads the lab with the wizard's read-only account (exactly what the wizard would read over LDAPS), keeps the
 // seeded people, the connector and the wizard's account (not OU=Bulk), adds each user's pwdLastSet, and gives six
-// lab people the names of the sandbox tenant's synchronised users (lib/tenant/sandbox/tenant-model.ts), so that
+// lab people the names of the sandbox tenant's synchronised users (lib/sandbox/tenant-model.ts), so that
 // the simulated tenant and the simulated directory describe one organisation. Only distinguished names change;
 // descriptors, SIDs and everything the checks read stay as the lab returned them. The file is refused when any of
 // the lab's passwords appears in it.

@@ -1,4 +1,4 @@
-// Transient scenarios for the directory integration tests and the e2e journey (issue 5). Each creates what it
+// Transient scenarios for the directory integration tests and the e2e journey. Each creates what it
 // needs under its own OU (named per test run), and removes it again, so the shared lab stays as `lab up` seeded it;
 // changes to shared objects (the domain root, the Password Settings Container, Legacy, the orphan) are captured first
 // and restored exactly.
@@ -121,7 +121,7 @@ export async function createScenarioOu(
   const dn = `OU=${escapeDnValue(name)},${options.parent ?? settings.baseDn}`;
   await addIfMissing(client, dn, [
     new Attribute({ type: "objectClass", values: ["top", "organizationalUnit"] }),
-    new Attribute({ type: "description", values: ["issue 5 test scenario (temporary)"] }),
+    new Attribute({ type: "description", values: ["wizard test scenario (temporary)"] }),
   ]);
   // Permissions first, users after: Samba 4.17 does not take inherited entries away from existing children when
   // a parent becomes protected (Windows re-propagates), so users added later get exactly what the OU passes on.

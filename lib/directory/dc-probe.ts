@@ -1,5 +1,5 @@
-// Reading every domain controller's own rootDSE (issue 5: "DCs: dc-policy-hints-unsupported (neither …2239 nor
-// …2066 in supportedControl)"). One LDAP connection reads the rootDSE of the DC it reached; the Connect server may
+// Reading every domain controller's own rootDSE (the step's finding dc-policy-hints-unsupported: neither …2239 nor
+// …2066 in supportedControl). One LDAP connection reads the rootDSE of the DC it reached; the Connect server may
 // write passwords through any DC of the domain, so the others are asked too, each over its own verified TLS
 // connection to its dnsHostName (the name its certificate carries), in parallel and with a short budget. A DC the
 // wizard cannot reach is judged by its operating system version instead, and the finding says so. Answers are kept

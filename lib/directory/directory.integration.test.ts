@@ -80,7 +80,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
     const root = await createScenarioOu(admin, s, `i5-${RUN}`, { users: 0 });
     P.root = root.dn;
     connectorDn = await addUser(P.root, `i5-connector-${RUN}`, [
-      new Attribute({ type: "description", values: ["issue 5 test connector"] }),
+      new Attribute({ type: "description", values: ["wizard test connector"] }),
     ]);
     connectorSid = await readObjectSid(admin, connectorDn);
     P.clean = (

@@ -100,7 +100,7 @@ export const envSchema = z.object({
     (value) => value === undefined || /^https?:\/\/[^/]+(\/\S*)?$/.test(value),
     "must be an absolute URL of the sandbox Graph simulator",
   ),
-  // On-premises directory (issue 5). LDAPS, or ldap:// which is always upgraded with StartTLS; the certificate is
+  // On-premises directory. LDAPS, or ldap:// which is always upgraded with StartTLS; the certificate is
   // always verified. The read-only service account's password comes from a file (preferred) or the variable.
   DIRECTORY_LDAP_URL: optionalString.refine(
     (value) => value === undefined || /^ldaps?:\/\/[^/\s]+\/?$/i.test(value),

@@ -16,7 +16,7 @@ import { RechecksRepository } from "./rechecks-repository";
 import { RecheckScheduler, SCHEDULED_ACTOR } from "./recheck-scheduler";
 import { type RunRecord, RunsRepository } from "./runs-repository";
 
-// Server-side re-checks of waiting steps (issue 5), on both databases (the runs-repository suite's pattern:
+// Server-side re-checks of waiting steps, on both databases (the runs-repository suite's pattern:
 // SQLite in a temp file; PostgreSQL in a fresh schema of TEST_DATABASE_URL, required when REQUIRE_INTEGRATION=1).
 
 const BACKENDS: Backend[] = [sqliteBackend("rechecks"), postgresBackend()];

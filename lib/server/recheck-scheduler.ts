@@ -13,7 +13,7 @@ import { env } from "./env";
 import { type DueRecheck, type RechecksRepository, scheduleOf } from "./rechecks-repository";
 import { type RunRecord, type RunsRepository } from "./runs-repository";
 
-// Server-side re-checks of steps waiting for replication after a fix (issue 5). Every tick (~15 s) the scheduler
+// Server-side re-checks of steps waiting for replication after a fix. Every tick (~15 s) the scheduler
 // asks the database for due re-checks, claims each with a conditional update (one instance runs it even when
 // several share the database), runs the step's verifier the way the verify route does (same context, same
 // verifier, same state transition) as the system actor "Scheduled re-check", and records the result under

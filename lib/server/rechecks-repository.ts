@@ -6,7 +6,7 @@ import { type StepId } from "@/lib/steps/ids";
 import { stepIdSchema } from "@/lib/steps/schema";
 import { type StepState } from "@/lib/steps/types";
 
-// The server-side schedule of re-checks for steps waiting for replication (issue 5). The step's evidence carries
+// The server-side schedule of re-checks for steps waiting for replication. The step's evidence carries
 // the schedule the UI shows (`evidence.recheck`: next check, attempt n of m, deadline); this table mirrors it so
 // that due checks can be found with one indexed query on SQLite and PostgreSQL alike, and claimed with a
 // conditional update so that one instance runs each check when several share the database.

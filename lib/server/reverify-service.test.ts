@@ -14,7 +14,7 @@ import { createRun, getRepository, verifyStep } from "./runs-service";
 import { makeSession } from "@/lib/testing/route-harness";
 
 // The drift check end to end over the real repository, with verifiers standing in for the directory and
-// tenant sources that arrive later (the contract is what matters here, not what the sources read).
+// tenant sources (the contract is what matters here, not what the sources read).
 
 function verifierWith(stepId: StepId, results: (AutomaticResult | null)[]): StepVerifier {
   let call = 0;

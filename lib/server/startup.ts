@@ -17,7 +17,7 @@ export async function startServer(): Promise<void> {
   }
   // Before any LDAP connection: scans without a thrown error per binary value (or one line saying why not).
   installLdaptsParsePatch();
-  // Re-checks of steps waiting for replication run on the server, not only while a page is open (issue 5).
+  // Re-checks of steps waiting for replication run on the server, not only while a page is open.
   try {
     await startRecheckScheduler(database);
   } catch (error) {

@@ -125,7 +125,7 @@ export class TenantError extends Error {
   }
 }
 
-/** Reads one user on-premises by SID. The directory port provides it once it exists (issue 5). */
+/** Reads one user on-premises by SID (the directory port, over LDAP or in the sandbox). */
 export interface OnPremisesUserLookup {
   findUserBySid(sid: string): Promise<{ dn: string; pwdLastSet: Date | null } | null>;
 }

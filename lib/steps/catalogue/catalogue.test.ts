@@ -192,8 +192,8 @@ describe("who, where, optional", () => {
 describe("verification", () => {
   it("lists the agreed kinds per step, strongest first", () => {
     const expected: Record<StepId, Confidence[]> = {
-      // Attestation stands in until the Graph and LDAP sources are connected (issue 3: every step can be attested);
-      // an uploaded snapshot answers the directory part as evidence when there is no LDAP connection (issue 5).
+      // Every step can be attested, for when no automatic source can reach its system; an uploaded snapshot
+      // answers the directory part as evidence when there is no LDAP connection.
       prerequisites: ["verified", "evidence", "attested"],
       "connector-permissions": ["verified", "evidence", "attested"],
       "password-policy": ["verified", "evidence", "attested"],

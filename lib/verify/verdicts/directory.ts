@@ -1,4 +1,4 @@
-// Turns a scan into a step result (lib/steps/verifiers AutomaticResult): grouped findings small enough to keep on
+// Turns a scan into a step result (AutomaticResult of lib/steps/types.ts): grouped findings small enough to keep on
 // the run, the verdict, evidence facts and remediation scripts with the admin's values. After the wizard applied a
 // fix, a failing check within the replication window is "waiting" with the next re-check time (ARCHITECTURE.md:
 // waiting = a change made, replication pending, re-check scheduled), backing off up to an hour.
