@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import net from "node:net";
 import { Attribute, Change, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { scanVerdict } from "@/lib/verify/verdicts/directory";
 import { escapeDnValue, encodeUnicodePwd, readObjectSid } from "@/lab/ldap";
 import { adminClient, createScenarioOu, removeTree, withExtraAce } from "@/lab/scenarios";
 import { labWizardConnection, readLabPassword, type LabSettings } from "@/lab/settings";
@@ -203,7 +204,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
     const denied = scan.findings.filter((f) => f.code === "denied-by-ace");
     expect(denied).toHaveLength(1);
     expect(denied[0]?.reason).toMatch(/Reset Password is denied by ACE \d+ \(OD;/);
-    expect(scan.status).toBe("failed");
+    expect(scanVerdict(scan)).toBe("failed");
     expect(scan.summary).toMatch(
       /^\d+ of \d+ users ready; \d+ blocked: .*3 inheritance disabled at OU=Legacy/,
     );
@@ -238,7 +239,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
     expect(codes(scan)).toEqual(
       new Set(["dc-policy-hints-unsupported", "dc-os-unknown", "samserver-read", "pre-windows-2000-access"]),
     );
-    expect(scan.status).toBe("failed");
+    expect(scanVerdict(scan)).toBe("failed");
   });
 
   it("connector discovery: not found, unconfirmed, ambiguous", async () => {
@@ -335,7 +336,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
         scope: [P.groupDeleg],
       }).run("revoke-connector-permissions");
       expect(codes(viaGroup)).toEqual(new Set(["rights-remain"]));
-      expect(viaGroup.status).toBe("passed");
+      expect(scanVerdict(viaGroup)).toBe("passed");
     } finally {
       await fresh.close();
     }
@@ -344,7 +345,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
   it("apply -> pass -> revoke -> fail, with the exact SDDL change shown first", async () => {
     const scope = { scope: [P.nodeleg] };
     const before = await scanner(scope).run("connector-permissions");
-    expect(before.status).toBe("failed");
+    expect(scanVerdict(before)).toBe("failed");
     const plan = planGrant(before.findings.filter((f) => f.code !== "sd-unreadable"));
     expect(plan).toEqual([{ kind: "add-delegation", dn: P.nodeleg, why: expect.any(String) }]);
     const previews = await previewChanges(port, plan, connectorSid, s.domainSid);
@@ -367,7 +368,7 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
     expect(revokePreview[0]?.diff?.lines.filter((l) => l.startsWith("- "))).toHaveLength(3);
     expect(revokePreview[0]?.diff?.lines.filter((l) => l.startsWith("+ "))).toHaveLength(0);
     await applyWith(await openLdapWriter(privileged), revokePreview, connectorSid, s.domainSid);
-    expect((await scanner(scope).run("revoke-connector-permissions")).status).toBe("passed");
+    expect(scanVerdict(await scanner(scope).run("revoke-connector-permissions"))).toBe("passed");
     const failedAgain = await scanner(scope).run("connector-permissions");
     expect(failedAgain.findings.filter((f) => f.code === "missing-delegation").length).toBeGreaterThanOrEqual(
       2,
@@ -417,9 +418,9 @@ describe.skipIf(lab.skip)("directory checks against the lab", () => {
       // The snapshot holds no group memberships, so a policy's in-scope count is unknown there (and said so).
       const comparable = (scan: StepScan) =>
         key(scan).filter((k) => !k.startsWith("fgpp-") && !k.startsWith("min-password-age|"));
-      expect({ step, status: offline.status, findings: comparable(offline) }).toEqual({
+      expect({ step, status: scanVerdict(offline), findings: comparable(offline) }).toEqual({
         step,
-        status: live.status,
+        status: scanVerdict(live),
         findings: comparable(live),
       });
       expect(offline.summary).toBe(live.summary);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { scanVerdict } from "@/lib/verify/verdicts/directory";
 import { parseSddl } from "@/lib/ad/sddl";
 import { applyToDescriptor, diffSddl, planGrant, planRevoke, writebackAces } from "./changes";
 import { decideConnector } from "./checks/connector";
@@ -49,7 +50,7 @@ describe("connector-permissions on the fixture", () => {
     expect(result.summary).toBe(
       "2 of 8 users ready; 6 blocked: 2 inheritance disabled at OU=Legacy, 1 denied by ACE, 1 protected, 1 orphaned adminCount, 1 inheritance disabled.",
     );
-    expect(result.status).toBe("failed");
+    expect(scanVerdict(result)).toBe("failed");
   });
 
   it("a narrower scope leaves the others out", async () => {

@@ -1,6 +1,7 @@
 // Runs the directory checks of one step against a Directory port: reads what the step needs (page by page for
 // users), feeds the pure checks in ./checks and returns every per-object finding plus a verdict. The same code runs
-// over LDAP (confidence "verified") and over an uploaded snapshot ("evidence").
+// over LDAP (confidence "verified") and over an uploaded snapshot ("evidence"). It returns facts and per-object
+// findings; whether the step passes is decided in lib/verify/verdicts/directory.ts.
 
 import { networkLogonToken, type AccessToken } from "@/lib/ad/access-check";
 import { prepareToken, type PreparedToken } from "@/lib/ad/fast-check-binary";
@@ -63,14 +64,11 @@ export interface StepScan {
   source: "ldap" | "snapshot";
   describe: string;
   scannedAt: string;
-  status: "passed" | "failed";
+  /** What was read, in one line ("1,204 users checked …"); the verdict is lib/verify's (scanVerdict). */
   summary: string;
   findings: DirectoryFinding[];
   facts: ScanFacts;
 }
-
-const hasErrors = (findings: readonly DirectoryFinding[]): boolean =>
-  findings.some((f) => f.severity === "error");
 
 /** Reads and caches what several steps share (domains, the connector) for one port. */
 export class DirectoryScanner {
@@ -233,7 +231,6 @@ export class DirectoryScanner {
       source: this.port.kind,
       describe: this.port.describe(),
       scannedAt: new Date().toISOString(),
-      status: hasErrors(findings) ? "failed" : "passed",
       summary,
       findings,
       facts,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { scanVerdict } from "@/lib/verify/verdicts/directory";
 import { previewChanges } from "@/lib/directory/preview";
 import { planGrant, planRevoke } from "@/lib/directory/changes";
 import { type FindingCode } from "@/lib/directory/checks/types";
@@ -81,12 +82,12 @@ describe("the sandbox directory", () => {
   it("fails connector-permissions with the seeded problems and min password age", async () => {
     const dir = new SandboxDirectory();
     const perms = await scan(dir, "connector-permissions");
-    expect(perms.status).toBe("failed");
+    expect(scanVerdict(perms)).toBe("failed");
     const found = codes(perms);
     for (const code of ["missing-delegation", "protected-account", "orphaned-admincount"] as const)
       expect(found).toContain(code);
     const policy = await scan(dir, "password-policy");
-    expect(policy.status).toBe("failed");
+    expect(scanVerdict(policy)).toBe("failed");
     expect(codes(policy)).toContain("min-password-age");
   });
 
@@ -94,14 +95,14 @@ describe("the sandbox directory", () => {
     const dir = new SandboxDirectory();
     await applyGrant(dir);
     const second = await scan(dir, "connector-permissions");
-    expect(second.status).toBe("failed");
+    expect(scanVerdict(second)).toBe("failed");
     expect(codes(second)).toEqual(
       new Set(["inheritance-disabled", "protected-account", "change-password-informational"]),
     );
     await applyGrant(dir);
     const after = await scan(dir, "connector-permissions");
     expect(after.findings.filter((f) => f.severity === "error")).toEqual([]);
-    expect(after.status).toBe("passed");
+    expect(scanVerdict(after)).toBe("passed");
     expect(codes(after)).toContain("protected-account");
   });
 
@@ -135,10 +136,10 @@ describe("the sandbox directory", () => {
     const b = sandboxDirectory(`test-b-${Math.random()}`);
     await applyGrant(a);
     await applyGrant(a);
-    expect((await scan(a, "connector-permissions")).status).toBe("passed");
-    expect((await scan(b, "connector-permissions")).status).toBe("failed");
+    expect(scanVerdict(await scan(a, "connector-permissions"))).toBe("passed");
+    expect(scanVerdict(await scan(b, "connector-permissions"))).toBe("failed");
     expect(sandboxSnapshot()).not.toBe(sandboxSnapshot());
-    expect((await scan(new SandboxDirectory(), "connector-permissions")).status).toBe("failed");
+    expect(scanVerdict(await scan(new SandboxDirectory(), "connector-permissions"))).toBe("failed");
   });
 
   it("returns the same copy for a key and forgets the least recently used beyond the bound", () => {
@@ -198,7 +199,7 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
     const change = dir.setMinimumPasswordAgeToZero();
     expect(change.changed).toBe(1);
     const after = await scan(dir, "password-policy");
-    expect(after.status).toBe("passed");
+    expect(scanVerdict(after)).toBe("passed");
     expect(codes(after)).not.toContain("min-password-age");
     expect(codes(after)).toContain("fgpp-unreadable");
     expect(dir.snapshot.domains[0]!.minPwdAge).toBe("0");
@@ -216,11 +217,11 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
 
   it("the delegation the enable flow leaves is found by revoke, and the wizard's revoke removes it", async () => {
     const dir = new SandboxDirectory();
-    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+    expect(scanVerdict(await scan(dir, "revoke-connector-permissions"))).toBe("passed");
     const change = await dir.delegateToConnector();
     expect(change.changed).toBeGreaterThan(0);
     const leftover = await scan(dir, "revoke-connector-permissions");
-    expect(leftover.status).toBe("failed");
+    expect(scanVerdict(leftover)).toBe("failed");
     expect(codes(leftover)).toContain("delegation-still-present");
     const connector = leftover.facts.connector!;
     const domainSid = leftover.facts.domains[0]!.sid;
@@ -235,7 +236,7 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
       connector.sid,
       domainSid,
     );
-    expect((await scan(dir, "revoke-connector-permissions")).status).toBe("passed");
+    expect(scanVerdict(await scan(dir, "revoke-connector-permissions"))).toBe("passed");
   });
 
   it("restores the built-in snapshot in place, so the run's tenant keeps writing to the same object", async () => {
@@ -245,7 +246,7 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
     await applyGrant(dir);
     dir.restore();
     expect(dir.snapshot).toEqual(sandboxSnapshot());
-    expect((await scan(dir, "password-policy")).status).toBe("failed");
-    expect((await scan(dir, "connector-permissions")).status).toBe("failed");
+    expect(scanVerdict(await scan(dir, "password-policy"))).toBe("failed");
+    expect(scanVerdict(await scan(dir, "connector-permissions"))).toBe("failed");
   });
 });

@@ -133,7 +133,6 @@ async function seedScan(runId: string): Promise<void> {
     source: "snapshot",
     describe: "snapshot of contoso.com",
     scannedAt: "2026-11-25T09:00:00.000Z",
-    status: "passed",
     summary: "Seeded by the access matrix.",
     findings: [],
     facts: { domains: [], connector: null, candidates: [], scope: [] },

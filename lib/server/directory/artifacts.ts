@@ -79,7 +79,6 @@ const storedScanSchema = z
     source: z.enum(["ldap", "snapshot"]),
     describe: z.string(),
     scannedAt: z.string(),
-    status: z.enum(["passed", "failed"]),
     summary: z.string(),
     findings: z.array(findingSchema),
     facts: z.record(z.string(), z.unknown()),

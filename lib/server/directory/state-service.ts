@@ -20,6 +20,7 @@ import {
 import { exportFindings } from "./export-service";
 import { getProgress } from "./progress";
 import { deploymentDirectory } from "./run-directory";
+import { scanVerdict } from "@/lib/verify/verdicts/directory";
 
 // What the directory panel shows of a run: the connection, the uploaded snapshot, the settings, the last scan of
 // each directory step and its findings page by page. Routes authenticate and parse; the checks live in lib/.
@@ -65,7 +66,7 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
       scans[stepId] = {
         scannedAt: scan.scannedAt,
         summary: scan.summary,
-        status: scan.status,
+        status: scanVerdict(scan),
         source: scan.describe,
         findings: scan.findings.length,
         candidates: scan.facts.candidates ?? [],

@@ -65,6 +65,11 @@ function toFinding(f: DirectoryFinding): Finding {
 }
 
 /** The findings stored on the run: per object for small groups, one line per large group. */
+/** A directory step fails when any of its findings is an error; warnings and notes do not fail it. */
+export function scanVerdict(scan: Pick<StepScan, "findings">): "passed" | "failed" {
+  return scan.findings.some((f) => f.severity === "error") ? "failed" : "passed";
+}
+
 export function compactFindings(scan: StepScan): Finding[] {
   const out: Finding[] = [];
   const userFindings = scan.findings.filter((f) => USER_CODES.has(f.code));
@@ -135,7 +140,7 @@ export function toAutomaticResult(
   };
   if (scan.facts.users) evidence.users = scan.facts.users;
   if (collectedAt) evidence.collectedAt = collectedAt;
-  let status: AutomaticResult["status"] = scan.status;
+  let status: AutomaticResult["status"] = scanVerdict(scan);
   if (status === "failed" && confidence === "verified") {
     const latest = pending
       .filter((p) => p.stepId === scan.stepId)
