@@ -1,11 +1,8 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
-import { NextResponse } from "next/server";
 import type { z } from "zod";
-import { apiErrorFrom } from "./domain-errors";
 
-// One error path for every route: typed errors become a stable JSON shape; anything else is a 500 with a
-// request id and a generic sentence — never a stack trace or an upstream message.
+// The errors a route answers with: a stable code, its HTTP status and a sentence for the admin. error-response.ts
+// turns them (and the domain errors of domain-errors.ts) into the response.
 
 export type ApiErrorCode =
   | "bad-request"
@@ -77,25 +74,3 @@ export function invalidBody(error: z.ZodError, root = "body"): ApiError {
 }
 
 /** Services throw ApiError or a domain error (DirectoryError, TenantError); domain-errors.ts decides its status. */
-export function errorResponse(error: unknown, requestId: string = randomUUID()): NextResponse {
-  const known = apiErrorFrom(error);
-  if (known) {
-    return NextResponse.json(
-      { error: { code: known.code, message: known.message, requestId }, ...known.extra },
-      { status: known.status, headers: { ...known.headers, "x-request-id": requestId } },
-    );
-  }
-  // The message and stack stay on the server; the id lets an operator find them in the log.
-  console.error(`[${requestId}] unhandled error:`, error instanceof Error ? error.stack : String(error));
-  return NextResponse.json(
-    {
-      error: {
-        code: "internal",
-        message:
-          "Something went wrong on the server. Try again; if it persists, give the request id to your operator.",
-        requestId,
-      },
-    },
-    { status: 500, headers: { "x-request-id": requestId } },
-  );
-}

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DIRECTORY_ERROR_KINDS, DirectoryError, type DirectoryErrorKind } from "@/lib/directory/errors";
 import { parseSnapshotText } from "@/lib/directory/snapshot";
 import { TENANT_ERROR_KINDS, TenantError, type TenantErrorKind } from "@/lib/tenant/port";
-import { ApiError, errorResponse } from "./api-error";
+import { ApiError } from "./api-error";
+import { errorResponse } from "./error-response";
 import { apiErrorFrom } from "./domain-errors";
 
 // The mapping table of domain-errors.ts, spelled out once more: every kind of every domain error, walked from the

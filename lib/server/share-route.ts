@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type NextRequest, NextResponse } from "next/server";
-import { errorResponse } from "./api-error";
+import { errorResponse } from "./error-response";
 import { principalFrom } from "./http";
 import { encodeGrants, grantCookieOptions, LINK_GRANTS_COOKIE, withGrant } from "./link-grants";
 import { decodeSession, SESSION_COOKIE } from "./session";
