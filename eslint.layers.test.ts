@@ -6,7 +6,9 @@ import { LAYERS, LIB_FOLDERS } from "./eslint.layers.mjs";
 
 // The layer rules bite: each fixture is linted as if it were a file at that path, with the project's own config.
 
-const eslint = new ESLint({ cwd: process.cwd() });
+// import/no-cycle reads the files it follows from disk, and a fixture exists only as text: it is checked by the
+// project's own lint run instead.
+const eslint = new ESLint({ cwd: process.cwd(), overrideConfig: { rules: { "import/no-cycle": "off" } } });
 
 async function restricted(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(`${code}\nexport const used = [x];\n`, { filePath });
