@@ -3,6 +3,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { type Kysely, type Selectable, type Transaction } from "kysely";
 import { z } from "zod";
+import { type RunEventView } from "@/lib/contract/runs";
 import { type Database, type RunMode, type RunsTable } from "@/lib/server/db/schema";
 import { syncRechecks } from "@/lib/server/rechecks-repository";
 import { type StepId } from "@/lib/steps/ids";
@@ -27,16 +28,8 @@ export interface RunRecord {
   steps: Partial<Record<StepId, StepState>>;
 }
 
-export interface RunEvent {
-  id: number;
-  runId: string;
-  at: string;
-  actor: string;
-  type: string;
-  stepId: StepId | null;
-  summary: string;
-  detail: Record<string, unknown>;
-}
+/** One entry of a run's timeline, stored as the API sends it. */
+export type RunEvent = RunEventView;
 
 export interface NewEvent {
   actor: string;
