@@ -31,7 +31,7 @@ export const result = (value: AutomaticResult): SourceAnswer => ({ kind: "result
 export const standAside = (notice: Finding | null = null): SourceAnswer => ({ kind: "stand-aside", notice });
 
 export interface VerificationSource {
-  confidence: Exclude<AutomaticResult["confidence"], never>;
+  confidence: AutomaticResult["confidence"];
   /** What the source reads, for the UI ("effective rights over LDAPS"). */
   describe: string;
   check(ctx: VerifyContext): Promise<SourceAnswer>;

@@ -161,41 +161,36 @@ export function ldapUserLookup(): OnPremisesUserLookup | null {
 
 /** The run's directory as its steps read it: the live one (LDAP or the sandbox copy) and the uploaded snapshot. */
 export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
-  let config: DirectoryConfiguration | null = null;
+  // A misconfigured connection is not "no connection": the live source stands aside saying which setting is wrong.
+  let deployment: DeploymentDirectory | null = null;
   let configError: DirectoryError | null = null;
   try {
-    config = readConfiguration();
+    deployment = deploymentDirectory(runId);
   } catch (error) {
     if (!(error instanceof DirectoryError)) throw error;
     configError = error;
   }
-  const sandbox = config || configError ? null : sandboxDirectoryFor(runId);
   const [settings, pending, previous] = await Promise.all([
     readSettings(runId),
     readPending(runId),
     readScan(runId, "connector-permissions"),
   ]);
-  const scope = settings.scope.length > 0 ? settings.scope : (config?.scope ?? []);
+  const scope = settings.scope.length > 0 ? settings.scope : (deployment?.scope ?? []);
+  const live = deployment;
   return {
-    openLive: config
-      ? () => getDirectory(config, scope)
-      : configError
-        ? () => Promise.reject(configError)
-        : sandbox
-          ? async () => sandbox.port()
-          : null,
+    openLive: live ? () => live.open(scope) : configError ? () => Promise.reject(configError) : null,
     openSnapshot: async () => {
       const text = await readSnapshotText(runId);
       return text ? new SnapshotDirectory(parseSnapshotText(text)) : null;
     },
     settings: {
-      connector: config?.connector ?? null,
+      connector: deployment?.connector ?? null,
       confirmedConnectorDn: settings.confirmedConnectorDn,
       scope,
     },
     // A change to the sandbox directory takes effect at once: there is no replication to wait for, so a check that
     // still fails after a fix is a real failure, not a step waiting for a re-check.
-    pending: sandbox ? [] : pending,
+    pending: deployment?.kind === "sandbox" ? [] : pending,
     recordScan: async (scan) => {
       await writeScan(runId, scan);
       clearProgress(runId, scan.stepId);
