@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import {
   CONFIDENCE_LABELS,
   getStep,
+  hasQuestionMarkVariant,
   otherWordings,
   PLACE_LABELS,
   splitByLabels,
@@ -245,7 +246,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
                       </span>
                     );
                   })}
-                  . Older screens may add or drop a question mark at the end.
+                  {item.labels.some(hasQuestionMarkVariant)
+                    ? ". Some screens end the switch's name with a question mark, others do not."
+                    : null}
                 </span>
               ) : null}
             </li>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  hasQuestionMarkVariant,
   labelMatches,
   labelWordings,
   normaliseLabel,
@@ -56,6 +57,9 @@ describe("tolerant label matching", () => {
     ]);
     expect(otherWordings(PORTAL_LABELS.pathNew)).toEqual([PORTAL_LABELS.pathPrevious, PORTAL_LABELS.pathOld]);
     expect(otherWordings(PORTAL_LABELS.save)).toEqual([]);
+    expect(hasQuestionMarkVariant(PORTAL_LABELS.unlock)).toBe(true);
+    expect(hasQuestionMarkVariant("Write back passwords to your on-premises directory")).toBe(true);
+    expect(hasQuestionMarkVariant(PORTAL_LABELS.save)).toBe(false);
   });
 
   it("finds a quoted label in a text with or without its question mark", () => {

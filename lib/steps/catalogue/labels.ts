@@ -61,6 +61,16 @@ export function labelWordings(label: string): readonly string[] {
   return group ? [label, ...group.filter((l) => normaliseLabel(l) !== key)] : [label];
 }
 
+/** Labels Microsoft's screens have shown both with and without a trailing "?". */
+const QUESTION_MARK_VARIANTS = new Set(
+  [PORTAL_LABELS.writebackOld, PORTAL_LABELS.unlock].map(normaliseLabel),
+);
+
+/** Whether a label appears on some screens with a trailing "?" and on others without. */
+export function hasQuestionMarkVariant(label: string): boolean {
+  return QUESTION_MARK_VARIANTS.has(normaliseLabel(label));
+}
+
 /** The other wordings of a label, for "also shown as" hints. */
 export function otherWordings(label: string): readonly string[] {
   return labelWordings(label).slice(1);
