@@ -157,7 +157,7 @@ export async function verifyDirectoryStepsInSandbox(page: Page, runId: string): 
   await confirmSandboxConnector(page);
   await simulate(
     page,
-    "Simulate: the DCs are upgraded to Windows Server 2016 or later (policy hints supported)",
+    "Simulate: the DCs offer the password-policy hints control",
     "upgraded to Windows Server 2022",
   );
   await checkNow(page, "prerequisites");

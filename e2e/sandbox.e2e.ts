@@ -54,7 +54,7 @@ test("enable flow in the sandbox, start to finish: every failure found, fixed an
     await expect(sandbox).toContainText("password-policy hints not supported");
     await simulate(
       page,
-      "Simulate: the DCs are upgraded to Windows Server 2016 or later (policy hints supported)",
+      "Simulate: the DCs offer the password-policy hints control",
       "upgraded to Windows Server 2022",
     );
     await expect(sandbox).toContainText("password-policy hints supported");

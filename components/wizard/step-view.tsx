@@ -7,7 +7,15 @@ import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepDraft } from "@/lib/client/run-store";
 import { formatDateTime } from "@/lib/format";
-import { CONFIDENCE_LABELS, getStep, PLACE_LABELS, stepsForFlow } from "@/lib/steps/catalogue";
+import {
+  CONFIDENCE_LABELS,
+  getStep,
+  hasQuestionMarkVariant,
+  otherWordings,
+  PLACE_LABELS,
+  splitByLabels,
+  stepsForFlow,
+} from "@/lib/steps/catalogue";
 import { type StepId } from "@/lib/steps/ids";
 import { blockers } from "@/lib/steps/machine";
 import { type Finding } from "@/lib/steps/types";
@@ -203,21 +211,60 @@ export function StepView({ stepId }: { stepId: StepId }) {
         <ol className="list-decimal space-y-2 pl-6">
           {step.instructions.map((item, i) => (
             <li key={i}>
-              {item.text}
+              {/* Labels are found tolerantly (old and new wording, with or without a trailing "?"). */}
+              {splitByLabels(item.text, item.labels ?? []).map((segment, j) =>
+                segment.label ? (
+                  <strong key={j} className="font-semibold">
+                    {segment.text}
+                  </strong>
+                ) : (
+                  <span key={j}>{segment.text}</span>
+                ),
+              )}
               {item.labels && item.labels.length > 0 ? (
                 <span className="mt-1 block text-sm text-slate-700 dark:text-slate-300">
                   Labels on screen:{" "}
-                  {item.labels.map((label, j) => (
-                    <span key={j}>
-                      {j > 0 ? " / " : ""}
-                      <q className="font-medium">{label}</q>
-                    </span>
-                  ))}
+                  {item.labels.map((label, j) => {
+                    const others = otherWordings(label).filter((o) => !item.labels?.includes(o));
+                    return (
+                      <span key={j}>
+                        {j > 0 ? " / " : ""}
+                        <q className="font-medium">{label}</q>
+                        {others.length > 0 ? (
+                          <>
+                            {" "}
+                            (also shown as{" "}
+                            {others.map((o, k) => (
+                              <span key={k}>
+                                {k > 0 ? ", " : ""}
+                                <q>{o}</q>
+                              </span>
+                            ))}
+                            )
+                          </>
+                        ) : null}
+                      </span>
+                    );
+                  })}
+                  {item.labels.some(hasQuestionMarkVariant)
+                    ? ". Some screens end the switch's name with a question mark, others do not."
+                    : null}
                 </span>
               ) : null}
             </li>
           ))}
         </ol>
+        <p>
+          <a
+            href={step.learnMore.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            className={buttonClass("link")}
+          >
+            Microsoft&apos;s page: {step.learnMore.title}
+            <span className="sr-only"> (opens in a new tab)</span>
+          </a>
+        </p>
       </section>
 
       <section aria-labelledby="checks-heading" className="space-y-3">

@@ -91,6 +91,16 @@ describe("run report", () => {
     expect(markdown).toContain("usersChecked: 1200");
   });
 
+  it("links Microsoft's page under every step", () => {
+    const links = markdown.match(
+      /^- Microsoft's page: \[[^\]]+\]\(https:\/\/learn\.microsoft\.com\/entra\/identity\/[^)]+\)$/gm,
+    );
+    expect(links).toHaveLength(report.steps.length);
+    expect(markdown).toContain(
+      "- Microsoft's page: [Enable Microsoft Entra password writeback: prerequisites](https://learn.microsoft.com/entra/identity/authentication/tutorial-enable-sspr-writeback#prerequisites)",
+    );
+  });
+
   it("keeps SIDs and DNs readable", () => {
     expect(markdown).toContain(SID);
     expect(markdown).toContain("MSOL_ab12");

@@ -177,6 +177,10 @@ export function renderReportMarkdown(report: RunReport): string {
   for (const step of report.steps) {
     lines.push("", `### ${step.title}${step.optional ? " (optional)" : ""}`, "");
     lines.push(`- Status: ${step.statusLabel}`, `- Confidence: ${step.confidenceLabel}`);
+    if (isStepId(step.id)) {
+      const page = getStep(step.id).learnMore;
+      lines.push(`- Microsoft's page: [${page.title}](${page.url})`);
+    }
     if (step.recordedAt) lines.push(`- Recorded: ${formatDateTime(step.recordedAt)}`);
     if (step.attestation) {
       lines.push(

@@ -17,12 +17,7 @@ export type StepStatus = (typeof STEP_STATUSES)[number];
 export const CONFIDENCES = ["verified", "evidence", "attested"] as const;
 export type Confidence = (typeof CONFIDENCES)[number];
 
-export const ROLES = [
-  "domain-admin",
-  "hybrid-identity-admin",
-  "global-admin",
-  "authentication-policy-admin",
-] as const;
+export const ROLES = ["domain-admin", "hybrid-identity-admin", "global-admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export const PLACES = ["ad-ds", "connect-server", "entra-admin-center", "wizard"] as const;

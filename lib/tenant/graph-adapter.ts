@@ -65,8 +65,10 @@ const CALL_LABELS: Record<GraphCall, string> = {
 const CALL_ROLES: Partial<Record<GraphCall, readonly RoleKey[]>> = {
   syncFeatures: ["globalAdmin"],
   registrationDetails: ["globalReader", "globalAdmin"],
-  audits: ["globalReader", "globalAdmin"],
+  // ms-fact: audit-reader-roles
+  audits: ["reportsReader", "securityReader", "securityAdmin", "globalReader", "globalAdmin"],
   users: ["globalReader", "globalAdmin"],
+  // ms-fact: reset-password-roles
   resetPassword: ["authenticationAdmin", "privilegedAuthenticationAdmin", "globalAdmin"],
 };
 

@@ -16,7 +16,7 @@ const BUTTONS: Partial<Record<StepId, { control: SandboxDirectoryControl; label:
   prerequisites: [
     {
       control: { action: "upgrade-domain-controllers" },
-      label: "Simulate: the DCs are upgraded to Windows Server 2016 or later (policy hints supported)",
+      label: "Simulate: the DCs offer the password-policy hints control",
     },
   ],
   "password-policy": [

@@ -162,9 +162,10 @@ export function checkDomainControllers(domain: DomainRecord): DirectoryFinding[]
         reason:
           os === ""
             ? `${name} does not say which operating system it runs.`
-            : `${name} reports "${os}${dc.operatingSystemVersion ? ` ${dc.operatingSystemVersion}` : ""}", which is not Windows Server: the wizard cannot judge whether it meets the Windows Server 2016 requirement.`,
+            : `${name} reports "${os}${dc.operatingSystemVersion ? ` ${dc.operatingSystemVersion}` : ""}", which is not Windows Server: its operating system says nothing about the password-policy hints control writeback needs.`,
+        // ms-fact: dc-supported-windows-server
         remediation:
-          "Make sure every domain controller the Connect server may contact runs Windows Server 2016 or later.",
+          "Make sure every domain controller the Connect server may contact runs a supported Windows Server version and offers the password-policy hints control (read from its rootDSE where the wizard can reach it).",
         anchor: dc.dn,
       });
     } else {
@@ -174,7 +175,8 @@ export function checkDomainControllers(domain: DomainRecord): DirectoryFinding[]
           code: "dc-os-old",
           severity: "error",
           dn: dc.dn,
-          reason: `${name} runs ${os} (${dc.operatingSystemVersion}); current guidance requires Windows Server 2016 or later for password writeback (the 2020 tutorial still allowed 2008 R2).`,
+          // ms-fact: dc-supported-windows-server
+          reason: `${name} runs ${os} (${dc.operatingSystemVersion}), older than Windows Server 2016: Microsoft's writeback tutorial asks for a supported Windows Server version, and its troubleshooting page names 2016 and later as the versions that offer the password-policy hints control.`,
           remediation: "Upgrade or retire this domain controller, or keep the Connect server from using it.",
           anchor: dc.dn,
         });
@@ -211,8 +213,9 @@ function hintsFinding(dn: string, name: string): DirectoryFinding {
     severity: "error",
     dn,
     reason: `${name} does not offer the LDAP password-policy hints control (${POLICY_HINTS_OID}, nor the older ${POLICY_HINTS_DEPRECATED_OID}) in its rootDSE supportedControl; writeback through it fails with MMS(3040) (event 6329).`,
+    // ms-fact: dc-policy-hints-control
     remediation:
-      "Use domain controllers on Windows Server 2016 or later; Samba domain controllers do not offer this control.",
+      "Let the Connect server reach only domain controllers that offer this control (Microsoft's troubleshooting page names Windows Server 2016 and later); Samba domain controllers do not offer it.",
     anchor: dn,
   };
 }

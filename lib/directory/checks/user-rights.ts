@@ -141,7 +141,8 @@ export class UserRightsScanner {
           groups.length > 0
             ? `Protected account (adminCount=1, ${groups.join(", ")}): SDProp rewrites its permissions from AdminSDHolder, so password writeback to it fails by design (event 33004, SSPR_0029).`
             : "Protected account (adminCount=1; its groups could not be read).",
-          "Leave it out of self-service password reset, or give the person a separate unprivileged account for daily use. Adding the connector to AdminSDHolder is possible but widens what a compromised connector can do.",
+          // ms-fact: protected-accounts-not-written-back
+          "Leave it out of self-service password reset, or give the person a separate unprivileged account for daily use. Do not delegate the connector's rights on AdminSDHolder: Microsoft advises against it, and it would hand a compromised connector the administrators' passwords.",
           user.dn,
         );
         return;

@@ -158,11 +158,11 @@ describe("who, where, optional", () => {
       "connector-permissions": { who: ["domain-admin"], where: "ad-ds" },
       "password-policy": { who: ["domain-admin"], where: "ad-ds" },
       "connect-writeback": { who: ["hybrid-identity-admin", "global-admin"], where: "connect-server" },
-      "sspr-writeback": { who: ["global-admin", "authentication-policy-admin"], where: "entra-admin-center" },
-      "sspr-unlock": { who: ["global-admin", "authentication-policy-admin"], where: "entra-admin-center" },
+      "sspr-writeback": { who: ["hybrid-identity-admin", "global-admin"], where: "entra-admin-center" },
+      "sspr-unlock": { who: ["hybrid-identity-admin", "global-admin"], where: "entra-admin-center" },
       "end-to-end-test": { who: ["global-admin"], where: "wizard" },
       "disable-sspr-options": {
-        who: ["global-admin", "authentication-policy-admin"],
+        who: ["hybrid-identity-admin", "global-admin"],
         where: "entra-admin-center",
       },
       "disable-connect-writeback": {
@@ -170,7 +170,7 @@ describe("who, where, optional", () => {
         where: "connect-server",
       },
       "revoke-connector-permissions": { who: ["domain-admin"], where: "ad-ds" },
-      "confirm-disabled": { who: ["global-admin", "authentication-policy-admin"], where: "wizard" },
+      "confirm-disabled": { who: ["hybrid-identity-admin", "global-admin"], where: "wizard" },
     };
     for (const id of STEP_IDS) {
       expect({ who: [...getStep(id).who], where: getStep(id).where }).toEqual(expected[id]);
@@ -259,9 +259,10 @@ describe("portal and wizard labels (old and new wording)", () => {
   });
 
   it.each(portalSteps.map((s) => [s.id, s] as const))(
-    "%s gives both the new and the old path",
+    "%s gives the current path and the older ones",
     (_id, step) => {
       const text = instructionText(step);
+      expect(text).toContain("Entra ID > Password reset > On-premises integration");
       expect(text).toContain("Protection > Password reset > On-premises integration");
       expect(text).toContain("Azure Active Directory > Password reset > On-premises integration");
     },
@@ -284,7 +285,7 @@ describe("portal and wizard labels (old and new wording)", () => {
   });
 
   it("quotes the unlock and cloud sync options where they are switched", () => {
-    const unlock = "Allow users to unlock accounts without resetting their password?";
+    const unlock = "Allow users to unlock accounts without resetting their password";
     expect(instructionText(getStep("sspr-unlock"))).toContain(unlock);
     expect(instructionText(getStep("disable-sspr-options"))).toContain(unlock);
     const cloud = "Write back passwords with Microsoft Entra Connect cloud sync";
@@ -459,5 +460,95 @@ describe("own words", () => {
       const copied = [...shingles(text, 8)].filter((s) => seed.has(s));
       expect(copied, step.id).toEqual([]);
     }
+  });
+});
+
+// What Microsoft's current pages say, checked where the product says it (docs/microsoft-facts.md).
+describe("Microsoft's current wording", () => {
+  const portalSteps = ALL_STEPS.filter((s) => s.where === "entra-admin-center");
+
+  it("asks at least a Hybrid Identity Administrator on the On-premises integration page", () => {
+    for (const step of [...portalSteps, getStep("confirm-disabled")]) {
+      const text = allText(step);
+      expect(text, step.id).toMatch(/Hybrid Identity Administrator/);
+      expect(text, step.id).not.toMatch(/Authentication Policy Administrator/);
+      expect(step.who, step.id).toContain("hybrid-identity-admin");
+    }
+    expect(ROLES).not.toContain("authentication-policy-admin");
+  });
+
+  it("accepts any managed admin account in the Connect wizard, refusing only federated ones", () => {
+    for (const id of ["connect-writeback", "disable-connect-writeback"] as const) {
+      const text = allText(getStep(id));
+      expect(text, id).not.toMatch(/cloud-only (Hybrid|account|\(not)/);
+      expect(text, id).toMatch(/federated/);
+      expect(text, id).toMatch(/password-hash-synchronised|managed/);
+    }
+    const pitfall = getStep("connect-writeback").pitfalls.find((p) => p.eventIds?.includes("32009"));
+    expect(pitfall?.fix).toMatch(/cloud-only or password-hash-synchronised, not federated/);
+  });
+
+  it("judges domain controllers by the policy-hints control, not by a Windows Server 2016 requirement", () => {
+    for (const step of ALL_STEPS) {
+      const text = allText(step);
+      expect(text, step.id).not.toMatch(/(requires?|must run|runs) Windows Server 2016 or later/);
+      expect(text, step.id).not.toMatch(/on Windows Server 2016 or later that offer/);
+    }
+    const prereq = getStep("prerequisites");
+    expect(instructionText(prereq)).toMatch(/supported Windows Server version/);
+    expect(prereq.attestationPrompt).toMatch(/password-policy hints control/);
+  });
+
+  it("never suggests delegating the connector's rights on AdminSDHolder", () => {
+    for (const step of ALL_STEPS) expect(allText(step), step.id).not.toMatch(/AdminSDHolder is possible/);
+    expect(pitfallText(getStep("connector-permissions"))).toMatch(/by design/);
+  });
+
+  it("names the admin-reset events next to the self-service ones when resets continue after the clean-up", () => {
+    const pitfall = getStep("confirm-disabled").pitfalls.find((p) => p.eventIds?.includes("31001"));
+    expect(pitfall?.eventIds).toEqual(["31001", "31002", "31009", "31010", "31011"]);
+    expect(pitfall?.recognise).toMatch(/31009\/31010 .*administrator/);
+    const hint = getStep("confirm-disabled").scriptHints?.find((h) =>
+      h.script.includes("PasswordResetService"),
+    );
+    for (const id of ["31001", "31002", "31009", "31010", "31011"]) expect(hint?.script).toContain(id);
+  });
+});
+
+describe("Microsoft's page per step", () => {
+  // Anchors are those of the pages' headings (or the explicit <a name> anchors they keep for old links).
+  const PAGES: Record<string, readonly string[]> = {
+    "authentication/tutorial-enable-sspr-writeback": [
+      "prerequisites",
+      "configure-account-permissions-for-azure-ad-connect",
+      "enable-password-writeback-in-azure-ad-connect",
+      "enable-password-writeback-for-sspr",
+      "clean-up-resources",
+    ],
+    "authentication/concept-sspr-writeback": ["supported-writeback-operations"],
+    "authentication/troubleshoot-sspr-writeback": ["password-writeback-event-log-error-codes"],
+    "hybrid/connect/how-to-connect-configure-ad-ds-connector-account": ["permissions-for-password-writeback"],
+  };
+
+  it.each(ALL_STEPS.map((s) => [s.id, s] as const))(
+    "%s links a Microsoft Learn article of entra-docs",
+    (_id, step) => {
+      expect(step.learnMore.title.trim()).not.toBe("");
+      const url = new URL(step.learnMore.url);
+      expect(url.protocol).toBe("https:");
+      expect(url.host).toBe("learn.microsoft.com");
+      expect(step.learnMore.url.startsWith("https://learn.microsoft.com/entra/identity/")).toBe(true);
+      // Locale-free, so Learn serves the reader's language.
+      expect(url.pathname).not.toMatch(/^\/[a-z]{2}-[a-z]{2}\//);
+      const page = url.pathname.replace("/entra/identity/", "");
+      expect(Object.keys(PAGES), page).toContain(page);
+      expect(PAGES[page], url.hash).toContain(url.hash.slice(1));
+    },
+  );
+
+  it("sends the portal steps to the tutorial's SSPR section and the clean-up steps to its clean-up section", () => {
+    expect(getStep("sspr-writeback").learnMore.url).toMatch(/#enable-password-writeback-for-sspr$/);
+    expect(getStep("disable-sspr-options").learnMore.url).toMatch(/#clean-up-resources$/);
+    expect(getStep("disable-connect-writeback").learnMore.url).toMatch(/#clean-up-resources$/);
   });
 });

@@ -8,6 +8,7 @@ import {
   readResetConfigHint,
   writebackEventsHint,
   CLOUD_SYNC_MODULE,
+  LEARN_MORE,
 } from "./fragments";
 import { type StepDefinition } from "./types";
 
@@ -18,9 +19,10 @@ export const connectWriteback = {
   summary:
     "Switch on the Password writeback feature in the Connect configuration wizard so the server starts listening for resets from the cloud.",
   performedBy: "person",
+  // ms-fact: connect-wizard-role
   who: ["hybrid-identity-admin", "global-admin"],
   whoLabel:
-    "A local administrator of the Connect server who also holds Hybrid Identity Administrator or Global Administrator with a cloud-only account.",
+    "A local administrator of the Connect server who also holds Hybrid Identity Administrator or Global Administrator with a managed (not federated) account.",
   where: "connect-server",
   whereLabel: PLACE_LABELS["connect-server"],
   instructions: [
@@ -78,4 +80,5 @@ export const connectWriteback = {
       ].join("\n"),
     },
   ],
+  learnMore: LEARN_MORE.connectWriteback,
 } as const satisfies StepDefinition & { readonly id: "connect-writeback" };

@@ -1,4 +1,4 @@
-import { CLOUD_SYNC_MODULE, ADSYNCCONFIG_MODULE, DSACLS_GRANT } from "./fragments";
+import { CLOUD_SYNC_MODULE, ADSYNCCONFIG_MODULE, DSACLS_GRANT, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const connectorPermissions = {
@@ -75,6 +75,7 @@ export const connectorPermissions = {
       symptom: "Administrators cannot reset their password through SSPR, although the rights are in place.",
       recognise:
         "33004 or SSPR_0029 for accounts with adminCount=1 that are members of a protected group; SDProp rewrites their DACL from AdminSDHolder roughly every hour.",
+      // ms-fact: protected-accounts-not-written-back
       fix: "This is by design: keep administrators out of writeback and let them reset on-premises. Accounts that left every protected group but kept adminCount=1 (orphans, listed separately) are fixable: clear adminCount and re-enable inheritance.",
       eventIds: ["33004", "SSPR_0029"],
     },
@@ -147,4 +148,5 @@ export const connectorPermissions = {
       note: "Run on a server with the provisioning agent; needs Enterprise Admin credentials.",
     },
   ],
+  learnMore: LEARN_MORE.accountPermissions,
 } as const satisfies StepDefinition & { readonly id: "connector-permissions" };

@@ -6,6 +6,7 @@ import {
   readResetConfigHint,
   writebackEventsHint,
   CLOUD_SYNC_MODULE,
+  LEARN_MORE,
 } from "./fragments";
 import { type StepDefinition } from "./types";
 
@@ -16,9 +17,10 @@ export const disableConnectWriteback = {
   summary:
     "Clear the Password writeback feature in the Connect wizard so the server stops listening for resets from the cloud.",
   performedBy: "person",
+  // ms-fact: connect-wizard-role
   who: ["hybrid-identity-admin", "global-admin"],
   whoLabel:
-    "A local administrator of the Connect server who also holds Hybrid Identity Administrator or Global Administrator with a cloud-only account.",
+    "A local administrator of the Connect server who also holds Hybrid Identity Administrator or Global Administrator with a managed (not federated) account.",
   where: "connect-server",
   whereLabel: PLACE_LABELS["connect-server"],
   instructions: [
@@ -40,7 +42,8 @@ export const disableConnectWriteback = {
       symptom: "The wizard finishes but writeback is not switched off.",
       recognise:
         "PasswordResetService event 31014 (OffboardingEventFail) or 32009 (AuthTokenError): the admin account typed into the wizard is federated or its password was wrong.",
-      fix: "Run the wizard again with a cloud-only Hybrid Identity Administrator or Global Administrator.",
+      // ms-fact: connect-admin-managed-account
+      fix: "Run the wizard again with a managed (cloud-only or password-hash-synchronised) Hybrid Identity Administrator or Global Administrator and the right password.",
       eventIds: ["31014", "32009"],
     },
     {
@@ -77,4 +80,5 @@ export const disableConnectWriteback = {
       ].join("\n"),
     },
   ],
+  learnMore: LEARN_MORE.cleanUp,
 } as const satisfies StepDefinition & { readonly id: "disable-connect-writeback" };

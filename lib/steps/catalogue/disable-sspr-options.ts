@@ -1,5 +1,5 @@
 import { PORTAL_LABELS, AUDIT_RECORD_LABELS, PLACE_LABELS } from "./labels";
-import { CHECK_SCOPES, portalSignIn, portalPath } from "./fragments";
+import { CHECK_SCOPES, portalSignIn, portalPath, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const disableSsprOptions = {
@@ -9,15 +9,16 @@ export const disableSsprOptions = {
   summary:
     "Stop offering cloud resets and unlocks that write to Active Directory before the on-premises side is taken away.",
   performedBy: "person",
-  who: ["global-admin", "authentication-policy-admin"],
-  whoLabel: "A Global Administrator or an Authentication Policy Administrator.",
+  // ms-fact: portal-writeback-role
+  who: ["hybrid-identity-admin", "global-admin"],
+  whoLabel: "At least a Hybrid Identity Administrator (a Global Administrator can too).",
   where: "entra-admin-center",
   whereLabel: PLACE_LABELS["entra-admin-center"],
   instructions: [
     portalSignIn("change the password reset settings"),
     portalPath,
     {
-      text: `Switch off “${PORTAL_LABELS.unlock}” first (No on older screens).`,
+      text: `Switch off “${PORTAL_LABELS.unlock}” first (older screens end it with a question mark and offer No).`,
       labels: [PORTAL_LABELS.unlock],
     },
     {
@@ -52,4 +53,5 @@ export const disableSsprOptions = {
   },
   graphScopes: CHECK_SCOPES,
   attestationPrompt: `I switched off “${PORTAL_LABELS.unlock}”, “${PORTAL_LABELS.writebackNew}” (older wording “${PORTAL_LABELS.writebackOld}”) and, if shown, “${PORTAL_LABELS.cloudSync}”, and pressed Save.`,
+  learnMore: LEARN_MORE.cleanUp,
 } as const satisfies StepDefinition & { readonly id: "disable-sspr-options" };

@@ -1,5 +1,5 @@
 import { AUDIT_RECORD_LABELS, PLACE_LABELS } from "./labels";
-import { CHECK_SCOPES, writebackEventsHint } from "./fragments";
+import { CHECK_SCOPES, writebackEventsHint, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const endToEndTest = {
@@ -73,4 +73,5 @@ export const endToEndTest = {
     },
     writebackEventsHint(["31001", "31002", "33004", "33008"]),
   ],
+  learnMore: LEARN_MORE.writebackOperations,
 } as const satisfies StepDefinition & { readonly id: "end-to-end-test" };

@@ -2,7 +2,7 @@
 // and the clean-up flow).
 
 import { PORTAL_LABELS, CONNECT_WIZARD_LABELS } from "./labels";
-import { type Instruction, type Pitfall, type ScriptHint } from "./types";
+import { type Instruction, type LearnMore, type Pitfall, type ScriptHint } from "./types";
 
 export const GPO_PASSWORD_POLICY_PATH =
   "Computer Configuration > Policies > Windows Settings > Security Settings > Account Policies > Password Policy";
@@ -13,14 +13,16 @@ export const GPO_PASSWORD_POLICY_PATH =
 
 export const NETWORK_EVENT_IDS = ["32002", "32011", "31034", "31044", "6800"] as const;
 
+// ms-fact: portal-writeback-role
 export const portalSignIn = (action: string): Instruction => ({
-  text: `Sign in to the Microsoft Entra admin center as a Global Administrator or Authentication Policy Administrator to ${action}.`,
+  text: `Sign in to the Microsoft Entra admin center with at least the Hybrid Identity Administrator role (a Global Administrator can too) to ${action}.`,
   labels: ["Microsoft Entra admin center"],
 });
 
+// ms-fact: portal-on-premises-integration-path
 export const portalPath: Instruction = {
-  text: `Go to ${PORTAL_LABELS.pathNew}. Tenants still using the Azure portal reach the same page through ${PORTAL_LABELS.pathOld}.`,
-  labels: [PORTAL_LABELS.pathNew, PORTAL_LABELS.pathOld],
+  text: `Go to ${PORTAL_LABELS.pathNew}. Before the admin center regrouped its menu the same page sat under ${PORTAL_LABELS.pathPrevious}, and tenants still using the Azure portal reach it through ${PORTAL_LABELS.pathOld}.`,
+  labels: [PORTAL_LABELS.pathNew, PORTAL_LABELS.pathPrevious, PORTAL_LABELS.pathOld],
 };
 
 export const connectWizardOpen: readonly Instruction[] = [
@@ -33,7 +35,8 @@ export const connectWizardOpen: readonly Instruction[] = [
     labels: [CONNECT_WIZARD_LABELS.configure, CONNECT_WIZARD_LABELS.customize, "Next"],
   },
   {
-    text: "When the wizard asks for Microsoft Entra credentials, type those of a cloud-only Hybrid Identity Administrator or Global Administrator. A federated account cannot obtain the token the writeback service needs.",
+    // ms-fact: connect-admin-managed-account
+    text: "When the wizard asks for Microsoft Entra credentials, type those of a Hybrid Identity Administrator or Global Administrator whose password Microsoft Entra ID checks itself: a cloud-only or password-hash-synchronised account works, a federated one does not obtain the token the writeback service needs.",
   },
   {
     text: "Page through the directory and domain/OU filtering screens without changing anything.",
@@ -53,7 +56,8 @@ export const federatedAdminPitfall: Pitfall = {
   symptom: "The Connect wizard ends by saying password writeback could not be configured.",
   recognise:
     "Event 32009 (AuthTokenError) from source PasswordResetService in the Connect server's Application log: no token could be obtained for the admin account typed into the wizard.",
-  fix: "Run the wizard again with the correct password of a cloud-only (not federated) Hybrid Identity Administrator or Global Administrator.",
+  // ms-fact: connect-admin-managed-account
+  fix: "Run the wizard again with the correct password of a managed Hybrid Identity Administrator or Global Administrator: cloud-only or password-hash-synchronised, not federated.",
   eventIds: ["32009"],
 };
 
@@ -121,3 +125,45 @@ export const REVOKE_EXACT_ACES = [
 
 /** Graph permissions every tenant check needs: who you are, and the directory audit records. */
 export const CHECK_SCOPES = ["User.Read", "AuditLog.Read.All", "Directory.Read.All"] as const;
+
+// Microsoft Learn articles the steps follow. Each address is the learn.microsoft.com form of a page in
+// MicrosoftDocs/entra-docs (docs/<path>.md -> /entra/<path>); the anchors are the pages' own headings or anchors.
+const LEARN = "https://learn.microsoft.com/entra/identity";
+const WRITEBACK_TUTORIAL = `${LEARN}/authentication/tutorial-enable-sspr-writeback`;
+
+// ms-fact: step-learn-more-pages
+export const LEARN_MORE = {
+  prerequisites: {
+    title: "Enable Microsoft Entra password writeback: prerequisites",
+    url: `${WRITEBACK_TUTORIAL}#prerequisites`,
+  },
+  accountPermissions: {
+    title:
+      "Enable Microsoft Entra password writeback: configure account permissions for Microsoft Entra Connect",
+    url: `${WRITEBACK_TUTORIAL}#configure-account-permissions-for-azure-ad-connect`,
+  },
+  connectWriteback: {
+    title: "Enable Microsoft Entra password writeback: enable password writeback in Microsoft Entra Connect",
+    url: `${WRITEBACK_TUTORIAL}#enable-password-writeback-in-azure-ad-connect`,
+  },
+  ssprWriteback: {
+    title: "Enable Microsoft Entra password writeback: enable password writeback for SSPR",
+    url: `${WRITEBACK_TUTORIAL}#enable-password-writeback-for-sspr`,
+  },
+  writebackOperations: {
+    title: "On-premises password writeback with self-service password reset: supported writeback operations",
+    url: `${LEARN}/authentication/concept-sspr-writeback#supported-writeback-operations`,
+  },
+  cleanUp: {
+    title: "Enable Microsoft Entra password writeback: clean up resources",
+    url: `${WRITEBACK_TUTORIAL}#clean-up-resources`,
+  },
+  connectorPermissionsReference: {
+    title: "Configure AD DS Connector Account permissions: permissions for password writeback",
+    url: `${LEARN}/hybrid/connect/how-to-connect-configure-ad-ds-connector-account#permissions-for-password-writeback`,
+  },
+  troubleshooting: {
+    title: "Troubleshoot self-service password reset writeback: event log error codes",
+    url: `${LEARN}/authentication/troubleshoot-sspr-writeback#password-writeback-event-log-error-codes`,
+  },
+} as const satisfies Record<string, LearnMore>;

@@ -1,4 +1,4 @@
-import { GPO_PASSWORD_POLICY_PATH } from "./fragments";
+import { GPO_PASSWORD_POLICY_PATH, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const passwordPolicy = {
@@ -91,4 +91,5 @@ export const passwordPolicy = {
       script: "gpupdate /force",
     },
   ],
+  learnMore: LEARN_MORE.accountPermissions,
 } as const satisfies StepDefinition & { readonly id: "password-policy" };

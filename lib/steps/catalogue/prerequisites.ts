@@ -1,5 +1,5 @@
 import { PLACE_LABELS } from "./labels";
-import { CHECK_SCOPES, ADSYNCCONFIG_MODULE } from "./fragments";
+import { CHECK_SCOPES, ADSYNCCONFIG_MODULE, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const prerequisites = {
@@ -21,7 +21,7 @@ export const prerequisites = {
       text: "Give the wizard a way to read Active Directory: a read-only LDAPS connection configured on the server, or a snapshot file produced by the evidence collector script on a domain-joined machine.",
     },
     {
-      text: "Run the check. Nothing is written anywhere; the wizard looks for an active Microsoft Entra ID P1 or P2 plan, a tenant that is synchronised from on-premises, domain controllers on Windows Server 2016 or later that offer the LDAP password-policy hints control, and the connector account used by Connect (usually MSOL_ followed by hex digits) or by cloud sync (a gMSA).",
+      text: "Run the check. Nothing is written anywhere; the wizard looks for an active Microsoft Entra ID P1 or P2 plan, a tenant that is synchronised from on-premises, domain controllers that offer the LDAP password-policy hints control (what writeback depends on; Microsoft asks only for a supported Windows Server version), and the connector account used by Connect (usually MSOL_ followed by hex digits) or by cloud sync (a gMSA).",
     },
     {
       text: "Write down the connector account and the list of domains the wizard reports; the permission and clean-up steps work with exactly these.",
@@ -38,7 +38,8 @@ export const prerequisites = {
       symptom: "Resets arrive on the Connect server but every write to Active Directory fails.",
       recognise:
         "Event 6329 from ADSync with MMS(3040): the domain controller that was contacted does not support the LDAP password-policy hints control. The wizard lists DCs whose rootDSE supportedControl lacks 1.2.840.113556.1.4.2239 and 1.2.840.113556.1.4.2066.",
-      fix: "Upgrade or retire domain controllers older than Windows Server 2016 (the 2020 tutorial still allowed 2008 R2; current guidance does not). Samba domain controllers do not offer the control either.",
+      // ms-fact: dc-policy-hints-control
+      fix: "Keep the Connect server on domain controllers that offer the control: Microsoft's troubleshooting page names Windows Server 2016 and later, and its tutorial asks for a supported Windows Server version. Upgrade or retire the others. Samba domain controllers do not offer the control.",
       eventIds: ["6329"],
     },
     {
@@ -68,7 +69,7 @@ export const prerequisites = {
     "User.Read.All",
   ],
   attestationPrompt:
-    "I confirmed the tenant has Entra ID P1 or P2, that I hold a suitable admin role, that the tenant synchronises from this forest, that every domain controller runs Windows Server 2016 or later, and which account the Connect AD DS connector uses.",
+    "I confirmed the tenant has Entra ID P1 or P2, that I hold a suitable admin role, that the tenant synchronises from this forest, that every domain controller runs a supported Windows Server version offering the password-policy hints control, and which account the Connect AD DS connector uses.",
   scriptHints: [
     {
       title: "Show the account each AD connector uses (read-only)",
@@ -84,4 +85,5 @@ export const prerequisites = {
         "Get-ADDomainController -Filter * -Server '<DOMAIN_FQDN>' | Select-Object HostName, OperatingSystem",
     },
   ],
+  learnMore: LEARN_MORE.prerequisites,
 } as const satisfies StepDefinition & { readonly id: "prerequisites" };

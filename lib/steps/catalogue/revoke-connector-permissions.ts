@@ -1,4 +1,4 @@
-import { ADSYNCCONFIG_MODULE, REVOKE_EXACT_ACES } from "./fragments";
+import { ADSYNCCONFIG_MODULE, REVOKE_EXACT_ACES, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const revokeConnectorPermissions = {
@@ -93,4 +93,5 @@ export const revokeConnectorPermissions = {
       note: "Matches only allow entries for the connector on descendant user objects; other entries stay. dsacls /R is not used because it removes every permission of the account.",
     },
   ],
+  learnMore: LEARN_MORE.connectorPermissionsReference,
 } as const satisfies StepDefinition & { readonly id: "revoke-connector-permissions" };

@@ -1,5 +1,5 @@
 import { PORTAL_LABELS, AUDIT_RECORD_LABELS, PLACE_LABELS } from "./labels";
-import { CHECK_SCOPES, portalSignIn, portalPath } from "./fragments";
+import { CHECK_SCOPES, portalSignIn, portalPath, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const ssprUnlock = {
@@ -9,8 +9,9 @@ export const ssprUnlock = {
   summary:
     "Optionally allow locked-out synced users to unlock their on-premises account from the cloud without choosing a new password.",
   performedBy: "person",
-  who: ["global-admin", "authentication-policy-admin"],
-  whoLabel: "A Global Administrator or an Authentication Policy Administrator.",
+  // ms-fact: portal-writeback-role
+  who: ["hybrid-identity-admin", "global-admin"],
+  whoLabel: "At least a Hybrid Identity Administrator (a Global Administrator can too).",
   where: "entra-admin-center",
   whereLabel: PLACE_LABELS["entra-admin-center"],
   instructions: [
@@ -21,7 +22,7 @@ export const ssprUnlock = {
       labels: [PORTAL_LABELS.writebackNew, PORTAL_LABELS.writebackOld],
     },
     {
-      text: `Switch on “${PORTAL_LABELS.unlock}” (Yes on older screens) and press ${PORTAL_LABELS.save}.`,
+      text: `Switch on “${PORTAL_LABELS.unlock}” (older screens end it with a question mark and offer Yes) and press ${PORTAL_LABELS.save}.`,
       labels: [PORTAL_LABELS.unlock, PORTAL_LABELS.save],
     },
     {
@@ -53,4 +54,5 @@ export const ssprUnlock = {
   },
   graphScopes: CHECK_SCOPES,
   attestationPrompt: `I switched on “${PORTAL_LABELS.unlock}” under On-premises integration and pressed Save.`,
+  learnMore: LEARN_MORE.ssprWriteback,
 } as const satisfies StepDefinition & { readonly id: "sspr-unlock" };

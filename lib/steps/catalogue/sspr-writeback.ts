@@ -1,5 +1,5 @@
 import { PORTAL_LABELS, AUDIT_RECORD_LABELS, PLACE_LABELS } from "./labels";
-import { CHECK_SCOPES, portalSignIn, portalPath } from "./fragments";
+import { CHECK_SCOPES, portalSignIn, portalPath, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
 export const ssprWriteback = {
@@ -8,8 +8,9 @@ export const ssprWriteback = {
   title: "Turn on writeback in the SSPR settings",
   summary: "Tell self-service password reset to send new passwords of synced users back to Active Directory.",
   performedBy: "person",
-  who: ["global-admin", "authentication-policy-admin"],
-  whoLabel: "A Global Administrator or an Authentication Policy Administrator.",
+  // ms-fact: portal-writeback-role
+  who: ["hybrid-identity-admin", "global-admin"],
+  whoLabel: "At least a Hybrid Identity Administrator (a Global Administrator can too).",
   where: "entra-admin-center",
   whereLabel: PLACE_LABELS["entra-admin-center"],
   instructions: [
@@ -60,4 +61,5 @@ export const ssprWriteback = {
   },
   graphScopes: CHECK_SCOPES,
   attestationPrompt: `I switched on “${PORTAL_LABELS.writebackNew}” (older wording “${PORTAL_LABELS.writebackOld}”) under On-premises integration and pressed Save.`,
+  learnMore: LEARN_MORE.ssprWriteback,
 } as const satisfies StepDefinition & { readonly id: "sspr-writeback" };

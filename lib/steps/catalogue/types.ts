@@ -32,6 +32,13 @@ export interface ScriptHint extends Readonly<RemediationScript> {
   readonly note?: string;
 }
 
+/** The Microsoft Learn article a step follows, linked from the step page and the report. */
+export interface LearnMore {
+  readonly title: string;
+  /** An https://learn.microsoft.com/ address, locale-free so Learn picks the reader's language. */
+  readonly url: string;
+}
+
 /** Who acts: a person, the wizard alone (reads only), or the wizard on a person's request. */
 export type Performer = "person" | "wizard" | "wizard-and-person";
 
@@ -62,4 +69,6 @@ export interface StepDefinition {
   readonly graphScopes: readonly string[];
   readonly attestationPrompt: string | null;
   readonly scriptHints?: readonly ScriptHint[];
+  /** Microsoft's own page for what the step asks. */
+  readonly learnMore: LearnMore;
 }
