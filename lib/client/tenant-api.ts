@@ -1,6 +1,8 @@
 import { type SandboxControl, type SandboxControlBody, type SandboxView } from "@/lib/contract/sandbox";
 import {
   type EndToEndBody,
+  type EndToEndPreflightBody,
+  type EndToEndPreflightResponse,
   type EndToEndResponse,
   type SignInConfig,
   type SignInResponse,
@@ -35,6 +37,19 @@ export async function searchTestUsers(runId: string, search: string): Promise<Te
     headers,
   });
   return result.users;
+}
+
+/** What the wizard knows about the chosen test user before anything is reset. */
+export async function preflightEndToEndTest(
+  runId: string,
+  userId: string,
+): Promise<EndToEndPreflightResponse> {
+  const headers = await graphAuthorization(STEP);
+  return call<EndToEndPreflightResponse>("/api/tenant/end-to-end-test/preflight", {
+    method: "POST",
+    headers,
+    body: json<EndToEndPreflightBody>({ runId, userId }),
+  });
 }
 
 export async function startEndToEndTest(runId: string, userId: string): Promise<EndToEndResponse> {

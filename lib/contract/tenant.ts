@@ -33,6 +33,29 @@ export interface TestUserListResponse {
   users: TestUser[];
 }
 
+/** POST /api/tenant/end-to-end-test/preflight: the chosen user, looked at before anything is reset. */
+export interface EndToEndPreflightBody {
+  runId: string;
+  userId: string;
+}
+
+/** ok: fine; note: allowed, worth knowing; refuse: the reset would prove nothing; unknown: could not be checked. */
+export type PreflightOutcome = "ok" | "note" | "refuse" | "unknown";
+
+export interface PreflightCheck {
+  code: string;
+  outcome: PreflightOutcome;
+  /** One sentence for the admin. */
+  message: string;
+}
+
+export interface EndToEndPreflightResponse {
+  userPrincipalName: string;
+  /** False when a check refuses: POST /api/tenant/end-to-end-test then answers 422 with the same sentences. */
+  canReset: boolean;
+  checks: PreflightCheck[];
+}
+
 /** POST /api/tenant/end-to-end-test */
 export interface EndToEndBody {
   runId: string;

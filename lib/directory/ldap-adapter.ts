@@ -6,7 +6,8 @@
 import { isIP } from "node:net";
 import { AndFilter, Client, EqualityFilter, type Entry } from "ldapts";
 import { isSid, readSid, sidToBytes } from "@/lib/ad/sid";
-import { dnsNameFromDn, escapeFilterValue, fileTimeToDate, normalizeDn, parentDn } from "./dn";
+import { dnsNameFromDn, escapeFilterValue, normalizeDn, parentDn } from "./dn";
+import { USER_STATE_ATTRIBUTES, userState } from "./user-state";
 import { dcProbeCache, probeDomainControllers, type RootDseProbe } from "./dc-probe";
 import { classifyLdapError, DirectoryError } from "./errors";
 import { attr, str, strs } from "./ldap-entry";
@@ -581,14 +582,26 @@ export class LdapDirectory implements DirectoryPort {
       const { searchEntries } = await this.client.search(domainDn, {
         scope: "sub",
         filter,
-        attributes: ["pwdLastSet"],
+        attributes: [...USER_STATE_ATTRIBUTES],
+        explicitBufferAttributes: ["objectSid", "replPropertyMetaData"],
         sizeLimit: 2,
       });
       return searchEntries;
     });
     const first = entries[0];
     if (!first) return null;
-    return { dn: first.dn, pwdLastSet: fileTimeToDate(str(first, "pwdLastSet")) };
+    const metadata = buf(first, "replPropertyMetaData");
+    return userState({
+      dn: first.dn,
+      sAMAccountName: str(first, "sAMAccountName"),
+      sid: sidOf(buf(first, "objectSid")),
+      replPropertyMetaData: metadata ? new Uint8Array(metadata) : null,
+      pwdLastSet: str(first, "pwdLastSet"),
+      userAccountControl: int(first, "userAccountControl"),
+      computedUserAccountControl: int(first, "msDS-User-Account-Control-Computed"),
+      lockoutTime: str(first, "lockoutTime"),
+      adminCount: int(first, "adminCount"),
+    });
   }
 
   async readObject(dn: string): Promise<DirectoryObject | null> {

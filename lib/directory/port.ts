@@ -85,11 +85,34 @@ export interface AccountRecord {
   tokenGroups: string[];
 }
 
-/** A user as the end-to-end test reads it on-premises. */
+/** A user as the end-to-end test reads it on-premises: when the password landed, and the account's state. */
 export interface OnPremisesUser {
   dn: string;
-  /** pwdLastSet as a time; null when never set or unreadable. */
+  sAMAccountName: string | null;
+  sid: string | null;
+  /**
+   * When the password itself was last set: the originating change time of unicodePwd in replPropertyMetaData
+   * (lib/directory/repl-metadata.ts). Null when the stamp is absent or could not be read (`passwordSetAtError`).
+   */
+  passwordSetAt: Date | null;
+  /** Why passwordSetAt is unknown, when the metadata was there but unreadable or not returned. */
+  passwordSetAtError?: string;
+  /** pwdLastSet as a time; null when 0 (must change), never set or unreadable. */
   pwdLastSet: Date | null;
+  /** pwdLastSet is 0: the user must change the password at the next sign-in. Null when unreadable. */
+  mustChangeAtNextLogon: boolean | null;
+  /** userAccountControl ACCOUNTDISABLE (0x2). Null when unreadable. */
+  disabled: boolean | null;
+  /** Locked out now (msDS-User-Account-Control-Computed UF_LOCKOUT, else lockoutTime set). Null when unreadable. */
+  lockedOut: boolean | null;
+  /** userAccountControl DONT_EXPIRE_PASSWORD (0x10000). Null when unreadable. */
+  neverExpires: boolean | null;
+  adminCount: number | null;
+}
+
+/** Reads one user on-premises by SID (the directory port, over LDAP or in the sandbox). */
+export interface OnPremisesUserLookup {
+  findUserBySid(sid: string): Promise<OnPremisesUser | null>;
 }
 
 export interface ScanProgress {
@@ -125,8 +148,8 @@ export interface DirectoryPort {
   /** How many in-scope users are (transitively) in `groupDn`; null when the port cannot tell. */
   countUsersInGroup(base: string, groupDn: string): Promise<number | null>;
   /**
-   * A user by objectSid with pwdLastSet, for the end-to-end test's on-premises leg; null when absent. Optional:
-   * a port that cannot tell (a snapshot without pwdLastSet) leaves it out or returns pwdLastSet null.
+   * A user by objectSid with its password stamp and account state, for the end-to-end test's on-premises leg; null
+   * when absent. Optional: a port that cannot tell leaves it out or returns the facts it lacks as null.
    */
   findUserBySid?(sid: string): Promise<OnPremisesUser | null>;
   /**

@@ -6,8 +6,9 @@
 import { z } from "zod";
 import { parseSddl } from "@/lib/ad/sddl";
 import { isSid } from "@/lib/ad/sid";
-import { domainHolding, fileTimeToDate, isWithin, normalizeDn, sameDn } from "./dn";
+import { domainHolding, isWithin, normalizeDn, sameDn } from "./dn";
 import { DirectoryError } from "./errors";
+import { userState } from "./user-state";
 import {
   type AccountRecord,
   type DirectoryObject,
@@ -44,6 +45,13 @@ const userSchema = z
     tokenGroups: z.array(sid).nullish(),
     /** pwdLastSet (FILETIME ticks), optional: the end-to-end test reads it when present. */
     pwdLastSet: ticks.nullish(),
+    /** lockoutTime (FILETIME ticks), optional: "0" or absent when the account is not locked out. */
+    lockoutTime: ticks.nullish(),
+    /**
+     * replPropertyMetaData as base64, optional: the end-to-end test reads unicodePwd's change time from it, with the
+     * same parser as over LDAP (lib/directory/repl-metadata.ts).
+     */
+    replPropertyMetaData: z.base64("is not base64").nullish(),
   })
   .loose()
   .superRefine((user, ctx) => {
@@ -314,7 +322,19 @@ export class SnapshotDirectory implements DirectoryPort {
     const key = wanted.trim().toUpperCase();
     for (const d of this.snapshot.domains) {
       const u = d.users.find((x) => x.sid?.toUpperCase() === key);
-      if (u) return { dn: u.dn, pwdLastSet: fileTimeToDate(u.pwdLastSet) };
+      if (u)
+        return userState({
+          dn: u.dn,
+          sAMAccountName: typeof u.sAMAccountName === "string" ? u.sAMAccountName : null,
+          sid: u.sid ?? null,
+          replPropertyMetaData: u.replPropertyMetaData
+            ? new Uint8Array(Buffer.from(u.replPropertyMetaData, "base64"))
+            : null,
+          pwdLastSet: u.pwdLastSet ?? null,
+          userAccountControl: u.userAccountControl ?? null,
+          lockoutTime: u.lockoutTime ?? null,
+          adminCount: u.adminCount ?? null,
+        });
     }
     return null;
   }

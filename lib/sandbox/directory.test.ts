@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { passwordSetAt } from "@/lib/directory/repl-metadata";
 import { describe, expect, it } from "vitest";
 import { scanVerdict } from "@/lib/verify/verdicts/directory";
 import { previewChanges } from "@/lib/directory/preview";
@@ -150,18 +151,47 @@ describe("the sandbox directory", () => {
     expect(sandboxDirectory(key)).not.toBe(first);
   });
 
-  it("moves pwdLastSet of a user found by SID through the port", async () => {
+  it("stamps unicodePwd of a user found by SID, read back through the port as over LDAP", async () => {
     const dir = new SandboxDirectory();
     const terry = dir.userByName("Terry Test")!;
     const before = await dir.port().findUserBySid(terry.sid!);
     expect(before?.dn).toBe(terry.dn);
-    const at = new Date(Date.now() + 3600_000);
-    expect(before?.pwdLastSet?.getTime() ?? 0).toBeLessThan(at.getTime());
+    expect(before?.passwordSetAt).toBeNull();
+    const at = new Date("2026-12-06T10:42:00Z");
+    // A self-service reset: the password lands and pwdLastSet is the time it was set.
     expect(dir.passwordSet(terry.sid!, at)).toBe(true);
-    expect((await dir.port().findUserBySid(terry.sid!.toLowerCase()))?.pwdLastSet?.toISOString()).toBe(
-      at.toISOString(),
+    const after = await dir.port().findUserBySid(terry.sid!.toLowerCase());
+    expect(after).toMatchObject({ passwordSetAt: at, pwdLastSet: at, mustChangeAtNextLogon: false });
+    // The snapshot keeps the stamp as a DC's replPropertyMetaData, parsed by the LDAP adapter's parser.
+    const stored = dir.snapshot.domains[0]!.users.find((u) => u.sid === terry.sid)!;
+    expect(passwordSetAt(new Uint8Array(Buffer.from(String(stored.replPropertyMetaData), "base64")))).toEqual(
+      at,
     );
     expect(await dir.port().findUserBySid("S-1-5-21-1-2-3-999")).toBeNull();
+  });
+
+  it("an admin reset leaves pwdLastSet at 0 (change at next sign-in) unless the password never expires", async () => {
+    const dir = new SandboxDirectory();
+    const terry = dir.userByName("Terry Test")!;
+    const at = new Date("2026-12-06T10:42:00Z");
+    dir.passwordSet(terry.sid!, at, { mustChange: true });
+    expect(await dir.port().findUserBySid(terry.sid!)).toMatchObject({
+      passwordSetAt: at,
+      pwdLastSet: null,
+      mustChangeAtNextLogon: true,
+      neverExpires: false,
+    });
+    const stored = dir.snapshot.domains[0]!.users.find((u) => u.sid === terry.sid)!;
+    expect(stored.pwdLastSet).toBe("0");
+    stored.userAccountControl = 0x200 | 0x10000;
+    const later = new Date("2026-12-06T11:00:00Z");
+    dir.passwordSet(terry.sid!, later, { mustChange: true });
+    expect(await dir.port().findUserBySid(terry.sid!)).toMatchObject({
+      passwordSetAt: later,
+      pwdLastSet: later,
+      mustChangeAtNextLogon: false,
+      neverExpires: true,
+    });
   });
 });
 

@@ -2,7 +2,7 @@
 // snapshot — contoso-snapshot.json, exported from the Samba lab by lab/export-sandbox-fixture.ts. Every sandbox run
 // gets its own copy (keyed like the sandbox tenant, by an HMAC of the run id), bounded in memory. Fixes the wizard
 // applies change the copy's SDDL the way a domain controller would (the object's DACL, then inheritance into every
-// object below it), and the sandbox tenant's password resets move the copy's pwdLastSet, so the directory steps
+// object below it), and the sandbox tenant's password resets stamp the copy's unicodePwd (replPropertyMetaData) and pwdLastSet, so the directory steps
 // and the end-to-end test read the consequences through the same Directory port as with a real domain.
 
 import { formatSddl } from "@/lib/ad/sddl";
@@ -24,6 +24,8 @@ import {
   shortDn,
 } from "@/lib/directory/dn";
 import { DirectoryError } from "@/lib/directory/errors";
+import { ATTRTYP_PWD_LAST_SET, ATTRTYP_UNICODE_PWD, stampAttribute } from "@/lib/directory/repl-metadata";
+import { UF_DONT_EXPIRE_PASSWD } from "@/lib/directory/user-state";
 import { POLICY_HINTS_OID } from "@/lib/directory/ldap-controls";
 import { DirectoryScanner } from "@/lib/directory/scan";
 import {
@@ -323,13 +325,29 @@ export class SandboxDirectory {
     };
   }
 
-  /** A password reset arrived on-premises: pwdLastSet of the user with this SID moves to `at`. */
-  passwordSet(sid: string, at: Date): boolean {
+  /**
+   * A password reset arrived on-premises: the user's unicodePwd stamp in replPropertyMetaData moves to `at`, as a
+   * DC records an originating write, and pwdLastSet follows. An admin reset (`mustChange`) leaves pwdLastSet at 0,
+   * the "must change at next logon" state, unless the password never expires; a self-service reset sets it to `at`.
+   */
+  passwordSet(sid: string, at: Date, options: { mustChange?: boolean } = {}): boolean {
     const key = sid.toUpperCase();
     for (const domain of this.data.domains) {
       const user = domain.users.find((u) => u.sid?.toUpperCase() === key);
       if (user) {
-        user.pwdLastSet = dateToFileTime(at);
+        const before = user.replPropertyMetaData
+          ? new Uint8Array(Buffer.from(user.replPropertyMetaData, "base64"))
+          : null;
+        const stamped = stampAttribute(
+          stampAttribute(before, ATTRTYP_UNICODE_PWD, at),
+          ATTRTYP_PWD_LAST_SET,
+          at,
+        );
+        user.replPropertyMetaData = Buffer.from(stamped).toString("base64");
+        const neverExpires = ((user.userAccountControl ?? 0) & UF_DONT_EXPIRE_PASSWD) !== 0;
+        // ms-fact: graph-reset-asks-change-at-next-sign-in
+        // ms-fact: never-expires-skips-forced-change
+        user.pwdLastSet = options.mustChange && !neverExpires ? "0" : dateToFileTime(at);
         return true;
       }
     }

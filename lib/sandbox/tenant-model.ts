@@ -301,10 +301,14 @@ export class SandboxTenant {
     return user.synced && this.switches.connectWriteback && this.switches.portalWriteback;
   }
 
-  /** The password arrives on-premises unless AD DS refuses it (protected account). */
-  private writeOnPremises(user: SandboxUser): boolean {
+  /**
+   * The password arrives on-premises unless AD DS refuses it (protected account). An admin reset asks for a change
+   * at the next sign-in, and writeback carries that to AD DS.
+   */
+  private writeOnPremises(user: SandboxUser, by: "admin" | "self-service"): boolean {
     if (user.protectedOnPremises || !user.sid) return false;
-    this.directory.passwordSet(user.sid, this.now());
+    // ms-fact: graph-reset-asks-change-at-next-sign-in
+    this.directory.passwordSet(user.sid, this.now(), { mustChange: by === "admin" });
     return true;
   }
 
@@ -329,7 +333,7 @@ export class SandboxTenant {
         user,
       );
     }
-    const ok = this.writeOnPremises(user);
+    const ok = this.writeOnPremises(user, "self-service");
     return this.record(
       AUDIT_ACTIVITIES.selfServiceReset,
       "UserManagement",
@@ -367,7 +371,7 @@ export class SandboxTenant {
     let reason: string | null = null;
     if (writeback) {
       agent = WRITEBACK_AGENT;
-      if (!this.writeOnPremises(user)) {
+      if (!this.writeOnPremises(user, "admin")) {
         result = "failure";
         reason = "OnPremisesAdminPasswordResetFailed";
         final = { status: "failed", statusDetail: "The on-premises directory refused the new password." };

@@ -22,6 +22,7 @@ import * as meRoute from "@/app/api/me/route";
 import * as sandboxDirectoryRoute from "@/app/api/sandbox/directory/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
 import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
+import * as endToEndPreflightRoute from "@/app/api/tenant/end-to-end-test/preflight/route";
 import * as testUsersRoute from "@/app/api/tenant/users/route";
 import * as directoryRoute from "@/app/api/runs/[id]/directory/route";
 import * as findingsRoute from "@/app/api/runs/[id]/directory/findings/route";
@@ -314,6 +315,20 @@ const CASES: RouteCase[] = [
           method: "POST",
           body: { runId: f.runId, userId: testUserId(f.runId), confirm: true },
         }),
+      ),
+  },
+  {
+    name: "POST /api/tenant/end-to-end-test/preflight",
+    flow: "enable",
+    // Only reads, but only for someone about to run the test (edit rights): it reveals account state on-premises.
+    expected: RUN_WRITE,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        endToEndPreflightRoute.POST,
+        "/api/tenant/end-to-end-test/preflight",
+        {},
+        opts(caller, { method: "POST", body: { runId: f.runId, userId: testUserId(f.runId) } }),
       ),
   },
   {

@@ -1,7 +1,8 @@
 import "server-only";
 import { createHmac } from "node:crypto";
 import { GraphTenant } from "@/lib/tenant/graph-adapter";
-import { type OnPremisesUserLookup, type TenantPort } from "@/lib/tenant/port";
+import { type OnPremisesUserLookup } from "@/lib/directory/port";
+import { type TenantPort } from "@/lib/tenant/port";
 import { sandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";

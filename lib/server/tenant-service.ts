@@ -2,7 +2,16 @@ import "server-only";
 import { createHash } from "node:crypto";
 import { transitionStep } from "@/lib/steps/machine";
 import { END_TO_END_EVENT, generateTestPassword } from "@/lib/tenant/end-to-end";
+import { DirectoryError } from "@/lib/directory/errors";
+import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type EndToEndTestRecord, TenantError, type TenantPort, type SyncedUser } from "@/lib/tenant/port";
+import {
+  type Preflight,
+  type PreflightFacts,
+  preflightTestUser,
+  refusalSentence,
+} from "@/lib/verify/end-to-end-preflight";
+import { ldapUserLookup } from "./directory/run-directory";
 import { type RunRole, toPrincipal, type Who } from "./access";
 import { ApiError } from "./api-error";
 import { env } from "./env";
@@ -41,11 +50,50 @@ export async function searchTestUsers(port: TenantPort, prefix: string): Promise
 /** Graph refusing the reset itself is a test result (the cloud leg failed); other failures stop the request. */
 const REFUSALS = new Set<TenantError["kind"]>(["missing-role", "bad-response", "not-found"]);
 
+/** The directory side for the test user: the sandbox copy, else the configured LDAP connection, else none. */
+function userLookup(access: Pick<TenantAccess, "onPremisesUsers">): OnPremisesUserLookup | null {
+  return access.onPremisesUsers ?? ldapUserLookup();
+}
+
+async function preflightFor(
+  port: TenantPort,
+  lookup: OnPremisesUserLookup | null,
+  userId: string,
+): Promise<{ user: SyncedUser; preflight: Preflight }> {
+  const user = await port.getUser(userId);
+  if (!user) throw new ApiError("not-found", "That user does not exist in the tenant.");
+  let onPremises: PreflightFacts["onPremises"];
+  if (!user.onPremisesSecurityIdentifier) onPremises = null;
+  else if (!lookup) onPremises = { unavailable: "no directory connection is configured" };
+  else {
+    try {
+      onPremises = await lookup.findUserBySid(user.onPremisesSecurityIdentifier);
+    } catch (error) {
+      if (!(error instanceof DirectoryError)) throw error;
+      onPremises = { unavailable: error.message };
+    }
+  }
+  return { user, preflight: preflightTestUser({ user, onPremises }) };
+}
+
+/** What the wizard knows about a test user before resetting anything: one sentence per fact. */
+export async function preflightEndToEndTest(
+  who: Who,
+  access: Pick<TenantAccess, "port" | "onPremisesUsers">,
+  input: { runId: string; userId: string },
+): Promise<{ userPrincipalName: string; preflight: Preflight }> {
+  // Looking before a reset is part of running the test: the same edit rights.
+  await loadRunAs(who, input.runId, "edit");
+  const { user, preflight } = await preflightFor(access.port, userLookup(access), input.userId);
+  return { userPrincipalName: user.userPrincipalName, preflight };
+}
+
 export async function runEndToEndTest(
   who: Who,
-  port: TenantPort,
+  tenant: Pick<TenantAccess, "port" | "onPremisesUsers">,
   input: { runId: string; userId: string },
 ): Promise<{ password: string | null; record: EndToEndTestRecord; run: RunView }> {
+  const { port } = tenant;
   // Resetting a password for a run needs edit rights on it, like every other change.
   const { view: run, access } = await loadRunAs(who, input.runId, "edit");
   if (run.flow !== "enable") {
@@ -54,13 +102,13 @@ export async function runEndToEndTest(
       "The end-to-end test belongs to the enable flow; this run is a clean-up run.",
     );
   }
-  const user = await port.getUser(input.userId);
-  if (!user) throw new ApiError("not-found", "That user does not exist in the tenant.");
-  if (!user.onPremisesSyncEnabled) {
-    throw new ApiError(
-      "conflict",
-      `${user.userPrincipalName} is a cloud-only user; writeback can only be tested with a user synchronised from Active Directory.`,
-    );
+  // The pre-flight runs again here, whatever the page showed: a refusal stops the reset before Graph is asked.
+  const { user, preflight } = await preflightFor(port, userLookup(tenant), input.userId);
+  if (!preflight.canReset) {
+    throw new ApiError("invalid-body", refusalSentence(preflight), {
+      fields: ["userId"],
+      preflight: preflight.checks,
+    });
   }
   const password = generateTestPassword();
   const resetAt = new Date().toISOString();

@@ -144,7 +144,9 @@ describe("the reset", () => {
     const outcome = await port.resetPassword(user.id, "A-long-enough-Passw0rd!");
     expect(outcome.status).toBe("succeeded");
     const onPremises = await sim.directory(token).port().findUserBySid(user.sid!);
-    expect(onPremises?.pwdLastSet?.getTime()).toBeGreaterThan(Date.now() - 5000);
+    // The password landed (unicodePwd's stamp) and, as for every admin reset, a change is due at next sign-in.
+    expect(onPremises?.passwordSetAt?.getTime()).toBeGreaterThan(Date.now() - 5000);
+    expect(onPremises).toMatchObject({ pwdLastSet: null, mustChangeAtNextLogon: true });
   });
 
   it("reports a failed operation when AD DS refuses (protected account)", async () => {

@@ -125,11 +125,6 @@ export class TenantError extends Error {
   }
 }
 
-/** Reads one user on-premises by SID (the directory port, over LDAP or in the sandbox). */
-export interface OnPremisesUserLookup {
-  findUserBySid(sid: string): Promise<{ dn: string; pwdLastSet: Date | null } | null>;
-}
-
 /** What the end-to-end test stored on the run when it reset the test user's password. */
 export interface EndToEndTestRecord {
   userId: string;

@@ -1,5 +1,7 @@
 // end-to-end-test — a real reset of a synced test user, made by the wizard through Graph: Graph accepts it, the
-// "Reset password (by admin)" record names the writeback agent, and the user's password changed on-premises.
+// "Reset password (by admin)" record names the writeback agent, and the user's password changed on-premises: the
+// originating change time of unicodePwd (replPropertyMetaData) moved past the reset. pwdLastSet is read alongside
+// only to say whether the user must change the password at the next sign-in (an admin reset sets it to 0).
 
 import { AUDIT_ACTIVITIES } from "@/lib/tenant/graph-facts";
 import { tenantSource } from "./sources/tenant";
@@ -10,7 +12,7 @@ export const endToEndTest: StepVerifier = {
   stepId: "end-to-end-test",
   sources: [
     tenantSource(
-      "the test reset through Graph, its audit record (OnPremisesAgent) and the user's pwdLastSet in AD",
+      "the test reset through Graph, its audit record (OnPremisesAgent) and when the user's password last changed in AD (unicodePwd's replication metadata)",
       "verified",
       async ({ port, endToEndTest }, ctx) => {
         if (!endToEndTest) {

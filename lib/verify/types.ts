@@ -5,7 +5,8 @@
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { type AutomaticResult, type Finding, type Flow } from "@/lib/steps/types";
 import { type StepId } from "@/lib/steps/ids";
-import { type OnPremisesUserLookup, type TenantContext } from "@/lib/tenant/port";
+import { type OnPremisesUserLookup } from "@/lib/directory/port";
+import { type TenantContext } from "@/lib/tenant/port";
 
 export interface VerifyContext {
   run: { id: string; flow: Flow; mode: "sandbox" | "live" };

@@ -16,6 +16,8 @@ import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
 import { type Caller, createRunAs, linkCaller } from "@/lib/testing/share-harness";
+import { sandboxDirectory } from "@/lib/sandbox/directory";
+import * as preflightRoute from "./end-to-end-test/preflight/route";
 import * as endToEndRoute from "./end-to-end-test/route";
 import * as usersRoute from "./users/route";
 
@@ -50,6 +52,28 @@ function userId(runId: string, alias: string): string {
 function startTest(caller: Caller, body: Record<string, unknown>) {
   return call(endToEndRoute.POST, "/api/tenant/end-to-end-test", {}, { ...caller, method: "POST", body });
 }
+
+function preflight(caller: Caller, body: Record<string, unknown>) {
+  return call(
+    preflightRoute.POST,
+    "/api/tenant/end-to-end-test/preflight",
+    {},
+    { ...caller, method: "POST", body },
+  );
+}
+
+/** The run's simulated AD DS user behind a sandbox tenant user, to change its account state as an admin would. */
+function onPremisesUser(runId: string, alias: string) {
+  const sid = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith(alias))?.sid;
+  const user = sandboxDirectory(sandboxKey(runId))
+    .snapshot.domains.flatMap((d) => d.users)
+    .find((u) => u.sid === sid);
+  if (!user) throw new Error(`no on-premises user for ${alias}`);
+  return user;
+}
+
+const resets = (id: string) =>
+  sandboxTenant(sandboxKey(id)).audits.filter((a) => a.activityDisplayName?.includes("Reset")).length;
 
 async function writebackOn(runId: string) {
   for (const action of ["connect-writeback", "portal-writeback"]) {
@@ -159,8 +183,8 @@ describe("POST /api/tenant/end-to-end-test", () => {
     expect(unconfirmed.status).toBe(422);
     expect(JSON.stringify(unconfirmed.json)).toContain("body.confirm");
     const cloudOnly = await startTest(asOwner, { runId, userId: userId(runId, "casey"), confirm: true });
-    expect(cloudOnly.status).toBe(409);
-    expect(JSON.stringify(cloudOnly.json)).toContain("cloud-only");
+    expect(cloudOnly.status).toBe(422);
+    expect(JSON.stringify(cloudOnly.json)).toContain("is a cloud-only user");
     const unknown = await startTest(asOwner, {
       runId,
       userId: "00000000-0000-0000-0000-000000000000",
@@ -175,9 +199,88 @@ describe("POST /api/tenant/end-to-end-test", () => {
     });
     expect(wrongFlow.status).toBe(409);
     // None of these reset anybody.
-    const resets = (id: string) =>
-      sandboxTenant(sandboxKey(id)).audits.filter((a) => a.activityDisplayName?.includes("Reset")).length;
     expect(resets(runId)).toBe(1); // the tenant's own history only
     expect(resets(cleanup)).toBe(1);
+  });
+});
+
+describe("the end-to-end test's pre-flight", () => {
+  it("says what it found about an ordinary synchronised user, one sentence per fact, and allows the reset", async () => {
+    const runId = await createRunAs(owner);
+    const res = await preflight(asOwner, { runId, userId: userId(runId, "terry") });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    expect(res.json).toMatchObject({ userPrincipalName: "terry.test@contoso.com", canReset: true });
+    const checks = res.json.checks as { code: string; outcome: string; message: string }[];
+    expect(checks.map((c) => [c.code, c.outcome])).toEqual([
+      ["synced", "ok"],
+      ["found-on-premises", "ok"],
+      ["enabled", "ok"],
+      ["not-locked-out", "ok"],
+      ["not-protected", "ok"],
+    ]);
+    expect(checks[1]?.message).toBe(
+      "Found in Active Directory as CN=Terry Test,OU=Staff,OU=Corp,DC=contoso,DC=test.",
+    );
+    expect(resets(runId)).toBe(1); // looking resets nobody
+  });
+
+  it("refuses a protected account with the reason, and the reset is stopped with 422 before Graph is asked", async () => {
+    const runId = await createRunAs(owner);
+    await writebackOn(runId);
+    const pat = userId(runId, "adm-pat");
+    const look = await preflight(asOwner, { runId, userId: pat });
+    expect(look.json.canReset).toBe(false);
+    const refusal = (look.json.checks as { code: string; outcome: string; message: string }[]).find(
+      (c) => c.outcome === "refuse",
+    );
+    expect(refusal?.code).toBe("protected-account");
+    expect(refusal?.message).toContain("Writeback never resets protected accounts, by design");
+    const before = graph.requests.length;
+    const res = await startTest(asOwner, { runId, userId: pat, confirm: true });
+    expect(res.status).toBe(422);
+    expect(JSON.stringify(res.json)).toContain(
+      "The wizard did not reset the password. The account is protected in Active Directory (adminCount=1",
+    );
+    expect(JSON.stringify(res.json)).toContain("userId");
+    expect(graph.requests.slice(before).some((r) => r.path.endsWith("/resetPassword"))).toBe(false);
+    expect(resets(runId)).toBe(1);
+  });
+
+  it("refuses a disabled and a locked-out account, naming each problem", async () => {
+    const runId = await createRunAs(owner);
+    const morgan = onPremisesUser(runId, "morgan");
+    morgan.userAccountControl = 0x202;
+    morgan.lockoutTime = "134400706417370000";
+    const res = await startTest(asOwner, { runId, userId: userId(runId, "morgan"), confirm: true });
+    expect(res.status).toBe(422);
+    const text = JSON.stringify(res.json);
+    expect(text).toContain("The account is disabled in Active Directory");
+    expect(text).toContain("The account is locked out in Active Directory");
+    expect(resets(runId)).toBe(1);
+  });
+
+  it("allows a password that never expires, saying no change will be asked at the next sign-in", async () => {
+    const runId = await createRunAs(owner);
+    await writebackOn(runId);
+    onPremisesUser(runId, "terry").userAccountControl = 0x10200;
+    const look = await preflight(asOwner, { runId, userId: userId(runId, "terry") });
+    expect(look.json.canReset).toBe(true);
+    const note = (look.json.checks as { code: string; outcome: string; message: string }[]).find(
+      (c) => c.outcome === "note",
+    );
+    expect(note?.code).toBe("password-never-expires");
+    expect(note?.message).toContain("will not ask this user for a new password at the next sign-in");
+    const res = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: true });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    const verification = res.json.verification as { status: string; findings: { message: string }[] };
+    expect(verification.status).toBe("passed");
+    expect(verification.findings[0]?.message).toContain("“Password never expires”");
+  });
+
+  it("is only for people who may run the test: a view link is refused", async () => {
+    const runId = await createRunAs(owner);
+    const viewer = await linkCaller(owner, runId, "view", { name: "Vic" });
+    const res = await preflight(viewer, { runId, userId: userId(runId, "terry") });
+    expect(res.status).toBe(403);
   });
 });

@@ -1,16 +1,26 @@
 "use client";
 
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError } from "@/lib/client/api";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
-import { searchTestUsers, startEndToEndTest } from "@/lib/client/tenant-api";
-import { type TestUser } from "@/lib/contract/tenant";
+import { preflightEndToEndTest, searchTestUsers, startEndToEndTest } from "@/lib/client/tenant-api";
+import { type EndToEndPreflightResponse, type PreflightCheck, type TestUser } from "@/lib/contract/tenant";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
 
-/** Pick a synchronised test user, confirm, reset through Graph; the password is shown once and kept nowhere. */
+const OUTCOME_LABEL: Record<PreflightCheck["outcome"], string> = {
+  ok: "OK",
+  note: "Note",
+  refuse: "Stops the test",
+  unknown: "Not checked",
+};
+
+/**
+ * Pick a synchronised test user, see what the wizard knows about it (the pre-flight), confirm, reset through Graph;
+ * the password is shown once and kept nowhere.
+ */
 export function EndToEndPanel() {
   const runId = useRunStore((s) => s.run.id);
   const store = useRunStoreApi();
@@ -21,6 +31,30 @@ export function EndToEndPanel() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<{ upn: string; password: string | null; outcome: string } | null>(null);
+  const [preflight, setPreflight] = useState<EndToEndPreflightResponse | null>(null);
+  const [preflightError, setPreflightError] = useState<string | null>(null);
+
+  // The pre-flight is asked for when a user is chosen, never from an effect: the choice is the event. An answer
+  // for a user chosen earlier (slower than the one after it) is dropped.
+  const lookingAt = useRef<string | null>(null);
+  async function look(userId: string | null) {
+    lookingAt.current = userId;
+    setPreflight(null);
+    setPreflightError(null);
+    if (!userId) return;
+    try {
+      const answer = await preflightEndToEndTest(runId, userId);
+      if (lookingAt.current === userId) setPreflight(answer);
+    } catch (e) {
+      if (lookingAt.current === userId)
+        setPreflightError(e instanceof ApiCallError ? e.message : "The wizard could not look at this user.");
+    }
+  }
+
+  function choose(userId: string) {
+    setChosen(userId);
+    void look(userId);
+  }
 
   async function find(event: React.FormEvent) {
     event.preventDefault();
@@ -31,6 +65,7 @@ export function EndToEndPanel() {
       const found = await searchTestUsers(runId, search.trim());
       setUsers(found);
       setChosen(found[0]?.id ?? null);
+      void look(found[0]?.id ?? null);
     } catch (e) {
       setError(e instanceof ApiCallError ? e.message : "The search failed.");
     } finally {
@@ -42,6 +77,8 @@ export function EndToEndPanel() {
     event.preventDefault();
     setError(null);
     if (!chosen) return setError("Choose a test user first.");
+    if (preflight && !preflight.canReset)
+      return setError("The wizard will not reset this user: see “Before the reset” above.");
     if (!confirmed) return setError("Confirm that this user's password may be replaced.");
     setBusy(true);
     try {
@@ -100,7 +137,7 @@ export function EndToEndPanel() {
                   id={`e2e-user-${user.id}`}
                   name="e2e-user"
                   checked={chosen === user.id}
-                  onChange={() => setChosen(user.id)}
+                  onChange={() => choose(user.id)}
                 />
                 <label htmlFor={`e2e-user-${user.id}`}>
                   {user.displayName} ({user.userPrincipalName})
@@ -108,6 +145,31 @@ export function EndToEndPanel() {
               </div>
             ))}
           </fieldset>
+          {preflight ? (
+            <div aria-labelledby="e2e-preflight-heading" role="group" className="space-y-1">
+              <h3 id="e2e-preflight-heading" className="font-medium">
+                Before the reset: {preflight.userPrincipalName}
+              </h3>
+              <ul className="space-y-1">
+                {preflight.checks.map((check) => (
+                  <li
+                    key={check.code}
+                    data-outcome={check.outcome}
+                    className={
+                      check.outcome === "refuse"
+                        ? "border-l-4 border-red-700 pl-2 text-red-900 dark:text-red-200"
+                        : check.outcome === "note" || check.outcome === "unknown"
+                          ? "border-l-4 border-amber-600 pl-2"
+                          : "border-l-4 border-emerald-700 pl-2"
+                    }
+                  >
+                    <span className="font-semibold">{OUTCOME_LABEL[check.outcome]}:</span> {check.message}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
+          {preflightError ? <p className="text-red-900 dark:text-red-200">{preflightError}</p> : null}
           <div className="flex items-start gap-2">
             <input
               id="e2e-confirm"
@@ -121,7 +183,7 @@ export function EndToEndPanel() {
               colleague&apos;s real account.
             </label>
           </div>
-          <Button type="submit" disabled={busy}>
+          <Button type="submit" disabled={busy || (preflight !== null && !preflight.canReset)}>
             {busy ? "Working…" : "Reset the password and test writeback"}
           </Button>
         </form>

@@ -4,10 +4,9 @@ import { DirectoryError } from "@/lib/directory/errors";
 import { openDirectory } from "@/lib/directory/forest";
 import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { openLdapWriter } from "@/lib/directory/ldap-writer";
-import { type DirectoryPort } from "@/lib/directory/port";
+import { type DirectoryPort, type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type DirectoryWriter } from "@/lib/directory/writer";
 import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
-import { type OnPremisesUserLookup } from "@/lib/tenant/port";
 import { type SandboxDirectory, sandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
@@ -135,7 +134,7 @@ export function deploymentDirectory(runId: string): DeploymentDirectory | null {
 
 /**
  * The end-to-end test's on-premises leg over the configured LDAP connection: the user found by objectSid, with its
- * pwdLastSet, read with the wizard's read-only account. Null when no connection is configured (or it is misconfigured:
+ * password stamp and account state, read with the wizard's read-only account. Null when no connection is configured (or it is misconfigured:
  * the directory steps report that).
  */
 export function ldapUserLookup(): OnPremisesUserLookup | null {

@@ -353,8 +353,9 @@ describe("failure signatures sit where DOMAIN.md puts them", () => {
     ["31044", "connect-writeback"],
     ["6800", "connect-writeback"],
     ["32009", "connect-writeback", /AuthTokenError/],
-    ["31001", "end-to-end-test"],
-    ["31002", "end-to-end-test"],
+    ["31009", "end-to-end-test", /31011 \(admin reset failed\)/],
+    ["31010", "end-to-end-test"],
+    ["31011", "end-to-end-test"],
   ];
 
   it.each(placements)("%s on %s", (eventId, stepId, context) => {

@@ -22,19 +22,19 @@ export const endToEndTest = {
       text: "Start the test. The wizard asks Microsoft Graph to reset that user's password and polls the operation until Graph reports it finished; the new password is not kept.",
     },
     {
-      text: "The wizard then reads the user's pwdLastSet in Active Directory and expects it to be newer than before the test, and looks up the matching audit record to see which OnPremisesAgent handled it.",
+      text: "The wizard then reads when the user's password last changed in Active Directory (the unicodePwd stamp in the object's replication metadata) and expects it to be later than the reset, and looks up the matching audit record to see which OnPremisesAgent handled it. pwdLastSet is not the measure: an admin reset sets it to 0, which means the user must pick a new password at the next sign-in (unless the password never expires).",
     },
     {
-      text: "If pwdLastSet has not moved yet, set the step to waiting and re-check in a few minutes; the change first lands on one domain controller and replicates from there.",
+      text: "If the password has not changed yet on the domain controller the wizard reads, the step waits; re-check in a few minutes, because the change first lands on one domain controller and replicates from there.",
     },
   ],
   pitfalls: [
     {
       symptom: "The reset never reaches Active Directory for the chosen user.",
       recognise:
-        "PasswordResetService event 31001 (reset started) with no 31002 (reset succeeded) after it; look next to it for 33004 or 33008.",
-      fix: "For 33004, check the connector's rights and whether the user is protected (adminCount=1); for 33008, the password policy step. Then run the test again.",
-      eventIds: ["31001", "31002", "33004", "33008"],
+        "An admin reset logs its own PasswordResetService events: 31009 (admin reset received) followed by 31011 (admin reset failed) instead of 31010 (admin reset succeeded); look next to it for 33004, 33005, 33006 or 33008.",
+      fix: "For 33004, check the connector's rights and whether the user is protected (adminCount=1); for 33005 or 33006, enable or unlock the account; for 33008, the password policy step. Then run the test again.",
+      eventIds: ["31009", "31010", "31011", "33004", "33005", "33006", "33008"],
     },
     {
       symptom: "The test fails for an administrator or service account.",
@@ -58,20 +58,25 @@ export const endToEndTest = {
   optional: false,
   verification: {
     kinds: ["verified", "attested"],
-    description: `Verified: Graph accepts and completes the admin reset, the “${AUDIT_RECORD_LABELS.adminReset}” record names Microsoft Entra Connect or CloudSync as OnPremisesAgent, and the user's on-premises pwdLastSet moved forward. Until the wizard is connected to Graph and the directory, a person who ran the same test by hand can record it by name — the weaker confidence stays visible.`,
+    description: `Verified: Graph accepts and completes the admin reset, the “${AUDIT_RECORD_LABELS.adminReset}” record names Microsoft Entra Connect or CloudSync as OnPremisesAgent, and the user's password changed on-premises after the reset (read from the unicodePwd replication stamp; pwdLastSet 0 afterwards is expected and only means a change is due at the next sign-in). Until the wizard is connected to Graph and the directory, a person who ran the same test by hand can record it by name — the weaker confidence stays visible.`,
   },
   graphScopes: [...CHECK_SCOPES, "User.Read.All", "UserAuthenticationMethod.ReadWrite.All"],
   attestationPrompt:
-    "I reset the password of a synced test user in the cloud (portal or SSPR) and saw the change arrive in Active Directory: the user's pwdLastSet moved and the new password works on-premises.",
+    "I reset the password of a synced test user in the cloud (portal or SSPR) and saw the change arrive in Active Directory: the user's password change time moved past the reset and the new password works on-premises.",
   scriptHints: [
     {
-      title: "Show the test user's last password change on-premises (read-only)",
+      title:
+        "Show when the test user's password last changed on-premises, and whether a change is due (read-only)",
       language: "powershell",
       runOn: "ad-ds",
-      script:
-        "Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>' -Properties pwdLastSet, PasswordLastSet | Select-Object SamAccountName, PasswordLastSet",
+      script: [
+        "Get-ADReplicationAttributeMetadata -Object (Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>').DistinguishedName -Server '<DOMAIN_FQDN>' -Properties unicodePwd |",
+        "  Select-Object AttributeName, LastOriginatingChangeTime, Version",
+        "Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>' -Properties pwdLastSet, PasswordNeverExpires | Select-Object SamAccountName, pwdLastSet, PasswordNeverExpires",
+      ].join("\n"),
     },
-    writebackEventsHint(["31001", "31002", "33004", "33008"]),
+    // ms-fact: admin-reset-event-ids
+    writebackEventsHint(["31009", "31010", "31011", "33004", "33005", "33006", "33008"]),
   ],
   learnMore: LEARN_MORE.writebackOperations,
 } as const satisfies StepDefinition & { readonly id: "end-to-end-test" };

@@ -184,14 +184,19 @@ describe("portal switches (no API)", () => {
 });
 
 describe("end-to-end test", () => {
-  it("passes verified when the reset is written back and pwdLastSet moved", async () => {
+  it("passes verified when the reset is written back: the password landed and the user must change it", async () => {
     const { tenant, check, reset } = setup();
     enableAll(tenant);
     await reset("terry");
     const outcome = await check("end-to-end-test");
     if (outcome.kind !== "checked") throw new Error(JSON.stringify(outcome));
     expect(outcome.result).toMatchObject({ status: "passed", confidence: "verified" });
-    expect(outcome.result.evidence).toHaveProperty("onPremises.pwdLastSet");
+    expect(outcome.result.evidence).toMatchObject({
+      onPremises: { pwdLastSet: null, mustChangeAtNextLogon: true },
+    });
+    expect(outcome.result.findings[0]?.message).toMatch(
+      /^The new password reached Active Directory at \d\d:\d\d UTC on \d{4}-\d\d-\d\d; the user must change it at next sign-in, as Microsoft documents for admin resets\.$/,
+    );
   });
 
   it("says the reset was never written back when writeback is off, with the Connect events to look for", async () => {
@@ -200,7 +205,7 @@ describe("end-to-end test", () => {
     const outcome = await check("end-to-end-test");
     if (outcome.kind !== "checked") throw new Error("expected a result");
     expect(outcome.result.evidence.failedLeg).toBe("never written back");
-    expect(outcome.result.findings[0]?.message).toContain("31001");
+    expect(outcome.result.findings[0]?.message).toContain("31009 (admin reset received) is missing");
   });
 
   it("says AD refused for a protected account, with 33004", async () => {

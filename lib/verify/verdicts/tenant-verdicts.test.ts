@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
+import { type OnPremisesUser } from "@/lib/directory/port";
 import { type AuditRecord, type EndToEndTestRecord } from "@/lib/tenant/port";
 // evaluate.ts is to move to lib/verify/verdicts/: this import is the one line to rewrite.
 import * as verdicts from "./tenant";
@@ -369,17 +370,98 @@ describe("evaluateEndToEnd", () => {
   });
   const adminReset = (extra: Partial<AuditRecord> = {}) =>
     audit(ADMIN_RESET, minutesBefore(4), { onPremisesAgent: "Microsoft Entra Connect", ...extra });
+  // After an admin reset as Microsoft documents it: the password changed (unicodePwd's stamp) and pwdLastSet is 0.
+  const onPrem = (overrides: Partial<OnPremisesUser> = {}): OnPremisesUser => ({
+    dn: "CN=Test,DC=contoso,DC=com",
+    sAMAccountName: "test",
+    sid: "S-1-5-21-1-2-3-1105",
+    passwordSetAt: new Date("2025-06-01T11:56:00Z"),
+    pwdLastSet: null,
+    mustChangeAtNextLogon: true,
+    disabled: false,
+    lockedOut: false,
+    neverExpires: false,
+    adminCount: null,
+    ...overrides,
+  });
   const facts = (overrides: Partial<EndToEndFacts> = {}): EndToEndFacts => ({
     test: record(),
     audits: [adminReset()],
-    onPremises: { dn: "CN=Test,DC=contoso,DC=com", pwdLastSet: minutesBefore(4) },
+    onPremises: onPrem(),
     ...overrides,
   });
   const judge = (f: EndToEndFacts, now: Date = NOW) => resultOf(evaluateEndToEnd(f, now));
   const later = (minutes: number) => new Date(resetAt.getTime() + minutes * 60_000);
 
-  it("passes verified when the reset was written back and pwdLastSet moved", () => {
-    expect(judge(facts())).toMatchObject({ status: "passed", confidence: "verified", findings: [] });
+  it("passes verified when the password landed and pwdLastSet is 0, saying the user must change it", () => {
+    // The old rule read pwdLastSet 0 as "did not move" and reported AD refusing a reset that had landed.
+    const judged = judge(facts());
+    expect(judged).toMatchObject({ status: "passed", confidence: "verified" });
+    expect(codes(judged)).toEqual(["password-landed"]);
+    expect(judged.findings[0]).toMatchObject({ severity: "info" });
+    expect(judged.findings[0]?.message).toBe(
+      "The new password reached Active Directory at 11:56 UTC on 2025-06-01; the user must change it at next sign-in, as Microsoft documents for admin resets.",
+    );
+    expect(judged.evidence.onPremises).toMatchObject({
+      passwordSetAt: "2025-06-01T11:56:00.000Z",
+      pwdLastSet: null,
+      mustChangeAtNextLogon: true,
+    });
+  });
+
+  it("passes for a password that never expires and says no change will be asked", () => {
+    const judged = judge(
+      facts({
+        onPremises: onPrem({
+          neverExpires: true,
+          mustChangeAtNextLogon: false,
+          pwdLastSet: minutesBefore(4),
+        }),
+      }),
+    );
+    expect(judged.status).toBe("passed");
+    expect(judged.findings[0]?.message).toMatch(
+      /^The new password reached Active Directory at 11:56 UTC on 2025-06-01; the account has “Password never expires”, so Active Directory does not ask for a new password at the next sign-in/,
+    );
+  });
+
+  it("passes but remarks when AD recorded no change at next sign-in for an ordinary account", () => {
+    const judged = judge(
+      facts({ onPremises: onPrem({ mustChangeAtNextLogon: false, pwdLastSet: minutesBefore(4) }) }),
+    );
+    expect(judged.status).toBe("passed");
+    expect(judged.findings[0]?.message).toContain("does not ask the user to change it at the next sign-in");
+    expect(judged.findings[0]?.message).toContain("writeback itself worked");
+  });
+
+  it("judges by the password's own change time, not by pwdLastSet", () => {
+    // pwdLastSet moved (someone set it to -1, i.e. now) while the password stayed as it was: not landed.
+    const stale = onPrem({
+      passwordSetAt: minutesBefore(600),
+      pwdLastSet: minutesBefore(4),
+      mustChangeAtNextLogon: false,
+    });
+    const judged = judge(facts({ onPremises: stale }), later(WRITEBACK_GRACE_MINUTES + 1));
+    expect(codes(judged)).toEqual(["ad-refused"]);
+    expect(judged.findings[0]?.message).toContain(
+      "The password of CN=Test,DC=contoso,DC=com last changed at 02:00 UTC on 2025-06-01, before the reset at 11:55 UTC on 2025-06-01: the new password never reached Active Directory.",
+    );
+  });
+
+  it("stands aside when the password's change time cannot be read, naming why", () => {
+    const notice = noticeOf(
+      evaluateEndToEnd(
+        facts({
+          onPremises: onPrem({
+            passwordSetAt: null,
+            passwordSetAtError: "the domain controller returned no replPropertyMetaData for this user",
+          }),
+        }),
+        later(WRITEBACK_GRACE_MINUTES + 1),
+      ),
+    );
+    expect(notice.code).toBe("password-time-unreadable");
+    expect(notice.message).toContain("returned no replPropertyMetaData");
   });
 
   it("fails cloud-refused when Graph refused the reset, before looking at any audit record", () => {
@@ -409,6 +491,10 @@ describe("evaluateEndToEnd", () => {
     expect(missing.status).toBe("failed");
     expect(codes(missing)).toEqual(["no-audit-record"]);
     expect(missing.evidence.failedLeg).toBe("never written back");
+    expect(missing.findings[0]?.message).toContain(
+      "PasswordResetService 31009 (admin reset received) is missing",
+    );
+    expect(missing.findings[0]?.message).not.toMatch(/3100[12]/);
   });
 
   it("fails not-written-back when the reset stayed in the cloud, naming the agent", () => {
@@ -425,6 +511,11 @@ describe("evaluateEndToEnd", () => {
     expect(codes(judged)).toEqual(["ad-refused"]);
     expect(judged.evidence.failedLeg).toBe("written back but AD refused");
     expect(judged.findings[0]?.message).toContain("(Access denied)");
+    // Admin resets log 31009 / 31010 / 31011; the self-service ids 31001 / 31002 would send the admin astray.
+    expect(judged.findings[0]?.message).toContain(
+      "31009 followed by 31011 (admin reset failed) instead of 31010",
+    );
+    expect(judged.findings[0]?.message).not.toMatch(/3100[12]/);
   });
 
   it("fails ad-refused when the audit says success but the operation failed", () => {
@@ -443,24 +534,26 @@ describe("evaluateEndToEnd", () => {
     expect(notFound.message).toContain("SID S-1-5-21-1-2-3-1105");
   });
 
-  it("waits replication-pending while pwdLastSet has not moved within the grace period, then fails ad-refused", () => {
-    const old = { dn: "CN=Test,DC=contoso,DC=com", pwdLastSet: minutesBefore(600) };
+  it("waits replication-pending while the password has not changed within the grace period, then fails ad-refused", () => {
+    const old = onPrem({
+      passwordSetAt: minutesBefore(600),
+      pwdLastSet: minutesBefore(600),
+      mustChangeAtNextLogon: false,
+    });
     const pending = judge(facts({ onPremises: old }), later(WRITEBACK_GRACE_MINUTES));
     expect(pending.status).toBe("waiting");
     expect(codes(pending)).toEqual(["replication-pending"]);
     const refused = judge(facts({ onPremises: old }), later(WRITEBACK_GRACE_MINUTES + 1));
     expect(codes(refused)).toEqual(["ad-refused"]);
-    expect(refused.findings[0]?.message).toContain("did not move past the reset");
-    // pwdLastSet never set counts as not moved.
-    expect(codes(judge(facts({ onPremises: { dn: old.dn, pwdLastSet: null } }), later(1)))).toEqual([
-      "replication-pending",
-    ]);
+    expect(refused.findings[0]?.message).toContain("the new password never reached Active Directory");
   });
 
-  it("accepts a pwdLastSet up to CLOCK_SKEW_MS before the reset, not earlier", () => {
-    const dn = "CN=Test,DC=contoso,DC=com";
+  it("accepts a password change up to CLOCK_SKEW_MS before the reset, not earlier", () => {
     const at = (offsetMs: number) =>
-      judge(facts({ onPremises: { dn, pwdLastSet: new Date(resetAt.getTime() - offsetMs) } }), later(1));
+      judge(
+        facts({ onPremises: onPrem({ passwordSetAt: new Date(resetAt.getTime() - offsetMs) }) }),
+        later(1),
+      );
     expect(at(CLOCK_SKEW_MS).status).toBe("passed");
     expect(at(CLOCK_SKEW_MS + 1000).status).toBe("waiting");
   });

@@ -14,6 +14,7 @@ import {
   type SyncFeatures,
   type SyncState,
 } from "@/lib/tenant/port";
+import { type OnPremisesUser } from "@/lib/directory/port";
 import { type SourceAnswer } from "../types";
 import { ROLE_NEEDS } from "./role-needs";
 
@@ -336,14 +337,50 @@ export interface EndToEndFacts {
   /** "Reset password (by admin)" records about the test user since the reset, newest first. */
   audits: AuditRecord[];
   /** null when no directory connection can read the user; undefined when it was not looked up. */
-  onPremises: { dn: string; pwdLastSet: Date | null } | null | undefined;
+  onPremises: OnPremisesUser | null | undefined;
 }
 
 const CLOUD_EVENTS = "No Connect event is expected: the cloud itself refused.";
+// ms-fact: admin-reset-event-ids
+// An admin reset (portal or Graph) logs its own PasswordResetService events: 31009 started, 31010 succeeded,
+// 31011 failed. 31001/31002 belong to self-service resets and never appear for this test.
 const NEVER_WRITTEN_BACK_EVENTS =
-  "31001 (reset started) is missing on the Connect server; look for 32002, 32011, 31034, 31044 or 6800 (network, Service Bus).";
+  "On the Connect server, PasswordResetService 31009 (admin reset received) is missing; look for 32002, 32011, 31034, 31044 or 6800 (network, Service Bus).";
 const AD_REFUSED_EVENTS =
-  "Look for PasswordResetService 31001 followed by 33004 (permissions or protected account), 33008 (password policy) or ADSync 6329 (MMS(3040) or 0x80230619) instead of 31002.";
+  "On the Connect server, look for PasswordResetService 31009 followed by 31011 (admin reset failed) instead of 31010, next to 33004 (permissions or protected account), 33005 (account disabled), 33006 (locked out), 33008 (password policy) or ADSync 6329 (MMS(3040) or 0x80230619).";
+
+/** "10:42 UTC on 2026-12-06": the minute is what a person compares with the Connect server's event log. */
+export function whenInWords(at: Date): string {
+  const iso = at.toISOString();
+  return `${iso.slice(11, 16)} UTC on ${iso.slice(0, 10)}`;
+}
+
+/**
+ * What the test user's account says about the next sign-in, in plain words. Microsoft documents that an admin reset
+ * makes the user change the password at the next sign-in, and that "Password never expires" suppresses it.
+ */
+function nextSignIn(user: OnPremisesUser): string {
+  // ms-fact: graph-reset-asks-change-at-next-sign-in
+  // ms-fact: never-expires-skips-forced-change
+  if (user.neverExpires === true)
+    return "the account has “Password never expires”, so Active Directory does not ask for a new password at the next sign-in, as Microsoft documents for such accounts.";
+  if (user.mustChangeAtNextLogon === true)
+    return "the user must change it at next sign-in, as Microsoft documents for admin resets.";
+  if (user.mustChangeAtNextLogon === false)
+    return `Active Directory does not ask the user to change it at the next sign-in (pwdLastSet is ${user.pwdLastSet ? user.pwdLastSet.toISOString() : "set"}, not 0), although Microsoft documents that for admin resets; writeback itself worked.`;
+  return "whether the user must change it at the next sign-in could not be read (pwdLastSet).";
+}
+
+function onPremisesEvidence(user: OnPremisesUser): Record<string, unknown> {
+  return {
+    dn: user.dn,
+    passwordSetAt: user.passwordSetAt?.toISOString() ?? null,
+    ...(user.passwordSetAtError ? { passwordSetAtUnknownBecause: user.passwordSetAtError } : {}),
+    pwdLastSet: user.pwdLastSet?.toISOString() ?? null,
+    mustChangeAtNextLogon: user.mustChangeAtNextLogon,
+    passwordNeverExpires: user.neverExpires,
+  };
+}
 
 export function evaluateEndToEnd(facts: EndToEndFacts, now: Date): Judgement {
   const judged = judgeEndToEnd(facts, now);
@@ -416,33 +453,54 @@ function judgeEndToEnd(facts: EndToEndFacts, now: Date): AutomaticResult | Judge
       auditEvidence,
     );
   }
-  if (facts.onPremises === undefined || facts.onPremises === null) {
+  const user = facts.onPremises;
+  if (user === undefined || user === null) {
     const reason =
-      facts.onPremises === null
+      user === null
         ? `The user (SID ${test.onPremisesSecurityIdentifier ?? "unknown"}) was not found in the directory the wizard reads.`
-        : "The wizard has no connection to Active Directory to read pwdLastSet.";
+        : "The wizard has no connection to Active Directory to see when the password changed.";
     // Without AD the test cannot be verified; standing aside keeps attestation (a person who looked) open.
     return standAside(
       "on-premises-unconfirmed",
-      `${audit.onPremisesAgent} reports the reset of ${test.userPrincipalName} written back. ${reason} Connect the directory, or compare pwdLastSet with the script below and record the step by attestation.`,
+      `${audit.onPremisesAgent} reports the reset of ${test.userPrincipalName} written back. ${reason} Connect the directory, or look at the user's last password change with the script below and record the step by attestation.`,
     );
   }
-  const pwdLastSet = facts.onPremises.pwdLastSet;
-  const moved = pwdLastSet !== null && pwdLastSet.getTime() >= resetAt - CLOCK_SKEW_MS;
-  const onPrem = { dn: facts.onPremises.dn, pwdLastSet: pwdLastSet?.toISOString() ?? null };
-  if (moved) {
-    return result("passed", "verified", [], { ...base, ...auditEvidence, onPremises: onPrem });
+  const onPremises = onPremisesEvidence(user);
+  if (user.passwordSetAt === null) {
+    // Without the unicodePwd stamp the wizard cannot tell a landed reset from an old password; pwdLastSet cannot
+    // either (an admin reset sets it to 0, which a person can also do by hand), so it says so rather than guess.
+    return standAside(
+      "password-time-unreadable",
+      `${audit.onPremisesAgent} reports the reset of ${test.userPrincipalName} written back, but the wizard cannot tell when the password of ${user.dn} last changed: ${user.passwordSetAtError ?? "no replication metadata"}. Compare the user's unicodePwd change time (repadmin /showobjmeta) with the reset, and record the step by attestation.`,
+    );
+  }
+  // ms-fact: originating-change-time
+  const landed = user.passwordSetAt.getTime() >= resetAt - CLOCK_SKEW_MS;
+  if (landed) {
+    return result(
+      "passed",
+      "verified",
+      [
+        {
+          code: "password-landed",
+          severity: "info",
+          target: test.userPrincipalName,
+          message: `The new password reached Active Directory at ${whenInWords(user.passwordSetAt)}; ${nextSignIn(user)}`,
+        },
+      ],
+      { ...base, ...auditEvidence, onPremises },
+    );
   }
   return minutes > WRITEBACK_GRACE_MINUTES
     ? fail(
         "ad-refused",
         "written back but AD refused",
-        `pwdLastSet of ${facts.onPremises.dn} did not move past the reset. ${AD_REFUSED_EVENTS}`,
-        { ...auditEvidence, onPremises: onPrem },
+        `The password of ${user.dn} last changed at ${whenInWords(user.passwordSetAt)}, before the reset at ${whenInWords(new Date(resetAt))}: the new password never reached Active Directory. ${AD_REFUSED_EVENTS}`,
+        { ...auditEvidence, onPremises },
       )
     : wait(
         "replication-pending",
-        "The reset was written back; pwdLastSet has not moved on the domain controller the wizard reads yet (replication). Check again in a few minutes.",
-        { ...auditEvidence, onPremises: onPrem },
+        `The reset was written back; the domain controller the wizard reads still has the password from ${whenInWords(user.passwordSetAt)} (the change replicates from the DC that took it). Check again in a few minutes.`,
+        { ...auditEvidence, onPremises },
       );
 }

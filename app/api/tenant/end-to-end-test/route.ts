@@ -13,12 +13,15 @@ const bodySchema = z
   })
   .strict();
 
-/** Resets the chosen test user's password through Graph, records the test on the run, then checks it. */
+/**
+ * Resets the chosen test user's password through Graph, records the test on the run, then checks it. A user the
+ * pre-flight refuses (cloud-only, not found on-premises, disabled, locked out, protected) is answered with 422.
+ */
 export const POST = route(async ({ request, principal, body }) => {
   const input = await body(bodySchema);
   // A reset changes the run: edit rights (owner or edit link), checked before the tenant is touched.
   const { access } = await tenantForRun(principal, request, input.runId, "edit");
-  const test = await runEndToEndTest(principal, access.port, input);
+  const test = await runEndToEndTest(principal, access, input);
   const verification = await verifyStep(principal, "end-to-end-test", { runId: input.runId }, access);
   return NextResponse.json<EndToEndResponse>({ password: test.password, record: test.record, verification });
 });
