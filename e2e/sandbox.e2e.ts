@@ -109,17 +109,30 @@ test("enable flow in the sandbox, start to finish: every failure found, fixed an
     await axe(page, "connector-permissions after the fixes");
   });
 
-  await test.step("password-policy: a 1-day minimum age fails; set to 0; verified", async () => {
+  await test.step("password-policy: a 1-day minimum age and an unreadable policy fail; set to 0, read granted; verified", async () => {
     await visit(page, `/runs/${runId}/password-policy`, axe);
     await checkNow(page, "password-policy");
-    await expect(page.getByRole("list", { name: "Findings", exact: true })).toContainText("min-password-age");
+    const findings = page.getByRole("list", { name: "Findings", exact: true });
+    await expect(findings).toContainText("min-password-age");
+    await expect(findings).toContainText("fgpp-unreadable");
     await expectStored(page, runId, "password-policy", "failed", "verified");
     await simulate(
       page,
-      "Simulate: the domain's minimum password age is set to 0",
+      "Simulate: the minimum password age is set to 0 in every password policy",
       "minimum password age is now 0",
     );
+    // The policy the wizard cannot read is not called clean: the step still fails and names it.
     await checkNow(page, "password-policy");
+    await expect(findings).not.toContainText("min-password-age");
+    await expect(findings).toContainText("CN=Lab Sales PSO");
+    await expectStored(page, runId, "password-policy", "failed", "verified");
+    await simulate(
+      page,
+      "Simulate: the wizard's account is granted Read on the Password Settings Container",
+      "may now read the Password Settings Container",
+    );
+    await checkNow(page, "password-policy");
+    await expect(findings).not.toContainText("fgpp-unreadable");
     await expectStored(page, runId, "password-policy", "passed", "verified");
     await axe(page, "password-policy after the change");
   });

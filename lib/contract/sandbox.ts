@@ -20,11 +20,18 @@ export interface SandboxControlBody {
 export interface SandboxDirectoryView {
   domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
   minimumPasswordAge: { policy: string; age: string }[];
+  /** Fine-grained policies whose settings the wizard's account cannot read (short names). */
+  unreadablePolicies: string[];
   message: string | null;
 }
 
 export interface SandboxDirectoryControl {
-  action: "upgrade-domain-controllers" | "minimum-password-age-zero" | "delegation-in-place" | "restore";
+  action:
+    | "upgrade-domain-controllers"
+    | "minimum-password-age-zero"
+    | "password-settings-readable"
+    | "delegation-in-place"
+    | "restore";
 }
 
 export interface SandboxDirectoryControlBody {

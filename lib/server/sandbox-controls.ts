@@ -116,6 +116,8 @@ export async function applySandboxDirectoryControl(
       return directoryView(directory, directory.upgradeDomainControllers().message);
     case "minimum-password-age-zero":
       return directoryView(directory, directory.setMinimumPasswordAgeToZero().message);
+    case "password-settings-readable":
+      return directoryView(directory, directory.grantPasswordSettingsRead().message);
     case "delegation-in-place":
       return directoryView(directory, (await directory.delegateToConnector()).message);
     case "restore":

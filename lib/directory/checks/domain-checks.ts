@@ -79,28 +79,42 @@ export function checkPasswordPolicy(
       anchor: domain.dn,
     });
   }
+  // A policy the wizard cannot read cannot be called clean: an unreadable policy that may apply to an in-scope user
+  // is an error, so the step cannot pass on it; the admin grants read or checks it by hand (and may attest).
   if (domain.passwordSettingsObjects === null) {
     out.push({
       code: "fgpp-unreadable",
-      severity: "warning",
+      severity: "error",
       dn: `CN=Password Settings Container,CN=System,${domain.dn}`,
       reason:
-        "The wizard's account cannot list the fine-grained password policies, so a policy with a minimum age above 0 may apply to some users.",
+        "The wizard's account cannot list the fine-grained password policies, so it cannot tell whether one with a minimum age above 0 applies to some users; the password policy is not verified until it can.",
       remediation:
-        "Give the wizard's account read access to the Password Settings Container, or check the policies with Get-ADFineGrainedPasswordPolicy.",
+        "Give the wizard's account Read on the Password Settings Container and check again, or check the policies by hand with Get-ADFineGrainedPasswordPolicy -Filter * and attest the step.",
       anchor: domain.dn,
     });
     return out;
   }
   for (const pso of domain.passwordSettingsObjects) {
     if (pso.minPwdAge === null) {
+      const affected = psoScope.get(pso.dn)?.affected ?? null;
+      const name = shortDn(pso.dn);
+      if (affected === 0) {
+        out.push({
+          code: "fgpp-unreadable",
+          severity: "info",
+          dn: pso.dn,
+          reason: `The wizard's account cannot read the minimum age of ${name}, but the policy applies to no in-scope user (${pso.appliesTo.map(shortDn).join(", ")}).`,
+          remediation: "Nothing to do unless its groups change.",
+          anchor: pso.dn,
+        });
+        continue;
+      }
       out.push({
         code: "fgpp-unreadable",
-        severity: "warning",
+        severity: "error",
         dn: pso.dn,
-        reason: `The wizard's account cannot read the settings of ${shortDn(pso.dn)} (by default only administrators may).`,
-        remediation:
-          "Grant the wizard's account Read on the Password Settings Container (or this policy), or check it with Get-ADFineGrainedPasswordPolicy.",
+        reason: `The wizard's account cannot read the settings of the fine-grained policy ${name} (by default only administrators may), so it cannot tell whether its minimum password age keeps a second reset from working; the password policy is not verified until it can.`,
+        remediation: `Grant the wizard's account Read on ${name} (or on the Password Settings Container) and check again, or check it by hand with Get-ADFineGrainedPasswordPolicy -Identity '${pso.dn}' (MinPasswordAge must be 0) and attest the step.`,
         anchor: pso.dn,
       });
       continue;

@@ -93,7 +93,7 @@ describe("/api/sandbox/directory", () => {
     });
   });
 
-  it("password-policy fails on the starting directory and passes, verified, after the minimum age is set to 0", async () => {
+  it("password-policy fails on the starting directory and passes, verified, once the ages are 0 and every policy readable", async () => {
     const runId = await createRunAs(owner);
     const before = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
     expect(before.status).toBe("failed");
@@ -106,6 +106,17 @@ describe("/api/sandbox/directory", () => {
     expect(changed.json.minimumPasswordAge).toEqual([
       { policy: "Default domain policy of contoso.test", age: "0 days" },
     ]);
+    expect(changed.json.unreadablePolicies).toEqual(["CN=Lab Sales PSO"]);
+
+    // A policy the wizard cannot read is not clean: the step fails on it and names it.
+    const unread = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
+    expect(unread.status).toBe("failed");
+    expect(codes(unread)).toEqual(["fgpp-unreadable"]);
+    expect(JSON.stringify(unread.findings)).toContain("CN=Lab Sales PSO");
+
+    const readable = await control(asOwner, runId, { action: "password-settings-readable" });
+    expect(readable.status, JSON.stringify(readable.json)).toBe(200);
+    expect(readable.json.unreadablePolicies).toEqual([]);
 
     const after = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
     expect(after.status).toBe("passed");
@@ -175,6 +186,7 @@ describe("/api/sandbox/directory", () => {
     const second = await createRunAs(owner);
     const helper = await linkUser(first, "edit");
     expect((await control(helper, first, { action: "minimum-password-age-zero" })).status).toBe(200);
+    expect((await control(helper, first, { action: "password-settings-readable" })).status).toBe(200);
     expect((await verify(verifyPasswordPolicyRoute.POST, "password-policy", first)).status).toBe("passed");
     expect((await verify(verifyPasswordPolicyRoute.POST, "password-policy", second)).status).toBe("failed");
   });
@@ -188,6 +200,7 @@ describe("/api/sandbox/directory", () => {
     for (const action of [
       "upgrade-domain-controllers",
       "minimum-password-age-zero",
+      "password-settings-readable",
       "delegation-in-place",
       "restore",
     ]) {
