@@ -207,18 +207,15 @@ test("clean-up flow in the sandbox, start to finish: the leftover delegation is 
   await expect(page.getByText(SANDBOX_LABEL)).toBeVisible();
   await axe(page, "clean-up run page");
 
-  await test.step("before the clean-up: writeback is on in the simulated tenant", async () => {
+  await test.step("before the clean-up: the simulated tenant has writeback on, as a real one would", async () => {
     await visit(page, `/runs/${runId}/disable-connect-writeback`, axe);
-    await simulate(
-      page,
-      "Simulate: tick Password writeback in Connect",
-      "Simulated: Password writeback ticked",
-    );
+    await expect(
+      page.locator("p", { hasText: "Connect option: on · Writeback switch: on · Unlock: on" }),
+    ).toBeVisible();
   });
 
   await test.step("disable-sspr-options: a reset still written back fails; once off it passes", async () => {
     await visit(page, `/runs/${runId}/disable-sspr-options`, axe);
-    await simulate(page, "Simulate: the portal writeback switch is on", "writeback switch is on");
     await simulate(
       page,
       "Simulate: a synced user resets their password",
@@ -232,7 +229,7 @@ test("clean-up flow in the sandbox, start to finish: the leftover delegation is 
     await expectStored(page, runId, "disable-sspr-options", "passed", "evidence");
   });
 
-  await test.step("disable-connect-writeback: evidence from the Disable record", async () => {
+  await test.step("disable-connect-writeback: the first clear of the option is the evidence", async () => {
     await visit(page, `/runs/${runId}/disable-connect-writeback`, axe);
     await simulate(
       page,

@@ -3,7 +3,11 @@
 /** GET/POST /api/sandbox/tenant: the run's simulated tenant. */
 export interface SandboxView {
   switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
+  /** Audit records the tenant's log shows now. */
   auditRecords: number;
+  /** Records made but not shown yet: the simulated audit-log delay (seconds) has not passed. */
+  auditRecordsOnTheirWay: number;
+  auditDelaySeconds: number;
   message: string | null;
 }
 

@@ -13,6 +13,7 @@ import {
   assertTokenAllowed,
   graphTenant,
   readTokenClaims,
+  rememberSandboxRun,
   requireTenant,
   type TenantAccess,
 } from "./tenant-access";
@@ -31,6 +32,7 @@ export async function tenantForRun(
   need: RunRole,
 ): Promise<{ run: RunView; access: TenantAccess }> {
   const run = await loadRun(who, runId, need);
+  rememberSandboxRun(run);
   return { run, access: requireTenant(request, toPrincipal(who).session, runId) };
 }
 
