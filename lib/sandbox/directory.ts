@@ -256,8 +256,9 @@ export class SandboxDirectory {
         "The sandbox directory has no connector account to delegate to.",
         "Restore the sandbox directory and try again.",
       );
+    // What an enable run's fix leaves: the delegation, and Unexpire Password only where it was missing.
     const changes = planGrant(scan.findings).filter(
-      (c) => c.kind === "add-delegation" || c.kind === "add-unexpire",
+      (c) => !c.optional && (c.kind === "add-delegation" || c.kind === "add-unexpire"),
     );
     const previews = await previewChanges(this.port(), changes, connector.sid, domainSid);
     const applied = (

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { scanVerdict } from "@/lib/verify/verdicts/directory";
 import { type DomainRecord, type PasswordSettingsRecord } from "../port";
-import { checkPasswordPolicy, type PsoScope } from "./domain-checks";
+import { networkLogonToken } from "@/lib/ad/access-check";
+import { planGrant, unexpireAce } from "../changes";
+import { CONTAINER_INHERIT_ACE } from "@/lib/ad/security-descriptor";
+import { checkPasswordPolicy, checkUnexpire, type PsoScope } from "./domain-checks";
 
 const DN = "DC=contoso,DC=com";
 const PSO = `CN=Sales PSO,CN=Password Settings Container,CN=System,${DN}`;
@@ -66,5 +69,44 @@ describe("password policy: a policy the wizard cannot read is not clean", () => 
       new Map(),
     );
     expect(findings).toEqual([]);
+  });
+});
+
+describe("Unexpire Password: where the right comes from is said plainly", () => {
+  const SID = "S-1-5-21-1000-2000-3000";
+  const CONNECTOR = `${SID}-1106`;
+  const GROUP = `${SID}-1200`;
+  const UNEXPIRE = "ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501";
+  const withAces = (aces: string) => ({ ...domain([]), sd: `O:DAG:DAD:(A;;RPLCLORC;;;AU)${aces}` });
+  const token = networkLogonToken(CONNECTOR, [GROUP]);
+
+  it("through Authenticated Users: passes, names the entry, and calls the tutorial's entry optional", () => {
+    const findings = checkUnexpire(withAces(`(OA;;CR;${UNEXPIRE};;AU)`), token);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: "unexpire-from-other-entry", severity: "info", dn: DN });
+    expect(findings[0]!.reason).toContain("through the entry for Authenticated Users (S-1-5-11)");
+    expect(findings[0]!.reason).toContain(`(OA;;CR;${UNEXPIRE};;AU)`);
+    expect(findings[0]!.reason).toMatch(/only if the right is not already set, so that entry is optional/);
+    expect(scanVerdict({ findings })).toBe("passed");
+    // The fix offers the connector's own entry, optional, as the tutorial sets it (This object and all descendants).
+    expect(planGrant(findings)).toEqual([
+      { kind: "add-unexpire", dn: DN, why: expect.stringMatching(/^Optional:/), optional: true },
+    ]);
+    expect(unexpireAce(CONNECTOR).flags).toBe(CONTAINER_INHERIT_ACE);
+  });
+
+  it("through a group the connector belongs to: names the group", () => {
+    const findings = checkUnexpire(withAces(`(OA;;CR;${UNEXPIRE};;${GROUP})`), token);
+    expect(findings[0]?.reason).toContain(`the group ${GROUP}, which the connector is a member of`);
+  });
+
+  it("through the connector's own entry: nothing to say", () => {
+    expect(checkUnexpire(withAces(`(OA;CI;CR;${UNEXPIRE};;${CONNECTOR})`), token)).toEqual([]);
+  });
+
+  it("missing: an error, and the fix's change is required, not optional", () => {
+    const findings = checkUnexpire(withAces(""), token);
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([["unexpire-missing", "error"]]);
+    expect(planGrant(findings)).toEqual([{ kind: "add-unexpire", dn: DN, why: expect.any(String) }]);
   });
 });
