@@ -55,6 +55,7 @@ function faultCode(status: number): string {
 }
 
 /** The @odata.context of one user: Graph names the $select-ed properties in it (user-get.md, example 3). */
+// ms-fact: graph-select-context
 function userContext(root: string, select: string | null): string {
   return `${root}/$metadata#users${select ? `(${select})` : ""}/$entity`;
 }
