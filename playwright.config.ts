@@ -72,6 +72,8 @@ export default defineConfig({
         DATABASE_FILE: `${dataDir}/wizard.db`,
         SESSION_SECRET_FILE: `${dataDir}/session-secret`,
         DATABASE_URL: "",
+        // The journeys check right after each simulated action: audit records show at once.
+        SANDBOX_AUDIT_DELAY_SECONDS: "0",
       },
     },
     ...(lab
@@ -86,6 +88,7 @@ export default defineConfig({
               DATABASE_FILE: `${dataDir}-directory/wizard.db`,
               SESSION_SECRET_FILE: `${dataDir}-directory/session-secret`,
               DATABASE_URL: "",
+              SANDBOX_AUDIT_DELAY_SECONDS: "0",
               ...directoryEnv,
             },
           },

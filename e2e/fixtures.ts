@@ -149,7 +149,7 @@ export async function storedFindings(
 /**
  * The directory steps of an enable run, verified against the run's sandbox directory: prerequisites (confirm the
  * connector, simulate the DC upgrade), connector-permissions (the wizard's two fixes: the delegation, then
- * inheritance on OU=Legacy) and password-policy (simulate a minimum age of 0). Each ends passed, verified.
+ * inheritance on OU=Legacy) and password-policy (simulate a minimum age of 0 and read access to the fine-grained policies). Each ends passed, verified.
  */
 export async function verifyDirectoryStepsInSandbox(page: Page, runId: string): Promise<void> {
   await page.goto(`/runs/${runId}/prerequisites`);
@@ -175,8 +175,14 @@ export async function verifyDirectoryStepsInSandbox(page: Page, runId: string): 
   await expectStored(page, runId, "password-policy", "failed", "verified");
   await simulate(
     page,
-    "Simulate: the domain's minimum password age is set to 0",
+    "Simulate: the minimum password age is set to 0 in every password policy",
     "minimum password age is now 0",
+  );
+  // A fine-grained policy the wizard cannot read keeps the step from passing until read is granted.
+  await simulate(
+    page,
+    "Simulate: the wizard's account is granted Read on the Password Settings Container",
+    "may now read the Password Settings Container",
   );
   await checkNow(page, "password-policy");
   await expectStored(page, runId, "password-policy", "passed", "verified");

@@ -109,17 +109,30 @@ test("enable flow in the sandbox, start to finish: every failure found, fixed an
     await axe(page, "connector-permissions after the fixes");
   });
 
-  await test.step("password-policy: a 1-day minimum age fails; set to 0; verified", async () => {
+  await test.step("password-policy: a 1-day minimum age and an unreadable policy fail; set to 0, read granted; verified", async () => {
     await visit(page, `/runs/${runId}/password-policy`, axe);
     await checkNow(page, "password-policy");
-    await expect(page.getByRole("list", { name: "Findings", exact: true })).toContainText("min-password-age");
+    const findings = page.getByRole("list", { name: "Findings", exact: true });
+    await expect(findings).toContainText("min-password-age");
+    await expect(findings).toContainText("fgpp-unreadable");
     await expectStored(page, runId, "password-policy", "failed", "verified");
     await simulate(
       page,
-      "Simulate: the domain's minimum password age is set to 0",
+      "Simulate: the minimum password age is set to 0 in every password policy",
       "minimum password age is now 0",
     );
+    // The policy the wizard cannot read is not called clean: the step still fails and names it.
     await checkNow(page, "password-policy");
+    await expect(findings).not.toContainText("min-password-age");
+    await expect(findings).toContainText("CN=Lab Sales PSO");
+    await expectStored(page, runId, "password-policy", "failed", "verified");
+    await simulate(
+      page,
+      "Simulate: the wizard's account is granted Read on the Password Settings Container",
+      "may now read the Password Settings Container",
+    );
+    await checkNow(page, "password-policy");
+    await expect(findings).not.toContainText("fgpp-unreadable");
     await expectStored(page, runId, "password-policy", "passed", "verified");
     await axe(page, "password-policy after the change");
   });
@@ -194,18 +207,15 @@ test("clean-up flow in the sandbox, start to finish: the leftover delegation is 
   await expect(page.getByText(SANDBOX_LABEL)).toBeVisible();
   await axe(page, "clean-up run page");
 
-  await test.step("before the clean-up: writeback is on in the simulated tenant", async () => {
+  await test.step("before the clean-up: the simulated tenant has writeback on, as a real one would", async () => {
     await visit(page, `/runs/${runId}/disable-connect-writeback`, axe);
-    await simulate(
-      page,
-      "Simulate: tick Password writeback in Connect",
-      "Simulated: Password writeback ticked",
-    );
+    await expect(
+      page.locator("p", { hasText: "Connect option: on · Writeback switch: on · Unlock: on" }),
+    ).toBeVisible();
   });
 
   await test.step("disable-sspr-options: a reset still written back fails; once off it passes", async () => {
     await visit(page, `/runs/${runId}/disable-sspr-options`, axe);
-    await simulate(page, "Simulate: the portal writeback switch is on", "writeback switch is on");
     await simulate(
       page,
       "Simulate: a synced user resets their password",
@@ -219,7 +229,7 @@ test("clean-up flow in the sandbox, start to finish: the leftover delegation is 
     await expectStored(page, runId, "disable-sspr-options", "passed", "evidence");
   });
 
-  await test.step("disable-connect-writeback: evidence from the Disable record", async () => {
+  await test.step("disable-connect-writeback: the first clear of the option is the evidence", async () => {
     await visit(page, `/runs/${runId}/disable-connect-writeback`, axe);
     await simulate(
       page,

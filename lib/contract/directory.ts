@@ -100,7 +100,8 @@ export interface FixPreviewView {
   connector: string;
   previews: {
     label: string;
-    change: { kind: string; dn: string; why: string };
+    /** `optional`: not needed for the step to pass; applied only when the apply body asks for it. */
+    change: { kind: string; dn: string; why: string; optional?: boolean };
     diff: { before: string; after: string; lines: string[] } | null;
     note: string | null;
   }[];
@@ -115,6 +116,8 @@ export interface FixApplyBody {
   stepId: FixStepId;
   planId: string;
   expectedVersion?: number;
+  /** Also apply the changes the preview marks optional (the tutorial's own Unexpire Password entry). */
+  includeOptional?: boolean;
   credential?: { bindDn: string; password: string };
 }
 

@@ -3,7 +3,11 @@
 /** GET/POST /api/sandbox/tenant: the run's simulated tenant. */
 export interface SandboxView {
   switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
+  /** Audit records the tenant's log shows now. */
   auditRecords: number;
+  /** Records made but not shown yet: the simulated audit-log delay (seconds) has not passed. */
+  auditRecordsOnTheirWay: number;
+  auditDelaySeconds: number;
   message: string | null;
 }
 
@@ -20,11 +24,18 @@ export interface SandboxControlBody {
 export interface SandboxDirectoryView {
   domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
   minimumPasswordAge: { policy: string; age: string }[];
+  /** Fine-grained policies whose settings the wizard's account cannot read (short names). */
+  unreadablePolicies: string[];
   message: string | null;
 }
 
 export interface SandboxDirectoryControl {
-  action: "upgrade-domain-controllers" | "minimum-password-age-zero" | "delegation-in-place" | "restore";
+  action:
+    | "upgrade-domain-controllers"
+    | "minimum-password-age-zero"
+    | "password-settings-readable"
+    | "delegation-in-place"
+    | "restore";
 }
 
 export interface SandboxDirectoryControlBody {

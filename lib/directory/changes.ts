@@ -34,6 +34,8 @@ export interface PlannedChange {
   dn: string;
   /** Why the wizard proposes it, for the admin. */
   why: string;
+  /** Not needed for the step to pass: applied only when the admin asks for it (the tutorial's own entries). */
+  optional?: boolean;
 }
 
 export const CHANGE_LABELS: Record<ChangeKind, string> = {
@@ -59,10 +61,15 @@ export function writebackAces(connectorSid: string): ObjectAce[] {
   ];
 }
 
+/**
+ * Unexpire Password for the connector on the domain object, applied to "This object and all descendant objects" as
+ * Microsoft's tutorial sets it (container-inherit; the right is checked on the domain object itself).
+ */
+// ms-fact: unexpire-password-tutorial-entry
 export function unexpireAce(connectorSid: string): ObjectAce {
   return {
     type: ACCESS_ALLOWED_OBJECT_ACE_TYPE,
-    flags: 0,
+    flags: CONTAINER_INHERIT_ACE,
     mask: RIGHT_DS_CONTROL_ACCESS,
     sid: connectorSid,
     objectType: UNEXPIRE_PASSWORD,
@@ -142,8 +149,16 @@ export function planGrant(findings: readonly DirectoryFinding[]): PlannedChange[
         dn: f.dn,
         why: "The connector lacks Unexpire Password on the domain object.",
       });
+    if (f.code === "unexpire-from-other-entry")
+      add({
+        kind: "add-unexpire",
+        dn: f.dn,
+        why: "Optional: the connector already holds Unexpire Password through another entry; this adds the connector's own entry, as Microsoft's tutorial sets it, so the ACL matches the tutorial.",
+        optional: true,
+      });
   }
-  return out;
+  // Optional changes last: leaving them out does not change what the others start from.
+  return [...out.filter((c) => !c.optional), ...out.filter((c) => c.optional)];
 }
 
 export function planRevoke(findings: readonly DirectoryFinding[]): PlannedChange[] {

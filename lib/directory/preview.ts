@@ -6,7 +6,7 @@ import { formatSddl } from "@/lib/ad/sddl";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
 import { applyToDescriptor, CHANGE_LABELS, diffSddl, type PlannedChange, type SddlDiff } from "./changes";
 import { structuralClass, toModel } from "./checks/sd";
-import { parentDn } from "./dn";
+import { normalizeDn, parentDn } from "./dn";
 import { DirectoryError } from "./errors";
 import { type DirectoryPort } from "./port";
 
@@ -34,6 +34,8 @@ export async function previewChanges(
   domainSid: string,
 ): Promise<ChangePreview[]> {
   const out: ChangePreview[] = [];
+  // A second change of the same object starts from what the first one leaves (applied in this order).
+  const planned = new Map<string, SecurityDescriptor>();
   for (const change of changes) {
     const label = CHANGE_LABELS[change.kind];
     if (change.kind === "clear-admincount") {
@@ -53,7 +55,7 @@ export async function previewChanges(
         `Cannot read the permissions of ${change.dn}.`,
         "Check the object still exists and the wizard's account may read it.",
       );
-    const current = toModel(object.sd, domainSid);
+    const current = planned.get(normalizeDn(change.dn)) ?? toModel(object.sd, domainSid);
     const parentName = parentDn(change.dn);
     const parentObject =
       change.kind === "enable-inheritance" && parentName ? await port.readObject(parentName) : null;
@@ -65,6 +67,7 @@ export async function previewChanges(
       parent,
       structuralClass(object.objectClass),
     );
+    if (result) planned.set(normalizeDn(change.dn), result.predicted);
     out.push({
       change,
       label,

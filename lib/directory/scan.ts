@@ -187,10 +187,19 @@ export class DirectoryScanner {
         findings = [];
         for (const d of domains) findings.push(...checkPasswordPolicy(d, await this.psoScope(d, domains)));
         const bad = findings.filter((f) => f.code === "min-password-age" && f.severity === "error").length;
+        const unread = findings
+          .filter((f) => f.code === "fgpp-unreadable" && f.severity === "error")
+          .map((f) => shortDn(f.dn));
+        const parts: string[] = [];
+        if (bad > 0)
+          parts.push(`${bad} password polic${bad === 1 ? "y has" : "ies have"} a minimum age above 0.`);
+        // Never "no policy blocks" while a policy that may apply could not be read.
+        if (unread.length > 0)
+          parts.push(
+            `${unread.length === 1 ? "A fine-grained policy" : `${unread.length} fine-grained policies`} could not be read (${unread.join(", ")}), so the password policy is not verified.`,
+          );
         summary =
-          bad === 0
-            ? "No password policy keeps a second reset from working."
-            : `${bad} password polic${bad === 1 ? "y has" : "ies have"} a minimum age above 0.`;
+          parts.length > 0 ? parts.join(" ") : "No password policy keeps a second reset from working.";
         break;
       }
       case "revoke-connector-permissions": {
@@ -316,7 +325,8 @@ export class DirectoryScanner {
   ): Promise<Map<string, PsoScope>> {
     const out = new Map<string, PsoScope>();
     for (const pso of domain.passwordSettingsObjects ?? []) {
-      if (pso.minPwdAge === null || Number(pso.minPwdAge) === 0 || pso.appliesTo.length === 0) continue;
+      // Unreadable policies too, when their targets can be read: one that reaches no in-scope user is not applicable.
+      if ((pso.minPwdAge !== null && Number(pso.minPwdAge) === 0) || pso.appliesTo.length === 0) continue;
       let affected: number | null = 0;
       // A PSO applies within its own domain: the bases held by it (not those of a child domain below it).
       for (const base of this.bases(domains).filter((b) => domainHolding(b, domains) === domain)) {

@@ -223,23 +223,59 @@ describe("the sandbox directory controls (the admin's part outside the wizard)",
     expect(domain.rootDse.supportedControl.filter((c) => c === "1.2.840.113556.1.4.2239")).toHaveLength(1);
   });
 
-  it("a minimum password age of 0 passes password-policy; an unreadable fine-grained policy stays unreadable", async () => {
+  it("an unreadable fine-grained policy keeps password-policy from passing, and the scan says which one", async () => {
     const dir = new SandboxDirectory();
     expect(dir.describeState().minimumPasswordAge[0]).toMatchObject({ age: "1 day" });
+    expect(dir.describeState().unreadablePolicies).toEqual(["CN=Lab Sales PSO"]);
     const change = dir.setMinimumPasswordAgeToZero();
-    expect(change.changed).toBe(1);
+    // The domain policy and the policy the wizard cannot read: a domain admin changes both.
+    expect(change.changed).toBe(2);
+    expect(change.message).toMatch(/cannot read/);
     const after = await scan(dir, "password-policy");
-    expect(scanVerdict(after)).toBe("passed");
+    expect(scanVerdict(after)).toBe("failed");
     expect(codes(after)).not.toContain("min-password-age");
-    expect(codes(after)).toContain("fgpp-unreadable");
+    const unreadable = after.findings.find((f) => f.code === "fgpp-unreadable")!;
+    expect(unreadable.severity).toBe("error");
+    expect(unreadable.dn).toMatch(/^CN=Lab Sales PSO,/);
+    expect(unreadable.remediation).toMatch(/Grant the wizard's account Read on CN=Lab Sales PSO/);
+    expect(unreadable.remediation).toMatch(/Get-ADFineGrainedPasswordPolicy/);
+    expect(after.summary).toMatch(/could not be read \(CN=Lab Sales PSO\)/);
+    expect(after.summary).not.toMatch(/No password policy keeps/);
     expect(dir.snapshot.domains[0]!.minPwdAge).toBe("0");
     expect(dir.setMinimumPasswordAgeToZero().changed).toBe(0);
+  });
+
+  it("once the wizard may read the Password Settings Container, the policy's real settings decide", async () => {
+    const dir = new SandboxDirectory();
+    // Read granted first: the lab's one-day policy for the Sales group shows, and fails the step by itself.
+    expect(dir.grantPasswordSettingsRead().changed).toBe(1);
+    expect(dir.describeState().unreadablePolicies).toEqual([]);
+    const readable = await scan(dir, "password-policy");
+    const pso = readable.findings.find((f) => /^CN=Lab Sales PSO,/.test(f.dn))!;
+    expect([pso.code, pso.severity]).toEqual(["min-password-age", "error"]);
+    expect(pso.reason).toMatch(/CN=Sales Strict Passwords/);
+    dir.setMinimumPasswordAgeToZero();
+    const after = await scan(dir, "password-policy");
+    expect(scanVerdict(after)).toBe("passed");
+    expect(after.summary).toBe("No password policy keeps a second reset from working.");
+    expect(dir.grantPasswordSettingsRead().changed).toBe(0);
+  });
+
+  it("the order does not matter: ages set to 0 first, read granted after, passes", async () => {
+    const dir = new SandboxDirectory();
+    dir.setMinimumPasswordAgeToZero();
+    dir.grantPasswordSettingsRead();
+    expect(dir.describeState().minimumPasswordAge.map((p) => p.age)).toEqual(["0 days", "0 days"]);
+    expect(scanVerdict(await scan(dir, "password-policy"))).toBe("passed");
+    dir.restore();
+    expect(dir.describeState().unreadablePolicies).toEqual(["CN=Lab Sales PSO"]);
   });
 
   it("sets a readable fine-grained policy's minimum age to 0 as well", async () => {
     const dir = new SandboxDirectory();
     const pso = dir.snapshot.domains[0]!.passwordSettingsObjects![0]!;
     pso.minPwdAge = "-1728000000000";
+    pso.appliesTo = ["CN=Sales Strict Passwords,OU=Groups,DC=contoso,DC=test"];
     expect(dir.setMinimumPasswordAgeToZero().changed).toBe(2);
     expect(pso.minPwdAge).toBe("0");
     expect(dir.describeState().minimumPasswordAge.map((p) => p.age)).toEqual(["0 days", "0 days"]);

@@ -73,12 +73,31 @@ const UPGRADED_OS = {
   operatingSystemVersion: "10.0 (20348)",
 };
 
+/**
+ * What the fine-grained policies of the sandbox hold, though the wizard's read-only account cannot see it at first:
+ * the lab's "Lab Sales PSO" (lab/seed.ts), a one-day minimum age for the Sales Strict Passwords group. By default
+ * only administrators may read a policy's settings, so the exported snapshot lists the policy with nothing in it.
+ */
+const HIDDEN_PSO_SETTINGS: Record<string, { minPwdAge: string; appliesTo: string[]; precedence: number }> = {
+  "cn=lab sales pso,cn=password settings container,cn=system,dc=contoso,dc=test": {
+    minPwdAge: "-864000000000",
+    appliesTo: ["CN=Sales Strict Passwords,OU=Groups,DC=contoso,DC=test"],
+    precedence: 10,
+  },
+};
+
+function hiddenPsoSettings(): Map<string, { minPwdAge: string; appliesTo: string[]; precedence: number }> {
+  return new Map(Object.entries(structuredClone(HIDDEN_PSO_SETTINGS)));
+}
+
 function days(ticks: string | null): string {
   return ticks === null ? "unknown" : formatDays(ticksToDays(ticks));
 }
 
 export class SandboxDirectory {
   private data: Snapshot;
+  /** The real settings of policies the wizard cannot read yet, by normalised DN; the admin's changes reach them. */
+  private hiddenPolicies = hiddenPsoSettings();
 
   constructor(snapshot: Snapshot = sandboxSnapshot()) {
     this.data = snapshot;
@@ -100,12 +119,14 @@ export class SandboxDirectory {
    */
   restore(): void {
     this.data = sandboxSnapshot();
+    this.hiddenPolicies = hiddenPsoSettings();
   }
 
   /** The facts the sandbox controls show: what the domain controllers run, and the minimum password ages. */
   describeState(): {
     domainControllers: { name: string; operatingSystem: string; policyHints: boolean }[];
     minimumPasswordAge: { policy: string; age: string }[];
+    unreadablePolicies: string[];
   } {
     const domainControllers = this.data.domains.flatMap((d) =>
       d.domainControllers.map((dc) => ({
@@ -121,7 +142,10 @@ export class SandboxDirectory {
         .filter((p) => p.minPwdAge !== null)
         .map((p) => ({ policy: shortDn(p.dn), age: days(p.minPwdAge) })),
     ]);
-    return { domainControllers, minimumPasswordAge };
+    const unreadablePolicies = this.data.domains.flatMap((d) =>
+      (d.passwordSettingsObjects ?? []).filter((p) => p.minPwdAge === null).map((p) => shortDn(p.dn)),
+    );
+    return { domainControllers, minimumPasswordAge, unreadablePolicies };
   }
 
   /**
@@ -151,12 +175,13 @@ export class SandboxDirectory {
   }
 
   /**
-   * Plays the admin setting "Minimum password age" to 0 in the domain's password policy (a GPO, then gpupdate),
-   * and in every fine-grained password policy whose minimum age could be read. A policy whose settings were not
-   * readable stays unreadable: the wizard still cannot tell what it holds.
+   * Plays the admin setting "Minimum password age" to 0 in the domain's password policy (a GPO, then gpupdate) and,
+   * being a domain admin, in every fine-grained policy (Set-ADFineGrainedPasswordPolicy) — also those the wizard's
+   * account cannot read. Those stay unreadable to the wizard: it still cannot tell what they hold.
    */
   setMinimumPasswordAgeToZero(): SandboxDirectoryChange {
     let changed = 0;
+    let unseen = 0;
     for (const domain of this.data.domains) {
       if (domain.minPwdAge !== null && Number(domain.minPwdAge) !== 0) {
         domain.minPwdAge = "0";
@@ -167,14 +192,50 @@ export class SandboxDirectory {
           pso.minPwdAge = "0";
           changed++;
         }
+        const hidden = pso.minPwdAge === null ? this.hiddenPolicies.get(normalizeDn(pso.dn)) : undefined;
+        if (hidden && Number(hidden.minPwdAge) !== 0) {
+          hidden.minPwdAge = "0";
+          changed++;
+          unseen++;
+        }
+      }
+    }
+    const hiddenNote =
+      unseen > 0
+        ? ` ${unseen === 1 ? "One of them is" : `${unseen} of them are`} a fine-grained policy the wizard's account cannot read, so its check cannot see the change yet.`
+        : "";
+    return {
+      changed,
+      message:
+        changed === 0
+          ? "Simulated: every password policy already has a minimum password age of 0; nothing changed."
+          : `Simulated: the minimum password age is now 0 in ${changed} password polic${changed === 1 ? "y" : "ies"}.${hiddenNote}`,
+    };
+  }
+
+  /**
+   * Plays the admin granting the wizard's read-only account Read on the Password Settings Container (inherited by
+   * the policies in it): the wizard can now read every fine-grained policy's settings, whatever they hold.
+   */
+  grantPasswordSettingsRead(): SandboxDirectoryChange {
+    let changed = 0;
+    for (const domain of this.data.domains) {
+      for (const pso of domain.passwordSettingsObjects ?? []) {
+        const hidden = this.hiddenPolicies.get(normalizeDn(pso.dn));
+        if (pso.minPwdAge !== null || !hidden) continue;
+        pso.minPwdAge = hidden.minPwdAge;
+        pso.appliesTo = [...hidden.appliesTo];
+        pso.precedence = hidden.precedence;
+        this.hiddenPolicies.delete(normalizeDn(pso.dn));
+        changed++;
       }
     }
     return {
       changed,
       message:
         changed === 0
-          ? "Simulated: every readable password policy already has a minimum password age of 0; nothing changed."
-          : `Simulated: the minimum password age is now 0 in ${changed} password polic${changed === 1 ? "y" : "ies"}.`,
+          ? "Simulated: the wizard's account can already read every fine-grained password policy; nothing changed."
+          : `Simulated: the wizard's account may now read the Password Settings Container; ${changed} fine-grained polic${changed === 1 ? "y is" : "ies are"} readable.`,
     };
   }
 
@@ -197,8 +258,9 @@ export class SandboxDirectory {
         "The sandbox directory has no connector account to delegate to.",
         "Restore the sandbox directory and try again.",
       );
+    // What an enable run's fix leaves: the delegation, and Unexpire Password only where it was missing.
     const changes = planGrant(scan.findings).filter(
-      (c) => c.kind === "add-delegation" || c.kind === "add-unexpire",
+      (c) => !c.optional && (c.kind === "add-delegation" || c.kind === "add-unexpire"),
     );
     const previews = await previewChanges(this.port(), changes, connector.sid, domainSid);
     const applied = (

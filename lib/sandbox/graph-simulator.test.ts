@@ -5,6 +5,7 @@ import type {
   OnPremisesDirectorySynchronization,
   Organization,
   SubscribedSku,
+  User,
   UserRegistrationDetails,
 } from "@microsoft/microsoft-graph-types";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -140,6 +141,43 @@ const directoryAudit = {
   ],
   additionalDetails: [{ key: "Additional Detail Name", value: "Additional Detail Value" }],
 } satisfies DirectoryAudit;
+
+// user-get.md, example 2 (GET /me): the default properties
+const signedInUser = {
+  businessPhones: ["+1 425 555 0109"],
+  displayName: "Adele Vance",
+  givenName: "Adele",
+  jobTitle: "Retail Manager",
+  mail: "AdeleV@contoso.com",
+  mobilePhone: "+1 425 555 0109",
+  officeLocation: "18/2111",
+  preferredLanguage: "en-US",
+  surname: "Vance",
+  userPrincipalName: "AdeleV@contoso.com",
+  id: "87d349ed-44d7-43e1-9a83-5f2406dee5bd",
+} satisfies User;
+
+// user resource type (resources/user.md, JSON representation): the on-premises properties the adapter selects
+const syncedUser = {
+  ...signedInUser,
+  onPremisesSyncEnabled: true,
+  onPremisesSecurityIdentifier: "S-1-5-21-1000-2000-3000-1105",
+  onPremisesDistinguishedName: "CN=Adele Vance,OU=Staff,DC=contoso,DC=com",
+} satisfies User;
+
+// errors.md and throttling.md: one "error" object with code, message and innerError (date, request-id,
+// client-request-id); 429 comes with Retry-After in seconds
+const graphErrorBody = {
+  error: {
+    code: "TooManyRequests",
+    message: "Please retry again later.",
+    innerError: {
+      date: "2021-11-30T12:17:46",
+      "request-id": "01c3bdb8-fbb1-4613-96ad-be961ba99e11",
+      "client-request-id": "01c3bdb8-fbb1-4613-96ad-be961ba99e11",
+    },
+  },
+};
 
 // longrunningoperation-get.md
 const operation = {
@@ -278,6 +316,72 @@ describe("the simulator answers in Microsoft's documented shapes", () => {
     expect(op.status).toBe("running");
   });
 
+  it("GET /me with $select: only those properties, named in @odata.context", async () => {
+    const me = await get("me?$select=id,displayName,userPrincipalName");
+    expect(String(me["@odata.context"])).toMatch(
+      /\$metadata#users\(id,displayName,userPrincipalName\)\/\$entity$/,
+    );
+    const { "@odata.context": _context, ...rest } = me;
+    expect(Object.keys(rest).sort()).toEqual(["displayName", "id", "userPrincipalName"]);
+    expectDocumentedShape(rest, signedInUser, "user");
+  });
+
+  it("GET /users filtered on synchronised users, as an advanced query, paged", async () => {
+    const filter = encodeURIComponent("onPremisesSyncEnabled eq true");
+    const select = "id,userPrincipalName,displayName,onPremisesSyncEnabled,onPremisesSecurityIdentifier";
+    const path = `users?$filter=${filter}&$select=${select}&$count=true&$top=10`;
+    const refused = await fetch(`${sim.baseUrl}/v1.0/${path}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(refused.status).toBe(400);
+    const user = await firstOf(path, { ConsistencyLevel: "eventual" });
+    expectDocumentedShape(user, syncedUser, "user");
+    expect(user.onPremisesSyncEnabled).toBe(true);
+    expect(String(user.onPremisesSecurityIdentifier)).toMatch(/^S-1-5-21-/);
+  });
+
+  it("GET /users/{id} with $select", async () => {
+    const id = sim.tenant(TOKEN).users[1]!.id;
+    const user = await get(`users/${id}?$select=id,onPremisesSecurityIdentifier,onPremisesDistinguishedName`);
+    const { "@odata.context": context, ...rest } = user;
+    expect(String(context)).toContain(
+      "#users(id,onPremisesSecurityIdentifier,onPremisesDistinguishedName)/$entity",
+    );
+    expectDocumentedShape(rest, syncedUser, "user");
+  });
+
+  it("the reset's Location is polled until the operation ends, in the documented shape", async () => {
+    const user = sim.tenant(TOKEN).users[1]!;
+    const response = await fetch(
+      `${sim.baseUrl}/v1.0/users/${user.id}/authentication/methods/${PASSWORD_METHOD_ID}/resetPassword`,
+      {
+        method: "POST",
+        headers: { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" },
+        body: JSON.stringify({ newPassword: "Cuyo5459-long-enough" }),
+      },
+    );
+    expect(response.status).toBe(202);
+    expect(response.headers.get("retry-after")).toMatch(/^\d+$/);
+    const location = response.headers.get("location")!;
+    const statuses: unknown[] = [];
+    for (let i = 0; i < 3; i++) {
+      const op = (await (
+        await fetch(location, { headers: { authorization: `Bearer ${TOKEN}` } })
+      ).json()) as Json;
+      const { "@odata.context": context, ...rest } = op;
+      expect(String(context)).toContain("$metadata#");
+      expectDocumentedShape(
+        rest,
+        { ...operation, statusDetail: null, resourceLocation: null },
+        "longRunningOperation",
+      );
+      statuses.push(op.status);
+    }
+    // longRunningOperation status values: notStarted, running, succeeded, failed.
+    expect(statuses[0]).toBe("running");
+    expect(statuses.at(-1)).toBe("succeeded");
+  });
+
   it("answers errors with Graph's error body", async () => {
     const response = await fetch(`${sim.baseUrl}/v1.0/users/nobody`, {
       headers: { authorization: `Bearer ${TOKEN}` },
@@ -286,5 +390,57 @@ describe("the simulator answers in Microsoft's documented shapes", () => {
     const body = (await response.json()) as { error: { code: string; message: string; innerError: Json } };
     expect(body.error.code).toBe("Request_ResourceNotFound");
     expect(body.error.innerError).toHaveProperty("request-id");
+  });
+
+  describe("every error is Graph's error body", () => {
+    async function expectGraphError(response: Response, status: number, code: string) {
+      expect(response.status).toBe(status);
+      expect(response.headers.get("content-type")).toContain("application/json");
+      const body = (await response.json()) as Json;
+      expectDocumentedShape(body, graphErrorBody, "error");
+      const error = body.error as { code: string; message: string; innerError: Json };
+      expect(Object.keys(error).sort()).toEqual(["code", "innerError", "message"]);
+      expect(Object.keys(error.innerError).sort()).toEqual(["client-request-id", "date", "request-id"]);
+      expect(String(error.innerError.date)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/);
+      expect(error.code).toBe(code);
+      expect(error.message.length).toBeGreaterThan(0);
+    }
+
+    it("401 without an accepted token", async () => {
+      await expectGraphError(
+        await fetch(`${sim.baseUrl}/v1.0/me`, { headers: { authorization: "Bearer expired-token" } }),
+        401,
+        "InvalidAuthenticationToken",
+      );
+    });
+
+    it("403 without the permission", async () => {
+      const tenant = sim.tenant("contract-403");
+      tenant.grantedScopes = new Set(["User.Read"]);
+      await expectGraphError(
+        await fetch(`${sim.baseUrl}/v1.0/auditLogs/directoryAudits`, {
+          headers: { authorization: "Bearer contract-403" },
+        }),
+        403,
+        "Authentication_MSGraphPermissionMissing",
+      );
+    });
+
+    it("429 with Retry-After in seconds, and 503", async () => {
+      const tenant = sim.tenant("contract-429");
+      tenant.faults.push({ status: 429, retryAfterSeconds: 7, times: 1 }, { status: 503, times: 1 });
+      const throttled = await fetch(`${sim.baseUrl}/v1.0/subscribedSkus`, {
+        headers: { authorization: "Bearer contract-429" },
+      });
+      expect(throttled.headers.get("retry-after")).toBe("7");
+      await expectGraphError(throttled, 429, "TooManyRequests");
+      await expectGraphError(
+        await fetch(`${sim.baseUrl}/v1.0/subscribedSkus`, {
+          headers: { authorization: "Bearer contract-429" },
+        }),
+        503,
+        "serviceNotAvailable",
+      );
+    });
   });
 });

@@ -32,7 +32,9 @@ function graphError(
   message: string,
   headers: Record<string, string> = {},
 ): Response {
-  const date = new Date().toISOString();
+  // Graph's error bodies carry the date without fraction or zone ("2021-11-30T12:17:46").
+  // ms-fact: graph-error-body
+  const date = new Date().toISOString().slice(0, 19);
   return json(
     {
       error: {
@@ -44,6 +46,18 @@ function graphError(
     status,
     headers,
   );
+}
+
+/** Graph's codes for a throttled and an unavailable service (errors.md, throttling.md). */
+// ms-fact: graph-throttling-retry-after
+function faultCode(status: number): string {
+  return status === 429 ? "TooManyRequests" : status === 503 ? "serviceNotAvailable" : "generalException";
+}
+
+/** The @odata.context of one user: Graph names the $select-ed properties in it (user-get.md, example 3). */
+// ms-fact: graph-select-context
+function userContext(root: string, select: string | null): string {
+  return `${root}/$metadata#users${select ? `(${select})` : ""}/$entity`;
 }
 
 /** Keeps only the $select-ed properties (plus @odata.type), as Graph does. */
@@ -179,15 +193,12 @@ export async function handleGraphRequest(request: Request, options: SimulatorOpt
     if (fault.status >= 400) {
       const headers: Record<string, string> =
         fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
-      return graphError(
-        fault.status,
-        fault.status === 429 ? "TooManyRequests" : "ServiceUnavailable",
-        "Simulated fault.",
-        headers,
-      );
+      return graphError(fault.status, faultCode(fault.status), "Simulated fault.", headers);
     }
   } else if (switchFault === "429" || switchFault === "503") {
-    return graphError(Number(switchFault), "TooManyRequests", "Simulated fault.", { "retry-after": "1" });
+    return graphError(Number(switchFault), faultCode(Number(switchFault)), "Simulated fault.", {
+      "retry-after": "1",
+    });
   }
 
   const scopeMissing = (scope: string) =>
@@ -211,7 +222,7 @@ export async function handleGraphRequest(request: Request, options: SimulatorOpt
     }
     if (path === "me") {
       return json({
-        "@odata.context": `${root}/$metadata#users/$entity`,
+        "@odata.context": userContext(root, url.searchParams.get("$select")),
         ...project(userView(tenant.admin), url.searchParams.get("$select")),
       });
     }
@@ -315,14 +326,14 @@ export async function handleGraphRequest(request: Request, options: SimulatorOpt
       if (!user)
         return graphError(404, "Request_ResourceNotFound", `Resource '${single[1]}' does not exist.`);
       return json({
-        "@odata.context": `${root}/$metadata#users/$entity`,
+        "@odata.context": userContext(root, url.searchParams.get("$select")),
         ...project(userView(user), url.searchParams.get("$select")),
       });
     }
     if (path === "auditLogs/directoryAudits") {
       const refusal = scopeMissing(SCOPES.audits) ?? roleMissing(["globalAdmin", "globalReader"]);
       if (refusal) return refusal;
-      const audits = filterAudits(tenant.audits, url.searchParams.get("$filter"));
+      const audits = filterAudits(tenant.visibleAudits(), url.searchParams.get("$filter"));
       if (!audits)
         return graphError(400, "Request_UnsupportedQuery", "The simulator does not understand this $filter.");
       const newestFirst = [...audits].sort(

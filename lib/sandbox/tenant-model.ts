@@ -75,6 +75,27 @@ function syncedUser(
 
 const READY = { enabled: true, registered: true, capable: true };
 
+/**
+ * How a run's simulated tenant starts. An enable run meets a tenant where writeback was never set up; a clean-up run
+ * meets one where it was (the Connect option ticked, the portal switches on), so its first "clear" works.
+ */
+export interface SandboxTenantOptions {
+  flow?: "enable" | "cleanup";
+  /**
+   * How long a new audit record takes to show in auditLogs/directoryAudits. Microsoft's latency table gives audit
+   * logs 2 minutes at the 95th percentile and 5 at the 99th; the server's setting picks a value (tests use 0).
+   */
+  // ms-fact: audit-log-latency
+  auditDelayMs?: number;
+}
+
+/** The switches a run's tenant starts with, per flow. */
+export function startingSwitches(flow: SandboxTenantOptions["flow"]): SandboxTenant["switches"] {
+  return flow === "cleanup"
+    ? { connectWriteback: true, portalWriteback: true, unlock: true }
+    : { connectWriteback: false, portalWriteback: false, unlock: false };
+}
+
 export class SandboxTenant {
   readonly tenantId = randomUUID();
   readonly displayName = "Contoso (sandbox)";
@@ -82,10 +103,14 @@ export class SandboxTenant {
   readonly users: SandboxUser[];
   /** Delegated scopes the simulated app has consent for; null means all. */
   grantedScopes: Set<string> | null = null;
-  switches = { connectWriteback: false, portalWriteback: false, unlock: false };
+  switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
   readonly skus: SubscribedSku[];
   lastSyncDateTime: Date;
+  /** Every record made so far, visible or not yet (see {@link visibleAudits}). */
   readonly audits: DirectoryAudit[] = [];
+  /** When each record (by id) shows in the audit log: its time plus the delay. */
+  private readonly visibleFrom = new Map<string, number>();
+  readonly auditDelayMs: number;
   readonly operations = new Map<string, SandboxOperation>();
   faults: SandboxFault[] = [];
   /** Small pages so that paging (@odata.nextLink) is exercised on every read. */
@@ -95,8 +120,11 @@ export class SandboxTenant {
     private readonly clock: () => Date,
     /** The on-premises side of the simulated writeback: resets that arrive move pwdLastSet there. */
     private readonly directory: WritebackTarget,
+    options: SandboxTenantOptions = {},
   ) {
     const now = this.clock();
+    this.auditDelayMs = Math.max(0, options.auditDelayMs ?? 0);
+    this.switches = startingSwitches(options.flow);
     this.admin = {
       id: randomUUID(),
       userPrincipalName: "ada.admin@contoso.onmicrosoft.com",
@@ -188,6 +216,36 @@ export class SandboxTenant {
     const casey = this.users.at(-1)!;
     const longAgo = new Date(now.getTime() - 40 * 24 * 3600_000);
     this.record(AUDIT_ACTIVITIES.adminReset, "UserManagement", casey, "None", "success", null, longAgo);
+    if (options.flow === "cleanup") {
+      // Writeback was set up before this run: the Connect wizard's onboarding record, and a reset written back since,
+      // both within the 30-day retention of a P1/P2 tenant.
+      this.record(
+        AUDIT_ACTIVITIES.enableWriteback,
+        "DirectoryManagement",
+        null,
+        null,
+        "success",
+        null,
+        new Date(now.getTime() - 20 * 24 * 3600_000),
+      );
+      const morgan = this.users.find((u) => u.displayName === "Morgan Marketing")!;
+      this.record(
+        AUDIT_ACTIVITIES.selfServiceReset,
+        "UserManagement",
+        morgan,
+        WRITEBACK_AGENT,
+        "success",
+        null,
+        new Date(now.getTime() - 6 * 24 * 3600_000),
+        morgan,
+      );
+    }
+  }
+
+  /** The records the audit log shows now: those whose delay has passed, as Graph lists them. */
+  visibleAudits(): DirectoryAudit[] {
+    const now = this.now().getTime();
+    return this.audits.filter((a) => (this.visibleFrom.get(a.id ?? "") ?? 0) <= now);
   }
 
   now(): Date {
@@ -269,6 +327,8 @@ export class SandboxTenant {
       additionalDetails: agent === null ? [] : [{ key: "OnPremisesAgent", value: agent }],
     };
     this.audits.push(audit);
+    // Every record shows a delay after its activity: history from before the run is long visible, new ones wait.
+    this.visibleFrom.set(audit.id!, at.getTime() + this.auditDelayMs);
     return audit;
   }
 
@@ -407,18 +467,43 @@ function registry(): LRUCache<string, SandboxTenant> {
   return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxTenant>({ max: MAX_SANDBOX_TENANTS }));
 }
 
-/** The run's simulated tenant; reading it makes it the most recently used. */
-export function sandboxTenant(key: string): SandboxTenant {
+const STARTS_KEY = Symbol.for("sspr-wizard.sandbox-tenant-starts");
+
+/**
+ * How each run's tenant starts (its flow), by key. Kept apart from the tenants and larger: the simulator's route
+ * knows only the key, so a tenant it creates (first use, or after eviction) still starts the way its run needs.
+ */
+function starts(): LRUCache<string, SandboxTenantOptions> {
+  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxTenantOptions> | undefined>;
+  return (holder[STARTS_KEY] ??= new LRUCache<string, SandboxTenantOptions>({
+    max: MAX_SANDBOX_TENANTS * 10,
+  }));
+}
+
+/** Records how the tenant of `key` starts (the run's flow); a tenant already made is left as it is. */
+export function prepareSandboxTenant(key: string, options: SandboxTenantOptions): void {
+  starts().set(key, { ...starts().get(key), ...options });
+}
+
+/**
+ * The run's simulated tenant; reading it makes it the most recently used. `defaults` (the server's settings) apply
+ * when it is made; what {@link prepareSandboxTenant} recorded for the key wins over them.
+ */
+export function sandboxTenant(key: string, defaults: SandboxTenantOptions = {}): SandboxTenant {
   const tenants = registry();
   let tenant = tenants.get(key);
   if (!tenant) {
-    tenant = new SandboxTenant(() => new Date(), sandboxDirectory(key));
+    tenant = new SandboxTenant(() => new Date(), sandboxDirectory(key), {
+      ...defaults,
+      ...starts().get(key),
+    });
     tenants.set(key, tenant);
   }
   return tenant;
 }
 
-export function resetSandboxTenant(key: string): SandboxTenant {
+/** Back to how the run's tenant starts (its flow's switches and history). */
+export function resetSandboxTenant(key: string, defaults: SandboxTenantOptions = {}): SandboxTenant {
   registry().delete(key);
-  return sandboxTenant(key);
+  return sandboxTenant(key, defaults);
 }

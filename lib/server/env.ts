@@ -96,6 +96,15 @@ export const envSchema = z.object({
     .min(1000, "must be at least 1000")
     .max(120_000, "must be at most 120000")
     .default(15_000),
+  // Sandbox only: how long a new audit record takes to show in the simulated tenant's audit log. Microsoft lists
+  // 2 minutes (95th percentile) and 5 (99th) for audit logs; the default is a short wait inside that, tests use 0.
+  // ms-fact: audit-log-latency
+  SANDBOX_AUDIT_DELAY_SECONDS: z.coerce
+    .number({ error: "must be a number of seconds" })
+    .int()
+    .min(0, "must be 0 or more")
+    .max(300, "must be at most 300 (Microsoft's 99th percentile for audit logs is 5 minutes)")
+    .default(30),
   SANDBOX_GRAPH_URL: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+(\/\S*)?$/.test(value),
     "must be an absolute URL of the sandbox Graph simulator",

@@ -88,7 +88,7 @@ function unreachableVerifier(calls: { n: number; runId?: string }): (id: StepId)
         describe: "fake directory that is down",
         async check(ctx: VerifyContext): Promise<SourceAnswer> {
           if (ctx.run.id === calls.runId) calls.n++;
-          return standAside({
+          return standAside("unreachable", {
             code: "directory-unreachable",
             severity: "warning",
             message:

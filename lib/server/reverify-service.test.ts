@@ -26,7 +26,7 @@ function verifierWith(stepId: StepId, results: (AutomaticResult | null)[]): Step
         describe: "test source",
         check: async () => {
           const given = results[Math.min(call++, results.length - 1)];
-          return given ? result(given) : standAside();
+          return given ? result(given) : standAside("not-configured");
         },
       },
     ],

@@ -6,24 +6,31 @@ import {
   type SandboxView,
 } from "@/lib/contract/sandbox";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
-import { resetSandboxTenant, sandboxTenant } from "@/lib/sandbox/tenant-model";
+import { resetSandboxTenant } from "@/lib/sandbox/tenant-model";
 import { type Who } from "./access";
 import { ApiError } from "./api-error";
 import { sandboxDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
 import { loadRun } from "./runs-service";
-import { sandboxKey } from "./tenant-access";
+import { rememberSandboxRun, sandboxKey, sandboxTenantDefaults, sandboxTenantOf } from "./tenant-access";
 
 // The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
 // the people it was shared with look at, and act on, the same one; who may act is the run's access rule.
 
 export function sandboxView(key: string, message: string | null = null): SandboxView {
-  const tenant = sandboxTenant(key);
-  return { switches: { ...tenant.switches }, auditRecords: tenant.audits.length, message };
+  const tenant = sandboxTenantOf(key);
+  const visible = tenant.visibleAudits().length;
+  return {
+    switches: { ...tenant.switches },
+    auditRecords: visible,
+    auditRecordsOnTheirWay: tenant.audits.length - visible,
+    auditDelaySeconds: Math.round(tenant.auditDelayMs / 1000),
+    message,
+  };
 }
 
 export function applySandboxControl(key: string, control: SandboxControlInput): SandboxView {
-  const tenant = sandboxTenant(key);
+  const tenant = sandboxTenantOf(key);
   switch (control.action) {
     case "connect-writeback":
       tenant.setConnectWriteback(control.on);
@@ -60,7 +67,7 @@ export function applySandboxControl(key: string, control: SandboxControlInput): 
       }
       return sandboxView(key, "Simulated: a synchronised user unlocked their account without a reset.");
     case "restore":
-      resetSandboxTenant(key);
+      resetSandboxTenant(key, sandboxTenantDefaults());
       return sandboxView(key, "The sandbox tenant is back to its starting state.");
   }
 }
@@ -72,7 +79,7 @@ function sandboxOnly(what: "tenant" | "directory" = "tenant"): void {
 /** The run's simulated tenant, for anyone who may see the run. */
 export async function sandboxViewForRun(who: Who, runId: string): Promise<SandboxView> {
   sandboxOnly();
-  await loadRun(who, runId, "view");
+  rememberSandboxRun(await loadRun(who, runId, "view"));
   return sandboxView(sandboxKey(runId));
 }
 
@@ -83,7 +90,7 @@ export async function applySandboxControlForRun(
   control: SandboxControlInput,
 ): Promise<SandboxView> {
   sandboxOnly();
-  await loadRun(who, runId, "edit");
+  rememberSandboxRun(await loadRun(who, runId, "edit"));
   return applySandboxControl(sandboxKey(runId), control);
 }
 
@@ -116,6 +123,8 @@ export async function applySandboxDirectoryControl(
       return directoryView(directory, directory.upgradeDomainControllers().message);
     case "minimum-password-age-zero":
       return directoryView(directory, directory.setMinimumPasswordAgeToZero().message);
+    case "password-settings-readable":
+      return directoryView(directory, directory.grantPasswordSettingsRead().message);
     case "delegation-in-place":
       return directoryView(directory, (await directory.delegateToConnector()).message);
     case "restore":

@@ -1,8 +1,7 @@
 import "server-only";
 import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
-import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { appMode } from "./env";
-import { SANDBOX_GRAPH_PATH } from "./tenant-access";
+import { SANDBOX_GRAPH_PATH, sandboxTenantOf } from "./tenant-access";
 
 /**
  * The sandbox Graph simulator, reached by the wizard's own Graph client (server to server, no session cookie). In
@@ -12,6 +11,6 @@ export async function serveSandboxGraph(request: Request): Promise<Response> {
   if (appMode() !== "sandbox") return new Response("Not found", { status: 404 });
   return handleGraphRequest(request, {
     basePath: SANDBOX_GRAPH_PATH,
-    tenantFor: (token) => sandboxTenant(token),
+    tenantFor: (token) => sandboxTenantOf(token),
   });
 }

@@ -4,6 +4,12 @@ import { GraphTenant } from "@/lib/tenant/graph-adapter";
 import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantPort } from "@/lib/tenant/port";
 import { sandboxDirectory } from "@/lib/sandbox/directory";
+import {
+  prepareSandboxTenant,
+  sandboxTenant,
+  type SandboxTenant,
+  type SandboxTenantOptions,
+} from "@/lib/sandbox/tenant-model";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
 import { sessionSecret, type Session } from "./session";
@@ -90,6 +96,30 @@ export function bearerToken(request: Request): string | null {
  */
 export function sandboxKey(runId: string): string {
   return createHmac("sha256", sessionSecret()).update(`sandbox-tenant:run:${runId}`).digest("base64url");
+}
+
+/** The server's settings for a sandbox tenant it makes (the audit delay). */
+export function sandboxTenantDefaults(): SandboxTenantOptions {
+  return { auditDelayMs: env().SANDBOX_AUDIT_DELAY_SECONDS * 1000 };
+}
+
+/**
+ * Tells the sandbox how this run's tenant starts (its flow), before anything reaches it: called wherever a sandbox
+ * run is created or loaded for a tenant action, so that a tenant made later, by the simulator route that knows only
+ * the key, or again after a restart, still starts the way the run needs.
+ */
+export function rememberSandboxRun(run: {
+  id: string;
+  flow: "enable" | "cleanup";
+  mode: "sandbox" | "live";
+}): void {
+  if (run.mode !== "sandbox") return;
+  prepareSandboxTenant(sandboxKey(run.id), { flow: run.flow });
+}
+
+/** The simulated tenant of a sandbox key, made with the server's settings when it is new. */
+export function sandboxTenantOf(key: string): SandboxTenant {
+  return sandboxTenant(key, sandboxTenantDefaults());
 }
 
 export function sandboxGraphBaseUrl(): string {

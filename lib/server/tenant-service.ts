@@ -22,6 +22,7 @@ import {
   assertTokenAllowed,
   graphTenant,
   readTokenClaims,
+  rememberSandboxRun,
   requireTenant,
   type TenantAccess,
 } from "./tenant-access";
@@ -40,6 +41,7 @@ export async function tenantForRun(
   need: RunRole,
 ): Promise<{ run: RunView; access: TenantAccess }> {
   const run = await loadRun(who, runId, need);
+  rememberSandboxRun(run);
   return { run, access: requireTenant(request, toPrincipal(who).session, runId) };
 }
 

@@ -13,6 +13,7 @@ export const FINDING_CODES = [
   "orphaned-admincount",
   "sd-unreadable",
   "unexpire-missing",
+  "unexpire-from-other-entry",
   "change-password-informational",
   "min-password-age",
   "fgpp-unreadable",

@@ -10,5 +10,7 @@ import { serveRoute, type RouteServer } from "./route-server";
 export async function startSandboxGraph(): Promise<RouteServer> {
   const server = await serveRoute({ GET: sandboxGraphRoute.GET, POST: sandboxGraphRoute.POST });
   process.env.SANDBOX_GRAPH_URL = `${server.origin}${SANDBOX_GRAPH_PATH}`;
+  // Route tests read audit records right after making them: no simulated audit-log delay here.
+  process.env.SANDBOX_AUDIT_DELAY_SECONDS ??= "0";
   return server;
 }

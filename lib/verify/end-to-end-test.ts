@@ -16,7 +16,7 @@ export const endToEndTest: StepVerifier = {
       "verified",
       async ({ port, endToEndTest }, ctx) => {
         if (!endToEndTest) {
-          return standAside({
+          return standAside("not-configured", {
             code: "no-test-run",
             severity: "info",
             message:

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type AutomaticResult } from "@/lib/steps/types";
-import { runVerifier } from "./run-verifier";
+import { runVerifier, standAsideSummary } from "./run-verifier";
 import {
   result as answer,
   standAside,
@@ -27,7 +27,7 @@ const result = (
 const source = (given: AutomaticResult | null, part?: string): VerificationSource => ({
   confidence: "verified",
   describe: "",
-  check: async () => (given ? answer(given) : standAside()),
+  check: async () => (given ? answer(given) : standAside("not-configured")),
   ...(part ? { part } : {}),
 });
 const verifier = (...sources: VerificationSource[]): StepVerifier => ({ stepId: "prerequisites", sources });
@@ -69,5 +69,47 @@ describe("runVerifier with parts", () => {
       ctx,
     );
     expect(outcome).toMatchObject({ kind: "checked", result: { confidence: "evidence" } });
+  });
+});
+
+describe("the summary of a step no source could judge says why", () => {
+  const reasonSource = (reason: Parameters<typeof standAside>[0]): VerificationSource => ({
+    confidence: "evidence",
+    describe: "",
+    check: async () => standAside(reason, { code: `n-${reason}`, severity: "info", message: reason }),
+  });
+  const summaryOf = async (...sources: VerificationSource[]) => {
+    const outcome = await runVerifier(verifier(...sources), ctx);
+    if (outcome.kind !== "needs-attestation") throw new Error("expected attestation");
+    return outcome.findings[0]!.message;
+  };
+
+  it("nothing recorded yet: the system was read, so no word of a connection", async () => {
+    const message = await summaryOf(reasonSource("nothing-recorded"));
+    expect(message).toMatch(
+      /^The wizard read the system it checks, but what it judges this step by has not been recorded yet/,
+    );
+    expect(message).not.toMatch(/reach|connection/);
+  });
+
+  it("unreachable: the connection or the access is named", async () => {
+    expect(await summaryOf(reasonSource("unreachable"))).toMatch(
+      /^An automatic check could not read the system/,
+    );
+  });
+
+  it("not configured: says what to set up", async () => {
+    expect(await summaryOf(reasonSource("not-configured"))).toMatch(
+      /^No automatic check has anything to read/,
+    );
+  });
+
+  it("both at once: both are told, the record first", async () => {
+    const message = await summaryOf(reasonSource("unreachable"), reasonSource("nothing-recorded"));
+    expect(message).toMatch(/has not been recorded yet.*Another automatic check could not read/);
+  });
+
+  it("no source at all", () => {
+    expect(standAsideSummary(new Set(), 0)).toMatch(/cannot check this step automatically yet/);
   });
 });

@@ -4,7 +4,13 @@
 
 import { type StepId } from "@/lib/steps/ids";
 import { type AutomaticResult, type Finding, type VerifierOutcome } from "@/lib/steps/types";
-import { type SourceAnswer, type StepVerifier, type VerificationSource, type VerifyContext } from "./types";
+import {
+  type SourceAnswer,
+  type StandAsideReason,
+  type StepVerifier,
+  type VerificationSource,
+  type VerifyContext,
+} from "./types";
 import { confirmDisabled } from "./confirm-disabled";
 import { connectWriteback } from "./connect-writeback";
 import { connectorPermissions } from "./connector-permissions";
@@ -32,15 +38,40 @@ export const VERIFIERS: Readonly<Record<StepId, StepVerifier>> = {
   "confirm-disabled": confirmDisabled,
 };
 
-/** The first answer among `sources`, and the notices of those that stood aside before it. */
+/**
+ * The sentence that heads the notices when no source answered, from why they stood aside: a tenant that was read
+ * but holds no record yet is not a connection problem, and a check with nothing to read is not one either.
+ */
+export function standAsideSummary(reasons: ReadonlySet<StandAsideReason>, sources: number): string {
+  if (sources === 0)
+    return "The wizard cannot check this step automatically yet. When it is done, record it below with your name.";
+  const parts: string[] = [];
+  if (reasons.has("nothing-recorded"))
+    parts.push(
+      "The wizard read the system it checks, but what it judges this step by has not been recorded yet (see below). Do the step if it is not done, wait a few minutes for the record to appear and check again, or record the step below with your name.",
+    );
+  if (reasons.has("unreachable"))
+    parts.push(
+      `${parts.length > 0 ? "Another" : "An"} automatic check could not read the system it checks (see below). Fix the connection or the access, or record the step below with your name.`,
+    );
+  if (parts.length === 0)
+    parts.push(
+      "No automatic check has anything to read for this run yet (see below): sign in, connect the directory or upload a snapshot, or record the step below with your name.",
+    );
+  return parts.join(" ");
+}
+
+/** The first answer among `sources`, and the notices (and reasons) of those that stood aside before it. */
 async function firstAnswer(
   sources: readonly VerificationSource[],
   ctx: VerifyContext,
   notices: Finding[],
+  reasons: Set<StandAsideReason>,
 ): Promise<AutomaticResult | null> {
   for (const source of sources) {
     const answer: SourceAnswer = await source.check(ctx);
     if (answer.kind === "result") return answer.result;
+    reasons.add(answer.reason);
     if (
       answer.notice &&
       !notices.some((n) => n.code === answer.notice?.code && n.message === answer.notice.message)
@@ -53,7 +84,8 @@ async function firstAnswer(
 export async function runVerifier(verifier: StepVerifier, ctx: VerifyContext): Promise<VerifierOutcome> {
   if (new Set(verifier.sources.map((source) => source.part ?? "")).size > 1) return runParts(verifier, ctx);
   const notices: Finding[] = [];
-  const answered = await firstAnswer(verifier.sources, ctx, notices);
+  const reasons = new Set<StandAsideReason>();
+  const answered = await firstAnswer(verifier.sources, ctx, notices, reasons);
   if (answered) return { kind: "checked", result: answered };
   return {
     kind: "needs-attestation",
@@ -61,10 +93,7 @@ export async function runVerifier(verifier: StepVerifier, ctx: VerifyContext): P
       {
         code: "no-automatic-check",
         severity: "info",
-        message:
-          verifier.sources.length === 0
-            ? "The wizard cannot check this step automatically yet. When it is done, record it below with your name."
-            : "None of the automatic checks could reach the system they read. Fix the connection, or record the step below with your name.",
+        message: standAsideSummary(reasons, verifier.sources.length),
       },
       ...notices,
     ],
@@ -83,10 +112,11 @@ async function runParts(verifier: StepVerifier, ctx: VerifyContext): Promise<Ver
     parts.set(key, [...(parts.get(key) ?? []), source]);
   }
   const notices: Finding[] = [];
+  const reasons = new Set<StandAsideReason>();
   const answered: { part: string; result: AutomaticResult }[] = [];
   const unanswered: string[] = [];
   for (const [part, sources] of parts) {
-    const result = await firstAnswer(sources, ctx, notices);
+    const result = await firstAnswer(sources, ctx, notices, reasons);
     if (result) answered.push({ part, result });
     else unanswered.push(part || "main");
   }
@@ -98,7 +128,7 @@ async function runParts(verifier: StepVerifier, ctx: VerifyContext): Promise<Ver
         {
           code: "no-automatic-check",
           severity: "info",
-          message: `Part of this step could not be checked automatically (${unanswered.join(", ")}). Fix the connection, or record the step below with your name.`,
+          message: `Part of this step could not be checked automatically (${unanswered.join(", ")}). ${standAsideSummary(reasons, verifier.sources.length)}`,
         },
         ...answered.flatMap((a) => a.result.findings),
         ...notices,

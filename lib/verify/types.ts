@@ -22,14 +22,28 @@ export interface VerifyContext {
 }
 
 /**
- * What one source answers: a result, or "stand aside" — it cannot judge here (no connection, no sign-in, nothing
- * recorded yet) — with the notice that tells the admin why and what to do. Every source says it this one way.
+ * Why a source stands aside, so that the step's summary says what actually happened:
+ * - "not-configured": there is nothing for it to read in this run (no sign-in, no directory connection, no
+ *   snapshot uploaded, no test made yet);
+ * - "unreachable": it tried and could not read the system (down, timed out, refused: missing role or consent);
+ * - "nothing-recorded": it read the system, and what it judges by (an audit record, a reset) is not there yet.
+ */
+export type StandAsideReason = "not-configured" | "unreachable" | "nothing-recorded";
+
+/**
+ * What one source answers: a result, or "stand aside" — it cannot judge here — with the reason and the notice that
+ * tells the admin why and what to do. Every source says it this one way.
  */
 export type SourceAnswer =
-  { kind: "result"; result: AutomaticResult } | { kind: "stand-aside"; notice: Finding | null };
+  | { kind: "result"; result: AutomaticResult }
+  | { kind: "stand-aside"; reason: StandAsideReason; notice: Finding | null };
 
 export const result = (value: AutomaticResult): SourceAnswer => ({ kind: "result", result: value });
-export const standAside = (notice: Finding | null = null): SourceAnswer => ({ kind: "stand-aside", notice });
+export const standAside = (reason: StandAsideReason, notice: Finding | null = null): SourceAnswer => ({
+  kind: "stand-aside",
+  reason,
+  notice,
+});
 
 export interface VerificationSource {
   confidence: AutomaticResult["confidence"];

@@ -200,7 +200,13 @@ describe("POST /api/tenant/end-to-end-test", () => {
     expect(wrongFlow.status).toBe(409);
     // None of these reset anybody.
     expect(resets(runId)).toBe(1); // the tenant's own history only
-    expect(resets(cleanup)).toBe(1);
+    // A clean-up run's tenant had writeback before the run: one more reset in its history, none made here.
+    expect(resets(cleanup)).toBe(2);
+    expect(
+      sandboxTenant(sandboxKey(cleanup)).audits.every(
+        (a) => Date.parse(a.activityDateTime ?? "") < Date.now() - 24 * 3600_000,
+      ),
+    ).toBe(true);
   });
 });
 

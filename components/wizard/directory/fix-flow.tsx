@@ -32,6 +32,7 @@ export function FixFlow({
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [account, setAccount] = useState("");
+  const [includeOptional, setIncludeOptional] = useState(false);
   const [password, setPassword] = useState("");
   const verb = stepId === "connector-permissions" ? "fix" : "revoke";
 
@@ -59,7 +60,7 @@ export function FixFlow({
     const typed = password;
     setPassword("");
     try {
-      const request = { stepId, planId: preview.planId, expectedVersion: version };
+      const request = { stepId, planId: preview.planId, expectedVersion: version, includeOptional };
       const result = noCredential
         ? await applySandboxFix(runId, request)
         : await directoryApi.applyFix(runId, {
@@ -81,7 +82,11 @@ export function FixFlow({
     }
   }
 
-  const writes = preview?.previews.filter((p) => p.diff || p.change.kind === "clear-admincount") ?? [];
+  const writes =
+    preview?.previews.filter(
+      (p) => (p.diff || p.change.kind === "clear-admincount") && (!p.change.optional || includeOptional),
+    ) ?? [];
+  const optional = preview?.previews.filter((p) => p.change.optional && p.diff) ?? [];
   return (
     <section
       aria-labelledby={`${stepId}-fix`}
@@ -117,13 +122,17 @@ export function FixFlow({
       </div>
       {preview ? (
         <div className="space-y-3">
-          {writes.length === 0 ? <p>Nothing to change: the directory already matches.</p> : null}
+          {writes.length === 0 && optional.length === 0 ? (
+            <p>Nothing to change: the directory already matches.</p>
+          ) : null}
           <ol className="space-y-3" aria-label="Changes to apply">
             {preview.previews.map((p, i) => (
               <li key={`${p.change.kind}-${p.change.dn}-${i}`} className="space-y-1">
                 <p>
+                  {p.change.optional ? <strong>Optional: </strong> : null}
                   <strong>{p.label}</strong> on <span className="break-all">{p.change.dn}</span> —{" "}
                   {p.change.why}
+                  {p.change.optional && !includeOptional ? " Not applied unless you tick the box below." : ""}
                 </p>
                 {p.note ? <p className="text-sm">{p.note}</p> : null}
                 {p.diff ? (
@@ -158,6 +167,21 @@ export function FixFlow({
                 <li key={n}>{n}</li>
               ))}
             </ul>
+          ) : null}
+          {optional.length > 0 ? (
+            <div className="flex items-start gap-2">
+              <input
+                id={`${stepId}-include-optional`}
+                type="checkbox"
+                className="mt-1"
+                checked={includeOptional}
+                onChange={(e) => setIncludeOptional(e.target.checked)}
+              />
+              <label htmlFor={`${stepId}-include-optional`}>
+                Also apply the optional change{optional.length === 1 ? "" : "s"}: the connector&apos;s own
+                Unexpire Password entry, as Microsoft&apos;s tutorial sets it. The step passes without it.
+              </label>
+            </div>
           ) : null}
           {writes.length > 0 ? (
             <form onSubmit={apply} className="space-y-3" autoComplete="off">

@@ -22,7 +22,11 @@ const BUTTONS: Partial<Record<StepId, { control: SandboxDirectoryControl; label:
   "password-policy": [
     {
       control: { action: "minimum-password-age-zero" },
-      label: "Simulate: the domain's minimum password age is set to 0",
+      label: "Simulate: the minimum password age is set to 0 in every password policy",
+    },
+    {
+      control: { action: "password-settings-readable" },
+      label: "Simulate: the wizard's account is granted Read on the Password Settings Container",
     },
   ],
   "revoke-connector-permissions": [
@@ -61,6 +65,11 @@ export function SandboxDirectoryControls({ runId, stepId }: { runId: string; ste
           {view.minimumPasswordAge.map((p) => (
             <li key={p.policy}>
               {p.policy}: minimum password age <strong>{p.age}</strong>
+            </li>
+          ))}
+          {view.unreadablePolicies.map((policy) => (
+            <li key={policy}>
+              {policy}: <strong>not readable by the wizard&apos;s account</strong>
             </li>
           ))}
         </ul>

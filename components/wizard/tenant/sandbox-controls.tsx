@@ -39,6 +39,18 @@ export function SandboxControls({ variant }: { variant: Variant }) {
           <strong>{s.unlock ? "on" : "off"}</strong>
         </p>
       ) : null}
+      {view && view.auditDelaySeconds > 0 ? (
+        <p className="text-sm">
+          As in a real tenant, a new audit record shows in the log after a short delay (here{" "}
+          {view.auditDelaySeconds} s)
+          {view.auditRecordsOnTheirWay > 0 ? (
+            <>
+              : <strong>{view.auditRecordsOnTheirWay}</strong> on the way
+            </>
+          ) : null}
+          .
+        </p>
+      ) : null}
       <div className="flex flex-wrap gap-2">
         {variant === "connect" ? (
           <>

@@ -24,12 +24,49 @@ import { type DirectoryFinding } from "./types";
 const GPO_PATH =
   "Computer Configuration > Policies > Windows Settings > Security Settings > Account Policies > Password Policy > Minimum password age";
 
-/** Unexpire Password is checked on the domain object itself; Authenticated Users holds it by default. */
+/** Names for the SIDs an Unexpire Password entry is commonly given to; others are shown as their SID. */
+const SID_NAMES: Record<string, string> = {
+  [WELL_KNOWN_SIDS.AUTHENTICATED_USERS]: "Authenticated Users",
+  [WELL_KNOWN_SIDS.EVERYONE]: "Everyone",
+  [WELL_KNOWN_SIDS.NETWORK]: "Network",
+  [WELL_KNOWN_SIDS.THIS_ORGANIZATION]: "This Organization",
+  [WELL_KNOWN_SIDS.BUILTIN_USERS]: "Users",
+  [WELL_KNOWN_SIDS.PRE_WINDOWS_2000_COMPATIBLE_ACCESS]: "Pre-Windows 2000 Compatible Access",
+};
+
+function trusteeName(sid: string, token: AccessToken): string {
+  const name = SID_NAMES[sid];
+  if (name) return `${name} (${sid})`;
+  return token.groups.includes(sid) ? `the group ${sid}, which the connector is a member of` : sid;
+}
+
+/**
+ * Unexpire Password is checked on the domain object itself, as effective rights (any entry of the connector's token
+ * counts). Microsoft's tutorial asks for an entry for the connector there "if not already set"; when another entry
+ * (for example one for Authenticated Users) already grants it, the step passes and says which entry, and the
+ * tutorial's own entry becomes an optional change for admins who want their ACL to match the tutorial.
+ */
+// ms-fact: unexpire-password-tutorial-entry
 export function checkUnexpire(domain: DomainRecord, token: AccessToken): DirectoryFinding[] {
-  const decision = checkRights(toModel(domain.sd, domain.sid), token, "domainDNS", {
-    domainSid: domain.sid,
-  }).unexpirePassword;
-  if (decision.granted) return [];
+  const model = toModel(domain.sd, domain.sid);
+  const decision = checkRights(model, token, "domainDNS", { domainSid: domain.sid }).unexpirePassword;
+  if (decision.granted) {
+    const ace = decision.decidingAce ? model.dacl?.aces[decision.decidingAce.index] : undefined;
+    const sid = ace && isKnownAce(ace) ? ace.sid : null;
+    // The connector's own entry is what the tutorial asks for: nothing to say.
+    if (sid === null || sid === token.principal) return [];
+    return [
+      {
+        code: "unexpire-from-other-entry",
+        severity: "info",
+        dn: domain.dn,
+        reason: `The connector holds Unexpire Password on the domain object through the entry for ${trusteeName(sid, token)}, not an entry of its own: ${decision.decidingAce!.sddl}. The wizard judges effective rights, so writeback has what it needs. Microsoft's tutorial asks for an entry for the connector account itself (This object and all descendant objects) only if the right is not already set, so that entry is optional here.`,
+        remediation:
+          "Nothing is required. If you want the ACL to match the tutorial, or plan to remove the other entry, add the connector's own entry: the fix offers it as an optional change.",
+        anchor: domain.dn,
+      },
+    ];
+  }
   return [
     {
       code: "unexpire-missing",
@@ -37,7 +74,7 @@ export function checkUnexpire(domain: DomainRecord, token: AccessToken): Directo
       dn: domain.dn,
       reason: `The connector does not hold Unexpire Password on the domain object: ${decision.reason}.`,
       remediation:
-        "Grant it on the domain object (by default Authenticated Users has it: (OA;;CR;ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501;;AU)); look for a deny entry or a removed default.",
+        "Grant the connector Unexpire Password on the domain object (Applies to: This object and all descendant objects, as Microsoft's tutorial does), or let the fix add it; look for a deny entry, or a removed entry (such as one for Authenticated Users) that used to grant it.",
       anchor: domain.dn,
     },
   ];
@@ -79,28 +116,42 @@ export function checkPasswordPolicy(
       anchor: domain.dn,
     });
   }
+  // A policy the wizard cannot read cannot be called clean: an unreadable policy that may apply to an in-scope user
+  // is an error, so the step cannot pass on it; the admin grants read or checks it by hand (and may attest).
   if (domain.passwordSettingsObjects === null) {
     out.push({
       code: "fgpp-unreadable",
-      severity: "warning",
+      severity: "error",
       dn: `CN=Password Settings Container,CN=System,${domain.dn}`,
       reason:
-        "The wizard's account cannot list the fine-grained password policies, so a policy with a minimum age above 0 may apply to some users.",
+        "The wizard's account cannot list the fine-grained password policies, so it cannot tell whether one with a minimum age above 0 applies to some users; the password policy is not verified until it can.",
       remediation:
-        "Give the wizard's account read access to the Password Settings Container, or check the policies with Get-ADFineGrainedPasswordPolicy.",
+        "Give the wizard's account Read on the Password Settings Container and check again, or check the policies by hand with Get-ADFineGrainedPasswordPolicy -Filter * and attest the step.",
       anchor: domain.dn,
     });
     return out;
   }
   for (const pso of domain.passwordSettingsObjects) {
     if (pso.minPwdAge === null) {
+      const affected = psoScope.get(pso.dn)?.affected ?? null;
+      const name = shortDn(pso.dn);
+      if (affected === 0) {
+        out.push({
+          code: "fgpp-unreadable",
+          severity: "info",
+          dn: pso.dn,
+          reason: `The wizard's account cannot read the minimum age of ${name}, but the policy applies to no in-scope user (${pso.appliesTo.map(shortDn).join(", ")}).`,
+          remediation: "Nothing to do unless its groups change.",
+          anchor: pso.dn,
+        });
+        continue;
+      }
       out.push({
         code: "fgpp-unreadable",
-        severity: "warning",
+        severity: "error",
         dn: pso.dn,
-        reason: `The wizard's account cannot read the settings of ${shortDn(pso.dn)} (by default only administrators may).`,
-        remediation:
-          "Grant the wizard's account Read on the Password Settings Container (or this policy), or check it with Get-ADFineGrainedPasswordPolicy.",
+        reason: `The wizard's account cannot read the settings of the fine-grained policy ${name} (by default only administrators may), so it cannot tell whether its minimum password age keeps a second reset from working; the password policy is not verified until it can.`,
+        remediation: `Grant the wizard's account Read on ${name} (or on the Password Settings Container) and check again, or check it by hand with Get-ADFineGrainedPasswordPolicy -Identity '${pso.dn}' (MinPasswordAge must be 0) and attest the step.`,
         anchor: pso.dn,
       });
       continue;

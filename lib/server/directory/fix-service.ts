@@ -25,6 +25,8 @@ export const fixApplyBodySchema = z
     /** The plan id of the preview the admin looked at; apply refuses when the plan is different now. */
     planId: z.string().regex(/^[0-9a-f]{16,64}$/, "is not a plan id from the preview"),
     expectedVersion: z.number().int().positive().optional(),
+    /** Also apply the changes the preview marks optional; by default only what the step needs is written. */
+    includeOptional: z.boolean().optional(),
     /** Required over LDAP; the sandbox directory needs none (and ignores one that is sent). */
     credential: z
       .object({
@@ -141,7 +143,11 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
       "The directory changed since you looked at the preview. Review the new preview and apply again.",
       { preview: plan },
     );
-  const toApply = plan.previews.filter((p) => p.diff !== null || p.change.kind === "clear-admincount");
+  const toApply = plan.previews.filter(
+    (p) =>
+      (p.diff !== null || p.change.kind === "clear-admincount") &&
+      (!p.change.optional || input.includeOptional === true),
+  );
   let applied: AppliedChange[] = [];
   if (toApply.length > 0) {
     // The writer's bind and writes use the typed account: a refusal there is about body.credential.

@@ -320,7 +320,7 @@ describe("portal and wizard labels (old and new wording)", () => {
       "Write lockoutTime",
       "Write pwdLastSet",
       "Unexpire Password",
-      "This object only",
+      "This object and all descendant objects",
     ])
       expect(text).toContain(label);
     expect(text).toMatch(/up to an hour/);

@@ -41,8 +41,13 @@ export const connectorPermissions = {
       ],
     },
     {
-      text: "Press Add once more for the same account, set Applies to to This object only and tick Unexpire Password. Authenticated Users hold this right on the domain object by default, so the wizard may already count it as granted.",
-      labels: ["Add", "Applies to", "This object only", "Unexpire Password"],
+      // ms-fact: unexpire-password-tutorial-entry
+      text: "Press Add once more for the same account, set Applies to to This object and all descendant objects (as Microsoft's tutorial does) and tick Unexpire Password. The tutorial asks for this entry only if the right is not already set.",
+      labels: ["Add", "Applies to", "This object and all descendant objects", "Unexpire Password"],
+    },
+    {
+      text: "The wizard checks Unexpire Password as an effective right on each domain object, so an entry for any group the connector belongs to counts. When the right comes from another entry (for example one for Authenticated Users), the check passes and names that entry; the connector's own entry is then optional, and the fix offers it for an ACL that matches the tutorial.",
+      labels: ["Unexpire Password"],
     },
     {
       text: "Apply and close all dialogs, then do the same in every other domain of every synchronised forest (or on each in-scope OU if you delegate per OU). The script below does the descendant part in one go.",

@@ -35,7 +35,7 @@ async function runOn(
 /** A directory that could not be read: the source stands aside and says why. Anything else is a bug: it throws. */
 function unreadable(error: unknown, what: string): SourceAnswer {
   if (!isDirectoryError(error)) throw error;
-  return standAside({
+  return standAside("unreachable", {
     code: `directory-${error.kind}`,
     severity: "warning",
     message: `${what}: ${error.sentence}`,
@@ -50,7 +50,7 @@ export function liveDirectorySource(stepId: DirectoryStepId): VerificationSource
     part: "directory",
     async check(ctx) {
       const directory = ctx.directory;
-      if (!directory?.openLive) return standAside();
+      if (!directory?.openLive) return standAside("not-configured");
       let port: DirectoryPort;
       try {
         port = await directory.openLive();
@@ -73,14 +73,14 @@ export function snapshotSource(stepId: DirectoryStepId): VerificationSource {
     part: "directory",
     async check(ctx) {
       const directory = ctx.directory;
-      if (!directory) return standAside();
+      if (!directory) return standAside("not-configured");
       let port: DirectoryPort | null;
       try {
         port = await directory.openSnapshot();
       } catch (error) {
         return unreadable(error, "The uploaded snapshot could not be read");
       }
-      if (!port) return standAside();
+      if (!port) return standAside("not-configured");
       try {
         return result(await runOn(ctx, directory, port, stepId, "evidence"));
       } catch (error) {

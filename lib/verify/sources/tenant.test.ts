@@ -117,6 +117,27 @@ describe("Connect option", () => {
     });
   });
 
+  it("a tenant that was read but holds no record yet is not called unreachable", async () => {
+    const { check } = setup();
+    const outcome = await check("connect-writeback");
+    if (outcome.kind !== "needs-attestation") throw new Error("expected attestation");
+    const summary = outcome.findings[0]!;
+    expect(summary.code).toBe("no-automatic-check");
+    expect(summary.message).toMatch(
+      /read the system it checks, but what it judges this step by has not been recorded yet/,
+    );
+    expect(summary.message).not.toMatch(/could not (reach|read)/);
+  });
+
+  it("a tenant that refuses the read is said to be unreadable, with the notice saying why", async () => {
+    const { tenant, check } = setup();
+    tenant.grantedScopes = new Set(["User.Read"]);
+    const outcome = await check("connect-writeback");
+    if (outcome.kind !== "needs-attestation") throw new Error("expected attestation");
+    expect(outcome.findings[0]!.message).toMatch(/could not read the system it checks/);
+    expect(outcome.findings[0]!.message).not.toMatch(/has not been recorded yet/);
+  });
+
   it("clean-up: passes once the Disable record is the newest", async () => {
     const { tenant, check } = setup("cleanup");
     tenant.setConnectWriteback(true);

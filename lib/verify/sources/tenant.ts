@@ -34,13 +34,17 @@ export function tenantSource(
     describe,
     ...(part ? { part } : {}),
     async check(ctx) {
-      if (!ctx.tenant) return standAside(ctx.tenantUnavailable ?? null);
+      if (!ctx.tenant) return standAside("not-configured", ctx.tenantUnavailable ?? null);
       try {
         const judged = await judge(ctx.tenant, ctx);
         return "kind" in judged ? judged : result(judged);
       } catch (error) {
         if (!(error instanceof TenantError)) throw error;
-        return standAside({ code: `tenant-${error.kind}`, severity: "warning", message: error.message });
+        return standAside("unreachable", {
+          code: `tenant-${error.kind}`,
+          severity: "warning",
+          message: error.message,
+        });
       }
     },
   };

@@ -171,14 +171,19 @@ export function grantRemediation(
       ].join("\n"),
     });
   }
-  if (findings.some((f) => f.code === "unexpire-missing")) {
+  const unexpireMissing = findings.some((f) => f.code === "unexpire-missing");
+  if (unexpireMissing || findings.some((f) => f.code === "unexpire-from-other-entry")) {
+    // /I:T is "This object and all descendant objects", how Microsoft's tutorial sets the entry.
+    // ms-fact: unexpire-password-tutorial-entry
     out.push({
-      title: "Grant Unexpire Password on the domain object",
+      title: unexpireMissing
+        ? "Grant Unexpire Password on the domain object"
+        : "Optional: give the connector its own Unexpire Password entry, as the tutorial does (it already holds the right through another entry)",
       language: "cmd",
       script: domainDns
         .map(
           (dn) =>
-            `dsacls ${cmdQuote(dn)} /G ${cmdQuote(`${id.netbios}\\${id.account}:CA;Unexpire Password`)}`,
+            `dsacls ${cmdQuote(dn)} /I:T /G ${cmdQuote(`${id.netbios}\\${id.account}:CA;Unexpire Password`)}`,
         )
         .join("\n"),
     });

@@ -15,7 +15,7 @@ import {
   type SyncState,
 } from "@/lib/tenant/port";
 import { type OnPremisesUser } from "@/lib/directory/port";
-import { type SourceAnswer } from "../types";
+import { type SourceAnswer, type StandAsideReason } from "../types";
 import { ROLE_NEEDS } from "./role-needs";
 
 /** Connect synchronises every 30 minutes by default; three missed cycles is worth a warning. */
@@ -177,8 +177,14 @@ export function evaluatePrerequisites(facts: PrerequisiteFacts, now: Date): Auto
 /** A tenant verdict: a result, or stand aside with a notice (nothing recorded yet to judge by). */
 export type Judgement = SourceAnswer;
 
-const standAside = (code: string, message: string): Judgement => ({
+/** The tenant was read and what the step is judged by is not recorded (yet); `reason` when it is otherwise. */
+const standAside = (
+  code: string,
+  message: string,
+  reason: StandAsideReason = "nothing-recorded",
+): Judgement => ({
   kind: "stand-aside",
+  reason,
   notice: { code, severity: "info", message },
 });
 
@@ -463,6 +469,7 @@ function judgeEndToEnd(facts: EndToEndFacts, now: Date): AutomaticResult | Judge
     return standAside(
       "on-premises-unconfirmed",
       `${audit.onPremisesAgent} reports the reset of ${test.userPrincipalName} written back. ${reason} Connect the directory, or look at the user's last password change with the script below and record the step by attestation.`,
+      facts.onPremises === null ? "nothing-recorded" : "not-configured",
     );
   }
   const onPremises = onPremisesEvidence(user);
@@ -472,6 +479,7 @@ function judgeEndToEnd(facts: EndToEndFacts, now: Date): AutomaticResult | Judge
     return standAside(
       "password-time-unreadable",
       `${audit.onPremisesAgent} reports the reset of ${test.userPrincipalName} written back, but the wizard cannot tell when the password of ${user.dn} last changed: ${user.passwordSetAtError ?? "no replication metadata"}. Compare the user's unicodePwd change time (repadmin /showobjmeta) with the reset, and record the step by attestation.`,
+      "unreachable",
     );
   }
   // ms-fact: originating-change-time

@@ -93,7 +93,7 @@ describe("/api/sandbox/directory", () => {
     });
   });
 
-  it("password-policy fails on the starting directory and passes, verified, after the minimum age is set to 0", async () => {
+  it("password-policy fails on the starting directory and passes, verified, once the ages are 0 and every policy readable", async () => {
     const runId = await createRunAs(owner);
     const before = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
     expect(before.status).toBe("failed");
@@ -106,6 +106,17 @@ describe("/api/sandbox/directory", () => {
     expect(changed.json.minimumPasswordAge).toEqual([
       { policy: "Default domain policy of contoso.test", age: "0 days" },
     ]);
+    expect(changed.json.unreadablePolicies).toEqual(["CN=Lab Sales PSO"]);
+
+    // A policy the wizard cannot read is not clean: the step fails on it and names it.
+    const unread = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
+    expect(unread.status).toBe("failed");
+    expect(codes(unread)).toEqual(["fgpp-unreadable"]);
+    expect(JSON.stringify(unread.findings)).toContain("CN=Lab Sales PSO");
+
+    const readable = await control(asOwner, runId, { action: "password-settings-readable" });
+    expect(readable.status, JSON.stringify(readable.json)).toBe(200);
+    expect(readable.json.unreadablePolicies).toEqual([]);
 
     const after = await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId);
     expect(after.status).toBe("passed");
@@ -175,6 +186,7 @@ describe("/api/sandbox/directory", () => {
     const second = await createRunAs(owner);
     const helper = await linkUser(first, "edit");
     expect((await control(helper, first, { action: "minimum-password-age-zero" })).status).toBe(200);
+    expect((await control(helper, first, { action: "password-settings-readable" })).status).toBe(200);
     expect((await verify(verifyPasswordPolicyRoute.POST, "password-policy", first)).status).toBe("passed");
     expect((await verify(verifyPasswordPolicyRoute.POST, "password-policy", second)).status).toBe("failed");
   });
@@ -188,6 +200,7 @@ describe("/api/sandbox/directory", () => {
     for (const action of [
       "upgrade-domain-controllers",
       "minimum-password-age-zero",
+      "password-settings-readable",
       "delegation-in-place",
       "restore",
     ]) {
@@ -317,6 +330,45 @@ describe("the wizard's fixes over the sandbox directory", () => {
     expect(passed.findings.some((f) => f.code === "protected-account" && f.severity === "warning")).toBe(
       true,
     );
+  });
+
+  it("Unexpire Password through Authenticated Users: said plainly, and the tutorial's own entry is optional", async () => {
+    const runId = await createRunAs(owner);
+    const first = await verify(verifyPermissionsRoute.POST, "connector-permissions", runId);
+    const unexpire = (first.findings as { code: string; severity: string; message: string }[]).find(
+      (f) => f.code === "unexpire-from-other-entry",
+    );
+    expect(unexpire?.severity).toBe("info");
+    expect(unexpire?.message).toMatch(/through the entry for Authenticated Users \(S-1-5-11\)/);
+    expect(unexpire?.message).toContain("(OA;;CR;ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501;;AU)");
+
+    const plan = await preview(runId, "connector-permissions");
+    const previews = plan.json.previews as { change: { kind: string; optional?: boolean } }[];
+    // Optional and last, after what the step needs.
+    expect(previews.at(-1)?.change).toMatchObject({ kind: "add-unexpire", optional: true });
+    expect(previews.filter((p) => !p.change.optional).map((p) => p.change.kind)).toContain("add-delegation");
+    const sddl = () => sandboxDirectory(sandboxKey(runId)).snapshot.domains[0]!.sd;
+    const own = /\(OA;CI;CR;ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501;;S-1-5-21-[\d-]+\)/;
+    expect(sddl()).not.toMatch(own);
+
+    // By default only what the step needs is written.
+    const plain = await apply(runId, { stepId: "connector-permissions", planId: plan.json.planId });
+    expect(plain.status, JSON.stringify(plain.json)).toBe(200);
+    expect((plain.json.applied as { kind: string }[]).map((a) => a.kind)).not.toContain("add-unexpire");
+    expect(sddl()).not.toMatch(own);
+
+    // Asked for, the connector gets its own entry (This object and all descendant objects, as the tutorial).
+    const again = await preview(runId, "connector-permissions");
+    const withOptional = await apply(runId, {
+      stepId: "connector-permissions",
+      planId: again.json.planId,
+      includeOptional: true,
+    });
+    expect(withOptional.status, JSON.stringify(withOptional.json)).toBe(200);
+    expect((withOptional.json.applied as { kind: string }[]).map((a) => a.kind)).toContain("add-unexpire");
+    expect(sddl()).toMatch(own);
+    const after = await verify(verifyPermissionsRoute.POST, "connector-permissions", runId);
+    expect(codes(after)).not.toContain("unexpire-from-other-entry");
   });
 
   it("refuses a stale plan and a view link, writing nothing to the directory", async () => {

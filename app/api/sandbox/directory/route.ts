@@ -13,6 +13,7 @@ const runId = z.string().trim().min(1, "is required").max(64);
 const controlSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("upgrade-domain-controllers") }).strict(),
   z.object({ action: z.literal("minimum-password-age-zero") }).strict(),
+  z.object({ action: z.literal("password-settings-readable") }).strict(),
   z.object({ action: z.literal("delegation-in-place") }).strict(),
   z.object({ action: z.literal("restore") }).strict(),
 ]);

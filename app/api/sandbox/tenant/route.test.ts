@@ -8,6 +8,7 @@ vi.hoisted(() => {
 });
 
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
+import * as verifyDisableConnectRoute from "@/app/api/verify/disable-connect-writeback/route";
 import { sandboxKey } from "@/lib/server/tenant-access";
 import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
@@ -53,6 +54,25 @@ describe("/api/sandbox/tenant", () => {
       switches: { connectWriteback: false, portalWriteback: false, unlock: false },
       message: null,
     });
+  });
+
+  it("a clean-up run starts where writeback was set up: switches on, and the first clear of the Connect option is evidence", async () => {
+    const runId = await createRunAs(owner, "cleanup");
+    const start = await view({ session: owner }, runId);
+    expect(start.json.switches).toEqual({ connectWriteback: true, portalWriteback: true, unlock: true });
+    const cleared = await control({ session: owner }, runId, { action: "connect-writeback", on: false });
+    expect(cleared.json.message).toContain("cleared");
+    const checked = await call(
+      verifyDisableConnectRoute.POST,
+      "/api/verify/disable-connect-writeback",
+      {},
+      { method: "POST", body: { runId }, session: owner },
+    );
+    expect(checked.status).toBe(200);
+    expect(checked.json.status).toBe("passed");
+    // Restore goes back to the clean-up start, not to the enable one.
+    const restored = await control({ session: owner }, runId, { action: "restore" });
+    expect(restored.json.switches).toEqual({ connectWriteback: true, portalWriteback: true, unlock: true });
   });
 
   it("shows the owner and an edit-link helper one tenant: what one flips, the other sees", async () => {
