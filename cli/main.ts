@@ -13,6 +13,11 @@ const COMMANDS: Record<
       "every directory check over LDAPS or on a snapshot; exit 0 passed, 1 findings, 2 could not check",
     load: () => import("./verify"),
   },
+  "password-landed": {
+    summary:
+      "did a user's password change in AD since a time (unicodePwd's stamp)? exit 0 landed, 1 not, 2 could not check",
+    load: () => import("./password-landed"),
+  },
   "collect-script": {
     summary: "prints the PowerShell evidence collector that writes a snapshot",
     load: () => import("./collect-script"),

@@ -170,15 +170,30 @@ test("enable flow in the sandbox, start to finish: every failure found, fixed an
     await expectStored(page, runId, "sspr-unlock", "passed", "evidence");
   });
 
-  await test.step("end-to-end-test: a reset through Graph moves pwdLastSet in the sandbox directory", async () => {
+  await test.step("end-to-end-test: pre-flight, then a reset through Graph lands in the sandbox directory", async () => {
     await visit(page, `/runs/${runId}/end-to-end-test`, axe);
+    // A protected account is refused before anything is reset, with the reason.
+    await page.getByLabel("Find a synchronised test user (start of name or UPN)").fill("adm-pat");
+    await page.getByRole("button", { name: "Find users" }).click();
+    await expect(page.getByText("Stops the test:")).toBeVisible();
+    await expect(page.getByText(/Writeback never resets protected accounts, by design/)).toBeVisible();
+    await expect(page.getByRole("button", { name: "Reset the password and test writeback" })).toBeDisabled();
     await page.getByLabel("Find a synchronised test user (start of name or UPN)").fill("terry");
     await page.getByRole("button", { name: "Find users" }).click();
     await expect(page.getByLabel("Terry Test (terry.test@contoso.com)")).toBeChecked();
+    await expect(
+      page.getByRole("heading", { name: "Before the reset: terry.test@contoso.com" }),
+    ).toBeVisible();
+    await expect(page.getByText("The account is not a protected (admin) account.")).toBeVisible();
     await page.getByRole("button", { name: "Reset the password and test writeback" }).click();
     await page.getByLabel(/I understand that this user's password is replaced now/).check();
     await page.getByRole("button", { name: "Reset the password and test writeback" }).click();
-    await expect(page.getByText("Test result: passed")).toBeVisible({ timeout: 20_000 });
+    // An admin reset asks for a new password at the next sign-in; the wizard says so in plain words.
+    await expect(
+      page.getByText(
+        /^Test result: passed — The new password reached Active Directory at \d\d:\d\d UTC on \d{4}-\d\d-\d\d; the user must change it at next sign-in, as Microsoft documents for admin resets\.$/,
+      ),
+    ).toBeVisible({ timeout: 20_000 });
     await expectStored(page, runId, "end-to-end-test", "passed", "verified");
     await axe(page, "end-to-end-test after the test");
   });
