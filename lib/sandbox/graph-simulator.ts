@@ -6,7 +6,13 @@ import type {
   User,
   UserRegistrationDetails,
 } from "@microsoft/microsoft-graph-types";
-import { PASSWORD_METHOD_ID, ROLE_TEMPLATES, type RoleKey, SCOPES } from "@/lib/tenant/graph-facts";
+import {
+  AUDIT_READER_ROLES,
+  PASSWORD_METHOD_ID,
+  ROLE_TEMPLATES,
+  type RoleKey,
+  SCOPES,
+} from "@/lib/tenant/graph-facts";
 import { type SandboxTenant, type SandboxUser } from "./tenant-model";
 
 // The sandbox Graph simulator: exactly the Microsoft Graph v1.0 endpoints the adapter calls, answered from a
@@ -331,7 +337,8 @@ export async function handleGraphRequest(request: Request, options: SimulatorOpt
       });
     }
     if (path === "auditLogs/directoryAudits") {
-      const refusal = scopeMissing(SCOPES.audits) ?? roleMissing(["globalAdmin", "globalReader"]);
+      // The same roles Microsoft lets list directory audits, so the sandbox refuses exactly what a tenant would.
+      const refusal = scopeMissing(SCOPES.audits) ?? roleMissing(AUDIT_READER_ROLES);
       if (refusal) return refusal;
       const audits = filterAudits(tenant.visibleAudits(), url.searchParams.get("$filter"));
       if (!audits)

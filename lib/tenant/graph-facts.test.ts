@@ -38,6 +38,7 @@ describe("Graph facts", () => {
     expect(SCOPES.syncFeatures).toBe("OnPremDirectorySynchronization.Read.All");
     expect(SCOPES.resetPassword).toBe("UserAuthenticationMethod.ReadWrite.All");
     expect(SCOPES.me).toBe("User.Read");
+    expect(SCOPES.subscribedSkus).toBe("Organization.Read.All");
   });
 
   it("counts only the observed writeback agents as written back, never None", () => {

@@ -42,7 +42,7 @@ export const WRITEBACK_AGENTS = ["Microsoft Entra Connect", "CloudSync", "Azure 
 /** Delegated permissions per Graph call; the adapter names them when Graph refuses. */
 // ms-fact: graph-delegated-scopes
 export const SCOPES = {
-  subscribedSkus: "LicenseAssignment.Read.All",
+  subscribedSkus: "Organization.Read.All",
   me: "User.Read",
   organization: "User.Read",
   syncFeatures: "OnPremDirectorySynchronization.Read.All",
@@ -63,3 +63,13 @@ export const AUDIT_ACTIVITIES = {
   selfServiceUnlock: "Unlock user account (self-service)",
   adminReset: "Reset password (by admin)",
 } as const;
+
+/** Roles that may list directory audit records (Graph directoryAudit list, delegated). */
+// ms-fact: audit-reader-roles
+export const AUDIT_READER_ROLES = [
+  "reportsReader",
+  "securityReader",
+  "securityAdmin",
+  "globalReader",
+  "globalAdmin",
+] as const satisfies readonly RoleKey[];

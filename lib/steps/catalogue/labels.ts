@@ -199,7 +199,7 @@ export const STATUS_LABELS: Readonly<Record<StepStatus, string>> = {
 /** Why the wizard asks for each delegated permission, in one plain sentence (README and the consent prompt). */
 export const GRAPH_SCOPE_REASONS: Readonly<Record<string, string>> = {
   "User.Read": "to know who you are, which roles you hold right now and whether your tenant is synchronised",
-  "LicenseAssignment.Read.All": "to confirm the tenant has an active Microsoft Entra ID P1 or P2 plan",
+  "Organization.Read.All": "to confirm the tenant has an active Microsoft Entra ID P1 or P2 plan",
   "OnPremDirectorySynchronization.Read.All":
     "to show the synchronisation features of your tenant (shown only, never used to decide)",
   "AuditLog.Read.All":

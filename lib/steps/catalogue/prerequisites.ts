@@ -64,7 +64,7 @@ export const prerequisites = {
   },
   graphScopes: [
     ...CHECK_SCOPES,
-    "LicenseAssignment.Read.All",
+    "Organization.Read.All",
     "OnPremDirectorySynchronization.Read.All",
     "User.Read.All",
   ],

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimulatorServer } from "@/lib/testing/simulator-server";
 import { GraphTenant } from "@/lib/tenant/graph-adapter";
+import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
 import { type EndToEndTestRecord } from "@/lib/tenant/port";
 import { type SandboxTenant } from "@/lib/sandbox/tenant-model";
 import { type StepId } from "@/lib/steps/ids";
@@ -92,6 +93,20 @@ describe("prerequisites (cloud part)", () => {
     expect(role?.message).toContain("Authentication Administrator");
     // Sync features need Global Administrator: shown as unread, never decisive.
     expect(codes).toContain("sync-features-unread");
+  });
+
+  it("lets a Reports Reader read the audit records, as Microsoft does, and refuses a role without that right", async () => {
+    const { tenant, check } = setup();
+    tenant.setConnectWriteback(true);
+    tenant.admin.roleTemplateIds = [ROLE_TEMPLATES.reportsReader.id];
+    const read = await check("connect-writeback");
+    expect(read.kind === "checked" && read.result.status).toBe("passed");
+    tenant.admin.roleTemplateIds = [ROLE_TEMPLATES.hybridIdentityAdmin.id];
+    const refused = await check("connect-writeback");
+    expect(refused.kind).toBe("needs-attestation");
+    expect(refused.kind === "needs-attestation" && refused.findings.map((f) => f.code)).toContain(
+      "tenant-missing-role",
+    );
   });
 
   it("warns when the last sync is old", async () => {

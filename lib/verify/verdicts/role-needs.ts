@@ -3,23 +3,15 @@
 // least privileged roles Microsoft documents for the task, then Global Administrator (docs/microsoft-facts.md).
 
 import { type StepId } from "@/lib/steps/ids";
-import { type RoleKey } from "@/lib/tenant/graph-facts";
+import { AUDIT_READER_ROLES, type RoleKey } from "@/lib/tenant/graph-facts";
+
+export { AUDIT_READER_ROLES };
 
 export interface RoleNeed {
   task: string;
   steps: readonly StepId[];
   roles: readonly RoleKey[];
 }
-
-/** Roles that may list directory audit records (Graph directoryAudit list, delegated). */
-// ms-fact: audit-reader-roles
-export const AUDIT_READER_ROLES = [
-  "reportsReader",
-  "securityReader",
-  "securityAdmin",
-  "globalReader",
-  "globalAdmin",
-] as const satisfies readonly RoleKey[];
 
 /** Roles that may change the On-premises integration page of Password reset in the admin center. */
 // ms-fact: portal-writeback-role
