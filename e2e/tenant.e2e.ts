@@ -13,6 +13,10 @@ import {
 // checks each cloud step against the simulated tenant over the same Graph client it uses for a real one. The
 // directory steps are verified against the run's sandbox directory (sandbox.e2e.ts walks them in detail).
 
+// The enable journey walks the directory steps first (verifyDirectoryStepsInSandbox), so it needs longer than the
+// default minute, as sandbox.e2e.ts does.
+test.setTimeout(180_000);
+
 async function checkNow(page: Page) {
   await page.getByRole("button", { name: "Check now" }).click();
   await expect(page.getByText(/^Checked at /)).toBeVisible();
