@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ROLE_TEMPLATES, type RoleKey } from "@/lib/tenant/graph-facts";
-import { evaluatePrerequisites, type PrerequisiteFacts } from "./tenant";
+import { prerequisiteFacts } from "@/lib/testing/prerequisite-facts";
+import { evaluatePrerequisites } from "./tenant";
 import {
   AUDIT_READER_ROLES,
   CONNECT_WIZARD_ROLES,
@@ -14,38 +15,7 @@ import {
 
 const NOW = new Date("2025-06-01T12:00:00Z");
 
-function factsFor(...roles: RoleKey[]): PrerequisiteFacts {
-  return {
-    licence: {
-      premiumPlans: [
-        {
-          skuPartNumber: "AAD_PREMIUM",
-          servicePlanName: "AAD_PREMIUM",
-          capabilityStatus: "Enabled",
-          provisioningStatus: "Success",
-        },
-      ],
-    },
-    admin: {
-      id: "1",
-      displayName: "Admin",
-      userPrincipalName: "admin@contoso.com",
-      roles: roles.map((r) => ({
-        roleTemplateId: ROLE_TEMPLATES[r].id,
-        displayName: ROLE_TEMPLATES[r].name,
-      })),
-    },
-    sync: {
-      tenantId: "t",
-      displayName: "Contoso",
-      onPremisesSyncEnabled: true,
-      lastSyncDateTime: new Date(NOW.getTime() - 10 * 60_000).toISOString(),
-    },
-    features: null,
-    readiness: null,
-    notes: [],
-  };
-}
+const factsFor = (...roles: RoleKey[]) => prerequisiteFacts(NOW, roles);
 
 /** The tasks the verdict says the admin cannot do. */
 function missingTasks(...roles: RoleKey[]): string[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { prerequisiteFacts } from "@/lib/testing/prerequisite-facts";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
 import { type OnPremisesUser } from "@/lib/directory/port";
 import { type AuditRecord, type EndToEndTestRecord } from "@/lib/tenant/port";
-// evaluate.ts is to move to lib/verify/verdicts/: this import is the one line to rewrite.
 import * as verdicts from "./tenant";
 
 const {
@@ -22,7 +22,7 @@ type EndToEndFacts = verdicts.EndToEndFacts;
 type Judgement = verdicts.Judgement;
 type PrerequisiteFacts = verdicts.PrerequisiteFacts;
 
-// The tenant verdicts, one test per branch of evaluate.ts that nothing else asserts: each finding code, the
+// The tenant verdicts, one test per branch of tenant.ts that nothing else asserts: each finding code, the
 // outcome it leads to, and the boundaries (grace period, stale sync, clock skew) the rules are written around.
 
 const NOW = new Date("2025-06-01T12:00:00Z");
@@ -57,36 +57,8 @@ const writtenBack = (at: Date, extra: Partial<AuditRecord> = {}) =>
   });
 const stayedInCloud = (at: Date) => audit(SELF_RESET, at, { onPremisesAgent: "None" });
 
-function prerequisites(overrides: Partial<PrerequisiteFacts> = {}): PrerequisiteFacts {
-  return {
-    licence: {
-      premiumPlans: [
-        {
-          skuPartNumber: "AAD_PREMIUM",
-          servicePlanName: "AAD_PREMIUM",
-          capabilityStatus: "Enabled",
-          provisioningStatus: "Success",
-        },
-      ],
-    },
-    admin: {
-      id: "1",
-      displayName: "Admin",
-      userPrincipalName: "admin@contoso.com",
-      roles: [{ roleTemplateId: ROLE_TEMPLATES.globalAdmin.id, displayName: "Global Administrator" }],
-    },
-    sync: {
-      tenantId: "t",
-      displayName: "Contoso",
-      onPremisesSyncEnabled: true,
-      lastSyncDateTime: minutesBefore(10).toISOString(),
-    },
-    features: null,
-    readiness: null,
-    notes: [],
-    ...overrides,
-  };
-}
+const prerequisites = (overrides: Partial<PrerequisiteFacts> = {}) =>
+  prerequisiteFacts(NOW, ["globalAdmin"], overrides);
 
 const codes = (judged: { findings: { code: string }[] }) => judged.findings.map((f) => f.code);
 
