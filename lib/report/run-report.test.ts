@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { initialStepStates } from "@/lib/steps/machine";
-import { buildRunReport, redactText, renderReportMarkdown, type ReportInput } from "./run-report";
+import {
+  buildRunReport,
+  isSecretKey,
+  redactText,
+  renderReportMarkdown,
+  type ReportInput,
+} from "./run-report";
 
 const TOKEN = "dwcZ5rV3tHdnf_caUtFDqj42TmQMb1nj62cfu5kc1Vw";
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJlc2lnbmF0dXJl";
@@ -109,6 +115,49 @@ describe("run report", () => {
   it.each([TOKEN, JWT, "Sup3rSecret!", "Hunter2", '"abc"'])("leaves out %s", (secret) => {
     expect(json).not.toContain(secret);
     expect(markdown).not.toContain(secret);
+  });
+
+  it.each([
+    "password",
+    "bindPassword",
+    "client_secret",
+    "clientSecret",
+    "tokenHash",
+    "shareToken",
+    "apiKey",
+    "private-key",
+    "authorization",
+    "sessionCookie",
+    "passwordValue",
+    "secret_text",
+    "credentials",
+  ])("drops the value of the secret key %s", (key) => expect(isSecretKey(key)).toBe(true));
+
+  it.each([
+    "passed",
+    "pwdLastSet",
+    "passwordNeverExpires",
+    "passwordSetAt",
+    "mustChangeAtNextLogon",
+    "keyCount",
+    "bypass",
+  ])("keeps the value of %s, a fact a report is for", (key) => expect(isSecretKey(key)).toBe(false));
+
+  it("keeps the counts of passed steps and the pwdLastSet evidence in both exports", () => {
+    const run = input();
+    run.steps["end-to-end-test"] = {
+      ...run.steps["end-to-end-test"]!,
+      status: "passed",
+      confidence: "verified",
+      checkedAt: "2026-01-02T11:00:00.000Z",
+      evidence: { pwdLastSet: "2026-01-02T10:59:00.000Z", passwordNeverExpires: false },
+    };
+    const report = buildRunReport(run);
+    const text = JSON.stringify(report);
+    expect(text).not.toMatch(/"passed":"\[redacted\]"/);
+    expect(text).toContain("2026-01-02T10:59:00.000Z");
+    expect(renderReportMarkdown(report)).not.toContain("[redacted] passed");
+    expect(renderReportMarkdown(report)).toContain("2026-01-02T10:59:00.000Z");
   });
 
   it("redacts secrets in free text but not ordinary words", () => {

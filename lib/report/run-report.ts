@@ -18,9 +18,41 @@ export type ReportInput = Omit<RunView, "events"> & {
 
 const EVIDENCE_VALUE_LIMIT = 300;
 
-// Keys whose values are never exported, whatever they hold.
-const SECRET_KEY =
-  /pass(?:word|wd)?|pwd|secret|token|credential|api[-_]?key|private[-_]?key|bearer|authori[sz]ation|cookie|hash/i;
+// Keys whose values are never exported, whatever they hold: those that name a secret, judged by the key's last
+// word ("bindPassword", "client_secret", "tokenHash", "apiKey"). A key that names a fact about a secret keeps its
+// value: "passed", "pwdLastSet", "passwordNeverExpires", "passwordSetAt" are what a report is for.
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "pwd",
+  "secret",
+  "token",
+  "credential",
+  "credentials",
+  "bearer",
+  "authorization",
+  "authorisation",
+  "cookie",
+  "hash",
+]);
+const KEY_QUALIFIERS = new Set(["api", "private", "secret", "access", "signing"]);
+// "passwordValue", "secret_text": the secret itself under another last word.
+const VALUE_WORDS = new Set(["value", "text", "plain", "raw", "string", "data", "b64", "base64"]);
+
+/** Whether a key names a secret (its value is dropped from every export). */
+export function isSecretKey(key: string): boolean {
+  const words = key
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
+  const last = words.at(-1);
+  if (!last) return false;
+  const secretWord = (w: string) => SECRET_WORDS.has(w) || SECRET_WORDS.has(w.replace(/s$/, ""));
+  if (secretWord(last)) return true;
+  if (VALUE_WORDS.has(last) && words.slice(0, -1).some(secretWord)) return true;
+  return (last === "key" || last === "keys") && words.length > 1 && KEY_QUALIFIERS.has(words.at(-2) ?? "");
+}
 
 const TEXT_RULES: [RegExp, string][] = [
   // A share link in any text: the path gives the token away.
@@ -53,7 +85,7 @@ export function redact<T>(value: T): T {
 }
 
 function redactValue(value: unknown, key?: string): unknown {
-  if (key !== undefined && SECRET_KEY.test(key)) return "[redacted]";
+  if (key !== undefined && isSecretKey(key)) return "[redacted]";
   if (typeof value === "string") return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item));
   if (value && typeof value === "object") {
@@ -64,7 +96,7 @@ function redactValue(value: unknown, key?: string): unknown {
 
 function summariseEvidence(evidence: Record<string, unknown>): { key: string; value: string }[] {
   return Object.entries(evidence).map(([key, value]) => {
-    if (SECRET_KEY.test(key)) return { key, value: "[redacted]" };
+    if (isSecretKey(key)) return { key, value: "[redacted]" };
     const text = typeof value === "string" ? value : (JSON.stringify(redact(value)) ?? String(value));
     return {
       key,
