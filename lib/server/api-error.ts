@@ -22,7 +22,8 @@ export type ApiErrorCode =
   | "not-configured"
   | "internal";
 
-const STATUS: Record<ApiErrorCode, number> = {
+/** Each code's HTTP status; exported so tests can walk every code. */
+export const API_ERROR_STATUS: Record<ApiErrorCode, number> = {
   "bad-request": 400,
   "invalid-body": 422,
   unauthenticated: 401,
@@ -52,7 +53,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = "ApiError";
-    this.status = STATUS[code];
+    this.status = API_ERROR_STATUS[code];
   }
 }
 

@@ -7,12 +7,15 @@ import { apiErrorFrom } from "./domain-errors";
 // domain-errors.ts, becomes a stable JSON shape; anything else is a 500 with a request id and a generic sentence —
 // never a stack trace or an upstream message.
 
+// An error answer can carry the run (a 412's `current`) or tell that it exists: no browser or shared cache keeps it.
+const NO_STORE = { "cache-control": "no-store" };
+
 export function errorResponse(error: unknown, requestId: string = randomUUID()): NextResponse {
   const known = apiErrorFrom(error);
   if (known) {
     return NextResponse.json(
       { error: { code: known.code, message: known.message, requestId }, ...known.extra },
-      { status: known.status, headers: { ...known.headers, "x-request-id": requestId } },
+      { status: known.status, headers: { ...known.headers, ...NO_STORE, "x-request-id": requestId } },
     );
   }
   // The message and stack stay on the server; the id lets an operator find them in the log.
@@ -26,6 +29,6 @@ export function errorResponse(error: unknown, requestId: string = randomUUID()):
         requestId,
       },
     },
-    { status: 500, headers: { "x-request-id": requestId } },
+    { status: 500, headers: { ...NO_STORE, "x-request-id": requestId } },
   );
 }
