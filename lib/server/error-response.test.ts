@@ -8,9 +8,10 @@ import { errorResponse } from "./error-response";
 // whole run, a 403 names the run's existence. One helper makes them all, so walking its inputs covers every path.
 
 const cases: [string, unknown][] = [
-  ...(Object.keys(API_ERROR_STATUS) as ApiErrorCode[]).map(
-    (code): [string, unknown] => [`ApiError ${code}`, new ApiError(code, "x", { current: { id: "r" } })],
-  ),
+  ...(Object.keys(API_ERROR_STATUS) as ApiErrorCode[]).map((code): [string, unknown] => [
+    `ApiError ${code}`,
+    new ApiError(code, "x", { current: { id: "r" } }),
+  ]),
   ...DIRECTORY_ERROR_KINDS.map((kind): [string, unknown] => [
     `DirectoryError ${kind}`,
     new DirectoryError(kind, `The domain controller failed (${kind}).`, "Do this."),

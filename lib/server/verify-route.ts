@@ -4,6 +4,7 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { type StepId } from "@/lib/steps/ids";
 import { route } from "./http";
+import { runIdSchema } from "./ids";
 import { verifyStep } from "./runs-service";
 import { tenantAccessFor } from "./tenant-access";
 
@@ -11,7 +12,7 @@ import { tenantAccessFor } from "./tenant-access";
 
 export const verifyBodySchema = z
   .object({
-    runId: z.string().trim().min(1, "is required").max(64),
+    runId: runIdSchema,
     expectedVersion: z.number().int().positive().optional(),
     attestation: z
       .object({

@@ -3,9 +3,10 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { invalidBody } from "@/lib/server/api-error";
 import { route } from "@/lib/server/http";
+import { runIdSchema } from "@/lib/server/ids";
 import { applySandboxControlForRun, sandboxViewForRun } from "@/lib/server/sandbox-controls";
 
-const runId = z.string().trim().min(1, "is required").max(64);
+const runId = runIdSchema;
 
 const controlSchema = z.discriminatedUnion("action", [
   z.object({ action: z.literal("connect-writeback"), on: z.boolean() }).strict(),

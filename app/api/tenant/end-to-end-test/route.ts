@@ -2,13 +2,14 @@ import { type EndToEndResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
+import { graphUserIdSchema, runIdSchema } from "@/lib/server/ids";
 import { verifyStep } from "@/lib/server/runs-service";
 import { runEndToEndTest, tenantForRun } from "@/lib/server/tenant-service";
 
 const bodySchema = z
   .object({
-    runId: z.string().trim().min(1, "is required").max(64),
-    userId: z.string().trim().min(1, "choose a test user").max(64),
+    runId: runIdSchema,
+    userId: graphUserIdSchema,
     confirm: z.literal(true, { error: "confirm that this user's password may be replaced" }),
   })
   .strict();

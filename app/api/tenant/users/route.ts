@@ -3,10 +3,11 @@ import { NextResponse } from "next/server";
 import { z } from "zod";
 import { invalidBody } from "@/lib/server/api-error";
 import { route } from "@/lib/server/http";
+import { runIdSchema } from "@/lib/server/ids";
 import { searchTestUsers, tenantForRun } from "@/lib/server/tenant-service";
 
 const querySchema = z.object({
-  runId: z.string().trim().min(1, "is required").max(64),
+  runId: runIdSchema,
   search: z.string().trim().min(1, "type the start of a name or UPN").max(64),
 });
 

@@ -2,12 +2,13 @@ import { type EndToEndPreflightResponse } from "@/lib/contract/tenant";
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { route } from "@/lib/server/http";
+import { graphUserIdSchema, runIdSchema } from "@/lib/server/ids";
 import { preflightEndToEndTest, tenantForRun } from "@/lib/server/tenant-service";
 
 const bodySchema = z
   .object({
-    runId: z.string().trim().min(1, "is required").max(64),
-    userId: z.string().trim().min(1, "choose a test user").max(64),
+    runId: runIdSchema,
+    userId: graphUserIdSchema,
   })
   .strict();
 
