@@ -254,6 +254,9 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
                     {link.uses === 0
                       ? "not opened yet"
                       : `opened ${link.uses === 1 ? "once" : `${link.uses} times`}, last ${formatDateTime(link.lastUsedAt ?? link.createdAt)}`}
+                    {link.refusedAttempts > 0 && link.lastRefusedAt
+                      ? ` · tried ${link.refusedAttempts === 1 ? "once" : `${link.refusedAttempts} times`} since it stopped working, last ${formatDateTime(link.lastRefusedAt)}`
+                      : null}
                   </p>
                 </div>
                 {link.status === "active" ? (

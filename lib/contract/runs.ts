@@ -41,7 +41,10 @@ export interface RunView {
   createdAt: string;
   updatedAt: string;
   steps: Partial<Record<StepId, StepState>>;
+  /** The timeline, oldest first; from GET /api/runs/<id>, its latest page (`?limit=`, `?before=`). */
   events: RunEventView[];
+  /** Set when older events exist than those in `events`: pass it as `?before=` to read the page before. */
+  olderEventsBefore?: number;
 }
 
 /** POST /api/runs */

@@ -16,9 +16,12 @@ export interface ShareLinkView {
   revokedAt: string | null;
   createdBy: string;
   status: ShareLinkStatus;
-  /** Times the link was opened, from the timeline. */
+  /** Times the link was opened (counted on the link; an opening is no change to the run). */
   uses: number;
   lastUsedAt: string | null;
+  /** Times someone presented the link after it expired or was revoked. */
+  refusedAttempts: number;
+  lastRefusedAt: string | null;
 }
 
 /** POST /api/runs/<id>/share-links */

@@ -109,3 +109,17 @@ export function shareGuessLimiter(): GuessLimiter {
   holder[GLOBAL_KEY] ??= createGuessLimiter();
   return holder[GLOBAL_KEY];
 }
+
+// Kept on globalThis for the same reason.
+const OPEN_KEY = "__ssprShareOpenLimiter";
+type GlobalWithOpenLimiter = typeof globalThis & { [OPEN_KEY]?: TokenBucketLimiter };
+
+/**
+ * Openings of one share link, keyed by the link's id: a person opens a link a few times, a script thousands.
+ * Past the burst even a valid opening waits, so one link cannot be used to load the server or its counters.
+ */
+export function shareOpenLimiter(): TokenBucketLimiter {
+  const holder = globalThis as GlobalWithOpenLimiter;
+  holder[OPEN_KEY] ??= new TokenBucketLimiter({ capacity: 60, refillPerMinute: 60, maxKeys: 10_000 });
+  return holder[OPEN_KEY];
+}

@@ -228,9 +228,13 @@ export class RunsRepository {
     }
   }
 
-  /** Oldest first. With `limit`, the latest `limit` events (still oldest first) — what an activity feed shows. */
-  async events(runId: string, opts: { limit?: number } = {}): Promise<RunEvent[]> {
+  /**
+   * Oldest first. With `limit`, the latest `limit` events (still oldest first) — what an activity feed shows;
+   * with `before`, only events older than that event id (the page before it).
+   */
+  async events(runId: string, opts: { limit?: number; before?: number } = {}): Promise<RunEvent[]> {
     let query = this.db.selectFrom("events").selectAll().where("run_id", "=", runId).orderBy("id", "desc");
+    if (opts.before !== undefined) query = query.where("id", "<", opts.before);
     if (opts.limit !== undefined) query = query.limit(checkLimit(opts.limit));
     const rows = await query.execute();
     return rows.reverse().map((row) => ({

@@ -20,7 +20,7 @@ import { type Database } from "./db/schema";
 import { appMode } from "./env";
 import { rememberSandboxRun, type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
-import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
+import { type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
 import { actorName } from "./session";
 import { getStores } from "./stores";
 
@@ -95,12 +95,41 @@ export async function loadRunAs(
   id: string,
   need: RunRole = "view",
 ): Promise<{ view: RunView; access: RunAccess; record: RunRecord }> {
+  const { record, access } = await authorizeRun(who, id, need);
+  const repo = await getRepository();
+  return { view: toView(record, await repo.events(record.id)), access, record };
+}
+
+/** The run's row and the caller's access to it, without its timeline: enough to answer a conditional GET. */
+export async function authorizeRun(
+  who: Who,
+  id: string,
+  need: RunRole = "view",
+): Promise<{ access: RunAccess; record: RunRecord }> {
   const repo = await getRepository();
   const run = await repo.get(id);
   const access = run ? await resolveRunAccess(who, run) : null;
   if (!run || !access) throw notFound(id);
   requireRole(access, need);
-  return { view: toView(run, await repo.events(run.id)), access, record: run };
+  return { access, record: run };
+}
+
+/** Events a GET of the run returns by default, and at most. */
+export const EVENT_PAGE_DEFAULT = 200;
+export const EVENT_PAGE_MAX = 500;
+
+/** The run with one page of its timeline: the latest `limit` events before event `before` (or the latest). */
+export async function runViewPage(
+  record: RunRecord,
+  page: { limit?: number; before?: number } = {},
+): Promise<RunView> {
+  const repo = await getRepository();
+  const limit = page.limit ?? EVENT_PAGE_DEFAULT;
+  // One more than asked tells whether an older page exists.
+  const events = await repo.events(record.id, { limit: limit + 1, before: page.before });
+  const view = toView(record, events.slice(-limit));
+  if (events.length > limit && view.events[0]) view.olderEventsBefore = view.events[0].id;
+  return view;
 }
 
 /** A run the caller may see (owner or a live share link); others' runs are indistinguishable from missing ones. */
@@ -120,7 +149,7 @@ async function staleError(repo: RunsRepository, current: RunRecord): Promise<Api
   return new ApiError(
     "stale-version",
     `This run changed elsewhere (it is now at version ${current.version}). Review the current state and apply your change again.`,
-    { current: toView(current, await repo.events(current.id)) },
+    { current: await runViewPage(current) },
     { etag: etagFor(current.version) },
   );
 }
@@ -187,29 +216,6 @@ export async function commitRunChange(
     if (outcome.ok) return { view: toView(outcome.run, await repo.events(outcome.run.id)), access };
     if (outcome.reason === "not-found") throw notFound(id);
     if (expectedVersion !== undefined) throw await staleError(repo, outcome.current);
-  }
-  throw new ApiError(
-    "conflict",
-    "The run is being changed by someone else right now. Try again in a moment.",
-  );
-}
-
-/**
- * Appends timeline events that are nobody's change to the run (a share link being opened or refused), with
- * `within` in the same transaction. No access check: the caller has established why the event exists.
- * The version moves on, so pollers holding the old ETag see the new events.
- */
-export async function recordRunEvents(
-  runId: string,
-  events: NewEvent[],
-  within?: (trx: Transaction<Database>) => Promise<void>,
-): Promise<void> {
-  const repo = await getRepository();
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const run = await repo.get(runId);
-    if (!run) return;
-    const outcome = await repo.update(run.id, run.version, () => ({ events, within }));
-    if (outcome.ok || outcome.reason === "not-found") return;
   }
   throw new ApiError(
     "conflict",

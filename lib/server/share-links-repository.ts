@@ -18,6 +18,13 @@ export interface ShareLinkRecord {
   createdBy: string;
 }
 
+export interface ShareLinkUses {
+  uses: number;
+  lastUsedAt: string | null;
+  refusedAttempts: number;
+  lastRefusedAt: string | null;
+}
+
 export interface NewShareLink extends Omit<ShareLinkRecord, "revokedAt"> {
   tokenHash: string;
 }
@@ -67,6 +74,58 @@ export class ShareLinksRepository {
       .where("token_hash", "=", tokenHash)
       .executeTakeFirst();
     return row ? parseLink(row) : null;
+  }
+
+  /**
+   * Counts one opening (or, for a dead link, one refusal) on the link's own row. The run is not touched: its
+   * version and timeline are about changes to it, and opening a link changes nothing.
+   */
+  async recordUse(
+    link: { id: string; runId: string },
+    outcome: "opened" | "refused",
+    at: string,
+  ): Promise<void> {
+    const opened = outcome === "opened";
+    await this.db
+      .insertInto("share_link_uses")
+      .values({
+        link_id: link.id,
+        run_id: link.runId,
+        opened: opened ? 1 : 0,
+        last_opened_at: opened ? at : null,
+        refused: opened ? 0 : 1,
+        last_refused_at: opened ? null : at,
+      })
+      .onConflict((oc) =>
+        oc
+          .column("link_id")
+          .doUpdateSet((eb) =>
+            opened
+              ? { opened: eb("share_link_uses.opened", "+", 1), last_opened_at: at }
+              : { refused: eb("share_link_uses.refused", "+", 1), last_refused_at: at },
+          ),
+      )
+      .execute();
+  }
+
+  /** The counted uses of every link of a run that was ever opened or refused, by link id. */
+  async usesByRun(runId: string): Promise<Map<string, ShareLinkUses>> {
+    const rows = await this.db
+      .selectFrom("share_link_uses")
+      .selectAll()
+      .where("run_id", "=", runId)
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.link_id,
+        {
+          uses: Number(row.opened),
+          lastUsedAt: row.last_opened_at,
+          refusedAttempts: Number(row.refused),
+          lastRefusedAt: row.last_refused_at,
+        },
+      ]),
+    );
   }
 
   /** Newest first. */

@@ -18,7 +18,7 @@ const HEADERS = {
 
 const TOO_MANY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>Too many attempts · SSPR Writeback Wizard</title></head><body>
-<h1>Too many attempts</h1><p>This browser tried too many share links that do not work. Wait a minute, then open the link again.</p>
+<h1>Too many attempts</h1><p>This browser tried too many share links that do not work, or this link was opened too many times in a short while. Wait a minute, then open the link again.</p>
 </body></html>`;
 
 export async function handleShareLink(request: NextRequest, token: string): Promise<Response> {
@@ -26,7 +26,7 @@ export async function handleShareLink(request: NextRequest, token: string): Prom
   try {
     const session = await decodeSession(request.cookies.get(SESSION_COOKIE)?.value);
     const principal = session ? await principalFrom(request, session) : null;
-    const outcome = await openShareLink(principal, token, request);
+    const outcome = await openShareLink(token, request);
     if (!outcome.ok && outcome.reason === "rate-limited") {
       return new Response(TOO_MANY, {
         status: 429,

@@ -4,11 +4,11 @@ import { type ShareLinkStatus, type ShareLinkView } from "@/lib/contract/share";
 import { formatDateTime } from "@/lib/format";
 import { stepIdSchema } from "@/lib/steps/schema";
 import { applyRunChanges } from "@/lib/steps/run-changes";
-import { linkActor, linkIsLive, type Principal, type Who } from "./access";
+import { linkIsLive, type Principal, type Who } from "./access";
 import { ApiError } from "./api-error";
 import { type LinkGrant } from "./link-grants";
-import { shareGuessLimiter } from "./rate-limit";
-import { commitRunChange, getRepository, loadRunAs, recordRunEvents } from "./runs-service";
+import { shareGuessLimiter, shareOpenLimiter } from "./rate-limit";
+import { authorizeRun, commitRunChange, getRepository } from "./runs-service";
 import { type ShareLinkRecord } from "./share-links-repository";
 import { hashShareToken, newShareLinkId, newShareToken, SHARE_TOKEN_PATTERN } from "./share-tokens";
 import { getStores } from "./stores";
@@ -105,7 +105,7 @@ export async function createShareLink(
     revokedAt: null,
     createdBy,
   };
-  return { link: { ...toLinkView(link, now), uses: 0, lastUsedAt: null }, token, path: `/share/${token}` };
+  return { link: toLinkView(link, now), token, path: `/share/${token}` };
 }
 
 function toLinkView(link: ShareLinkRecord, now: Date): ShareLinkView {
@@ -120,6 +120,8 @@ function toLinkView(link: ShareLinkRecord, now: Date): ShareLinkView {
     status: statusOf(link, now),
     uses: 0,
     lastUsedAt: null,
+    refusedAttempts: 0,
+    lastRefusedAt: null,
   };
 }
 
@@ -128,13 +130,10 @@ export async function listShareLinks(
   runId: string,
   now: Date = new Date(),
 ): Promise<ShareLinkView[]> {
-  const { view } = await loadRunAs(who, runId, "owner");
+  await authorizeRun(who, runId, "owner");
   const { links } = await getStores();
-  const opened = view.events.filter((event) => event.type === "link-opened");
-  return (await links.listByRun(runId)).map((link) => {
-    const uses = opened.filter((event) => event.detail.linkId === link.id);
-    return { ...toLinkView(link, now), uses: uses.length, lastUsedAt: uses.at(-1)?.at ?? null };
-  });
+  const uses = await links.usesByRun(runId);
+  return (await links.listByRun(runId)).map((link) => ({ ...toLinkView(link, now), ...uses.get(link.id) }));
 }
 
 export async function revokeShareLink(
@@ -143,7 +142,7 @@ export async function revokeShareLink(
   linkId: string,
   now: Date = new Date(),
 ): Promise<ShareLinkView> {
-  await loadRunAs(who, runId, "owner");
+  await authorizeRun(who, runId, "owner");
   const { links } = await getStores();
   const link = await links.get(linkId);
   if (!link || link.runId !== runId) {
@@ -182,7 +181,6 @@ export type OpenOutcome =
  * is empty even a valid token waits: the answer must not tell a guesser which tokens exist.
  */
 export async function openShareLink(
-  principal: Principal | null,
   token: string,
   request: Request,
   now: Date = new Date(),
@@ -202,26 +200,16 @@ export async function openShareLink(
   }
   if (!linkIsLive(link, now)) {
     limiter.fail(request);
-    // A real but dead link is worth a line in the run's history: someone still holds it.
-    await recordRunEvents(link.runId, [
-      {
-        actor: "Someone with the link",
-        type: "link-refused",
-        summary: `Refused the ${link.revokedAt !== null ? "revoked" : "expired"} link “${link.label}”`,
-        detail: { linkId: link.id },
-      },
-    ]);
+    // A real but dead link is worth counting: someone still holds it. Counted on the link, not in the run.
+    await links.recordUse(link, "refused", now.toISOString());
     return { ok: false, reason: "invalid" };
   }
-  const actor = principal ? linkActor(principal.session, link.label) : `${link.label} (via link)`;
-  await recordRunEvents(link.runId, [
-    {
-      actor,
-      type: "link-opened",
-      summary: `Opened the run through the ${link.role === "edit" ? "edit" : "view-only"} link “${link.label}”`,
-      detail: { linkId: link.id, role: link.role },
-    },
-  ]);
+  const perLink = shareOpenLimiter();
+  const linkWait = perLink.retryAfter(link.id);
+  if (linkWait > 0) return { ok: false, reason: "rate-limited", retryAfter: linkWait };
+  perLink.consume(link.id);
+  // Opening a link changes nothing in the run: its version (the owner's ETag) and timeline stay as they are.
+  await links.recordUse(link, "opened", now.toISOString());
   return { ok: true, runId: link.runId, grant: { linkId: link.id, runId: link.runId } };
 }
 

@@ -131,6 +131,74 @@ export function migrationsFor(dialect: DatabaseDialect): Record<string, Migratio
         await db.schema.createIndex("rechecks_due_at_idx").on("rechecks").column("due_at").execute();
       },
     },
+    // Issue 15: opening a share link is counted on the link, not appended to the run's timeline (which moved the
+    // run's version and grew every GET of it). One row per link, so a flood of openings takes no more room.
+    // The counts of openings and refusals already in the timeline are carried over; the events stay where they are.
+    "0004_holes_share_link_uses": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("share_link_uses")
+          .addColumn("link_id", "text", (col) =>
+            col.primaryKey().references("share_links.id").onDelete("cascade"),
+          )
+          .addColumn("run_id", "text", (col) => col.notNull().references("runs.id").onDelete("cascade"))
+          .addColumn("opened", "integer", (col) => col.notNull().defaultTo(0))
+          .addColumn("last_opened_at", "text")
+          .addColumn("refused", "integer", (col) => col.notNull().defaultTo(0))
+          .addColumn("last_refused_at", "text")
+          .execute();
+        await db.schema
+          .createIndex("share_link_uses_run_id_idx")
+          .on("share_link_uses")
+          .column("run_id")
+          .execute();
+
+        const { rows } = await sql<{ run_id: string; at: string; type: string; detail: string }>`
+          select run_id, at, type, detail from events where type in ('link-opened', 'link-refused') order by id`.execute(
+          db,
+        );
+        const uses = new Map<
+          string,
+          {
+            runId: string;
+            opened: number;
+            lastOpenedAt: string | null;
+            refused: number;
+            lastRefusedAt: string | null;
+          }
+        >();
+        for (const row of rows) {
+          let linkId: unknown;
+          try {
+            linkId = (JSON.parse(row.detail) as { linkId?: unknown }).linkId;
+          } catch {
+            continue;
+          }
+          if (typeof linkId !== "string") continue;
+          const use = uses.get(linkId) ?? {
+            runId: row.run_id,
+            opened: 0,
+            lastOpenedAt: null,
+            refused: 0,
+            lastRefusedAt: null,
+          };
+          if (row.type === "link-opened") {
+            use.opened += 1;
+            use.lastOpenedAt = row.at;
+          } else {
+            use.refused += 1;
+            use.lastRefusedAt = row.at;
+          }
+          uses.set(linkId, use);
+        }
+        for (const [linkId, use] of uses) {
+          // A link deleted since (its run was deleted) has nothing to count on.
+          await sql`insert into share_link_uses (link_id, run_id, opened, last_opened_at, refused, last_refused_at)
+            select ${linkId}, ${use.runId}, ${use.opened}, ${use.lastOpenedAt}, ${use.refused}, ${use.lastRefusedAt}
+            where exists (select 1 from share_links where id = ${linkId})`.execute(db);
+        }
+      },
+    },
   };
 }
 

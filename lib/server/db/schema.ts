@@ -67,6 +67,16 @@ export interface ShareLinksTable {
   created_by: string;
 }
 
+/** How often a share link was opened, and refused once dead; one row per link (not per opening). */
+export interface ShareLinkUsesTable {
+  link_id: string;
+  run_id: string;
+  opened: Generated<number>;
+  last_opened_at: string | null;
+  refused: Generated<number>;
+  last_refused_at: string | null;
+}
+
 export interface DirectoryArtifactsTable {
   run_id: string;
   /** "snapshot", "settings", "scan:<step-id>", "changes". */
@@ -92,6 +102,7 @@ export interface Database {
   step_results: StepResultsTable;
   events: EventsTable;
   share_links: ShareLinksTable;
+  share_link_uses: ShareLinkUsesTable;
   directory_artifacts: DirectoryArtifactsTable;
   rechecks: RechecksTable;
 }
