@@ -33,6 +33,8 @@ if (needsBuild()) {
 
 const port = process.env.PORT ?? "3000";
 const hostname = process.env.HOSTNAME_BIND ?? "localhost";
+// The server reads it to warn when PUBLIC_ORIGIN is unset on an address other machines can reach.
+process.env.HOSTNAME_BIND = hostname;
 console.log(`Serving the wizard at http://${hostname}:${port}`);
 const serve = spawnSync(next, ["start", "-p", port, "-H", hostname], { stdio: "inherit", cwd: root });
 process.exit(serve.status ?? 0);

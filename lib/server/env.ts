@@ -42,6 +42,9 @@ export const envSchema = z.object({
     .min(1, "must be between 1 and 65535")
     .max(65535, "must be between 1 and 65535")
     .default(3000),
+  // The address `npm start` binds to (scripts/start.mjs passes it to `next start -H`); only read to warn at start
+  // when PUBLIC_ORIGIN is unset on an address other machines can reach.
+  HOSTNAME_BIND: optionalString,
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
     "must be an origin such as https://wizard.contoso.com (scheme and host, no path)",

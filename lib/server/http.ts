@@ -27,26 +27,46 @@ type Handler<P> = (ctx: RouteContext<P>) => Promise<Response | NextResponse>;
 
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** localhost, 127.0.0.0/8 and [::1], with or without a port: names that reach only this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.replace(/:\d+$/, "").toLowerCase();
+  return name === "localhost" || name === "[::1]" || name === "::1" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
 /**
  * Browsers send Origin (and Sec-Fetch-Site) on every cross-site write; refusing foreign ones closes CSRF.
  * Requests without either header come from non-browser clients, which carry no ambient cookies.
+ *
+ * The allowed origin is PUBLIC_ORIGIN, scheme and host. Without it, the request's own scheme and Host header are
+ * trusted only when Host names this machine (loopback): any other Host may be a name an attacker points at the
+ * server (DNS rebinding), so a wizard reached by another name needs PUBLIC_ORIGIN (the server says so at start).
  */
-export function assertSameOrigin(request: Request): void {
+export function assertSameOrigin(request: Request, configured: string | undefined = env().PUBLIC_ORIGIN): void {
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") {
     throw new ApiError("forbidden", `Cross-site request refused (Sec-Fetch-Site: ${site}).`);
   }
   const origin = request.headers.get("origin");
   if (!origin) return;
-  const configured = env().PUBLIC_ORIGIN;
-  let originHost: string;
+  let actual: URL;
   try {
-    originHost = new URL(origin).host;
+    actual = new URL(origin);
   } catch {
     throw new ApiError("forbidden", "Request refused: the Origin header is not a valid origin.");
   }
-  const allowedHost = configured ? new URL(configured).host : request.headers.get("host");
-  if (originHost !== allowedHost) {
+  let allowed: string | null = null;
+  if (configured) allowed = new URL(configured).origin;
+  else {
+    const host = request.headers.get("host");
+    if (host && isLoopbackHost(host)) allowed = `${new URL(request.url).protocol}//${host}`.toLowerCase();
+  }
+  if (allowed === null) {
+    throw new ApiError(
+      "forbidden",
+      "Request refused: this wizard is reached by a name other than localhost and PUBLIC_ORIGIN is not set, so it cannot tell its own origin from another. Set PUBLIC_ORIGIN to the address people use.",
+    );
+  }
+  if (actual.origin.toLowerCase() !== allowed) {
     throw new ApiError("forbidden", "Request refused: it comes from another origin than this wizard.");
   }
 }

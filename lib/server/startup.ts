@@ -1,7 +1,8 @@
 import "server-only";
 import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
 import { getDatabase } from "./db";
-import { env } from "./env";
+import { env, type Env } from "./env";
+import { isLoopbackHost } from "./http";
 import { startRecheckScheduler } from "./recheck-scheduler";
 
 /** Validates the configuration and migrates the database; on failure, one clear sentence and exit. */
@@ -15,6 +16,8 @@ export async function startServer(): Promise<void> {
     console.error(`The wizard cannot start.\n${error instanceof Error ? error.message : String(error)}`);
     process.exit(1);
   }
+  const notice = publicOriginNotice(env());
+  if (notice) console.warn(notice);
   // Before any LDAP connection: scans without a thrown error per binary value (or one line saying why not).
   installLdaptsParsePatch();
   // Re-checks of steps waiting for replication run on the server, not only while a page is open.
@@ -25,4 +28,20 @@ export async function startServer(): Promise<void> {
       `Automatic re-checks are off in this process: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
+}
+
+/**
+ * Without PUBLIC_ORIGIN, writes are accepted only from a browser that reached the wizard as localhost. Said at
+ * start when the server listens on an address other machines may use (or an unknown one: `next start` binds to
+ * every interface unless told otherwise).
+ */
+export function publicOriginNotice(config: Pick<Env, "PUBLIC_ORIGIN" | "HOSTNAME_BIND">): string | null {
+  if (config.PUBLIC_ORIGIN) return null;
+  const bind = config.HOSTNAME_BIND;
+  if (bind && isLoopbackHost(bind.includes(":") && !bind.startsWith("[") ? `[${bind}]` : bind)) return null;
+  return (
+    `PUBLIC_ORIGIN is not set and the wizard listens on ${bind ?? "every network interface"}: ` +
+    "browsers that reach it by any name other than localhost cannot make changes. Set PUBLIC_ORIGIN to the " +
+    "address people use (for example https://wizard.contoso.com), or bind to localhost (HOSTNAME_BIND=localhost)."
+  );
 }

@@ -1,6 +1,6 @@
 import "server-only";
 
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { dirname } from "node:path";
 import SQLite from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
@@ -84,7 +84,8 @@ function openPostgres(connectionString: string): Kysely<Database> {
 
 async function openSqlite(file: string): Promise<Kysely<Database>> {
   if (file !== ":memory:") {
-    mkdirSync(dirname(file), { recursive: true });
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    ownerOnly(file);
   }
   const database = new SQLite(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
   try {
@@ -106,6 +107,22 @@ async function openSqlite(file: string): Promise<Kysely<Database>> {
     throw error;
   }
   return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+}
+
+/**
+ * The database holds directory snapshots and runs: readable by the wizard's own user only. SQLite creates the -wal
+ * and -shm files with the database file's permissions, so creating (or tightening) that file first covers them;
+ * the existing ones of an older install are tightened too.
+ */
+function ownerOnly(file: string): void {
+  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  for (const path of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(path)) chmodSync(path, 0o600);
+    } catch {
+      // A file owned by another user (a read-only mount, say) keeps its mode; opening it says what is wrong.
+    }
+  }
 }
 
 async function retryWhileBusy<T>(attempt: () => T): Promise<T> {
