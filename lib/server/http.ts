@@ -41,7 +41,10 @@ export function isLoopbackHost(host: string): boolean {
  * trusted only when Host names this machine (loopback): any other Host may be a name an attacker points at the
  * server (DNS rebinding), so a wizard reached by another name needs PUBLIC_ORIGIN (the server says so at start).
  */
-export function assertSameOrigin(request: Request, configured: string | undefined = env().PUBLIC_ORIGIN): void {
+export function assertSameOrigin(
+  request: Request,
+  configured: string | undefined = env().PUBLIC_ORIGIN,
+): void {
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") {
     throw new ApiError("forbidden", `Cross-site request refused (Sec-Fetch-Site: ${site}).`);
