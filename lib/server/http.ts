@@ -74,26 +74,80 @@ export function assertSameOrigin(
   }
 }
 
-export async function readLimitedText(request: Request, limit: number): Promise<string> {
+/** A body that sends nothing for this long has stopped (a Content-Length larger than what is sent). */
+export const BODY_IDLE_TIMEOUT_MS = 3000;
+/** No body of this wizard takes longer than this to arrive, even a large snapshot on a slow link. */
+export const BODY_TOTAL_TIMEOUT_MS = 120_000;
+
+export interface BodyLimits {
+  /** Most bytes accepted; a declared Content-Length above it is refused before reading. */
+  limit: number;
+  /** Longest pause between two chunks. */
+  idleTimeoutMs?: number;
+  /** Longest time for the whole body. */
+  totalTimeoutMs?: number;
+}
+
+function tooLarge(limit: number): ApiError {
+  return new ApiError("payload-too-large", `The request body is larger than the ${limit}-byte limit.`);
+}
+
+/**
+ * Reads a request body within a size and a time limit, for every route that takes one. Refuses a declared
+ * Content-Length over the limit with 413 before reading a byte; a body that stops arriving (idle) or takes too
+ * long in all gets a prompt 400 instead of holding the connection until the server's own timeout.
+ */
+export async function readBodyLimited(request: Request, limits: BodyLimits): Promise<Uint8Array> {
+  const { limit, idleTimeoutMs = BODY_IDLE_TIMEOUT_MS, totalTimeoutMs = BODY_TOTAL_TIMEOUT_MS } = limits;
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) {
-    throw new ApiError("payload-too-large", `The request body is larger than the ${limit}-byte limit.`);
-  }
-  if (!request.body) return "";
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      throw new ApiError("payload-too-large", `The request body is larger than the ${limit}-byte limit.`);
+  const deadline = Date.now() + totalTimeoutMs;
+  try {
+    for (;;) {
+      const wait = Math.min(idleTimeoutMs, deadline - Date.now());
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const stalled = new Promise<"stalled">((resolve) => {
+        timer = setTimeout(() => resolve("stalled"), Math.max(0, wait));
+      });
+      let next: ReadableStreamReadResult<Uint8Array> | "stalled";
+      try {
+        next = await Promise.race([reader.read(), stalled]);
+      } catch {
+        throw new ApiError("bad-request", "The request body was cut off before its end.");
+      } finally {
+        clearTimeout(timer);
+      }
+      if (next === "stalled") {
+        throw new ApiError(
+          "bad-request",
+          Date.now() >= deadline
+            ? `The request body took longer than ${Math.round(totalTimeoutMs / 1000)} s to arrive.`
+            : `The request body stopped arriving before its end (nothing for ${idleTimeoutMs / 1000} s); check its Content-Length.`,
+        );
+      }
+      if (next.done) break;
+      total += next.value.byteLength;
+      if (total > limit) throw tooLarge(limit);
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } catch (error) {
+    // Stop reading what is left; the answer goes out at once.
+    reader.cancel().catch(() => {});
+    throw error;
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
+}
+
+export async function readLimitedText(
+  request: Request,
+  limit: number,
+  timeouts: Omit<BodyLimits, "limit"> = {},
+): Promise<string> {
+  return Buffer.from(await readBodyLimited(request, { limit, ...timeouts })).toString("utf8");
 }
 
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {

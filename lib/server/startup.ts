@@ -4,9 +4,12 @@ import { getDatabase } from "./db";
 import { env, type Env } from "./env";
 import { isLoopbackHost } from "./http";
 import { startRecheckScheduler } from "./recheck-scheduler";
+import { installRequestGuard } from "./request-guard";
 
 /** Validates the configuration and migrates the database; on failure, one clear sentence and exit. */
 export async function startServer(): Promise<void> {
+  // First: requests Next cannot serve (TRACE, a path that is not UTF-8) get a JSON 4xx, not a 500.
+  installRequestGuard();
   let database: { url?: string; file?: string };
   try {
     const config = env();

@@ -1,0 +1,85 @@
+import { createServer, request as httpRequest, type Server } from "node:http";
+import { type AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { installRequestGuard, requestRefusal } from "./request-guard";
+
+// Requests no route can serve are answered before Next sees them, in the app's JSON error shape: Next cannot
+// build a Request for TRACE or CONNECT (undici refuses those methods) and fails on a path whose percent-encoding is
+// not UTF-8 — both as a plain-text 500 with a stack trace in the log.
+
+let server: Server;
+let port: number;
+const next = vi.fn();
+
+beforeAll(async () => {
+  installRequestGuard();
+  installRequestGuard(); // idempotent
+  server = createServer((_req, res) => {
+    next();
+    res.end("next");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+function send(
+  method: string,
+  path: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port, method, path }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe("the request guard", () => {
+  it.each(["TRACE", "PROPFIND", "MKCOL", "LINK"])(
+    "answers %s with a JSON 405 naming the allowed methods",
+    async (method) => {
+      next.mockClear();
+      const res = await send(method, "/api/runs");
+      expect(res.status).toBe(405);
+      expect(String(res.headers.allow)).toContain("GET");
+      expect(res.headers["cache-control"]).toBe("no-store");
+      expect(JSON.parse(res.text)).toMatchObject({ error: { code: "method-not-allowed" } });
+      expect(next).not.toHaveBeenCalled();
+    },
+  );
+
+  it.each([
+    "/api/runs/%E0%A4%A",
+    "/api/runs/%FF/directory",
+    "/runs/%C3%28",
+    "/share/%ED%A0%80",
+    "/api/runs/%",
+  ])("answers a path with invalid percent-encoding (%s) with a JSON 400", async (path) => {
+    const res = await send("GET", path);
+    expect(res.status).toBe(400);
+    expect(res.headers["cache-control"]).toBe("no-store");
+    const body = JSON.parse(res.text) as { error: { code: string; message: string; requestId: string } };
+    expect(body.error).toMatchObject({ code: "bad-request" });
+    expect(body.error.message).toMatch(/percent-encoding/);
+    expect(body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("lets ordinary requests through, query strings included", async () => {
+    for (const method of ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const res = await send(method, "/api/runs/abc%20def?q=%FF");
+      expect(res.status, method).toBe(200);
+    }
+  });
+
+  it("decides from the method and the path alone", () => {
+    expect(requestRefusal("GET", "/runs/%E2%82%AC")).toBeNull();
+    expect(requestRefusal("get", "/")).toMatchObject({ status: 405 });
+    expect(requestRefusal("GET", "/%zz")).toMatchObject({ status: 400 });
+  });
+});
