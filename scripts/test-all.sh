@@ -54,5 +54,7 @@ step "Unit and integration tests (SQLite, PostgreSQL, lab)"
 npx vitest run
 step "Production build"
 npx next build
+step "Fuzz suite (malformed requests to every route of the build; FUZZ_PER_ROUTE for a fuller run)"
+npx vitest run --config vitest.fuzz.config.mts
 step "End-to-end journeys (Chromium)"
 npx playwright test
