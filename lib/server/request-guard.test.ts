@@ -1,6 +1,11 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
-import { type AddressInfo } from "node:net";
+import { type AddressInfo, connect as netConnect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+vi.hoisted(() => {
+  process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
+});
+
 import { installRequestGuard, requestRefusal } from "./request-guard";
 
 // Requests no route can serve are answered before Next sees them, in the app's JSON error shape: Next cannot
@@ -14,9 +19,11 @@ const next = vi.fn();
 beforeAll(async () => {
   installRequestGuard();
   installRequestGuard(); // idempotent
-  server = createServer((_req, res) => {
+  server = createServer((req, res) => {
     next();
-    res.end("next");
+    // Like Next: read the whole body first.
+    req.resume();
+    req.on("end", () => res.end("next"));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
@@ -81,5 +88,42 @@ describe("the request guard", () => {
     expect(requestRefusal("GET", "/runs/%E2%82%AC")).toBeNull();
     expect(requestRefusal("get", "/")).toMatchObject({ status: 405 });
     expect(requestRefusal("GET", "/%zz")).toMatchObject({ status: 400 });
+  });
+});
+
+describe("the request guard, before the body", () => {
+  function raw(head: string, body: string, waitMs = 8000): Promise<{ text: string; ms: number }> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const socket = netConnect(port, "127.0.0.1", () => socket.write(head + body));
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk.toString()));
+      const finish = () => resolve({ text, ms: Date.now() - started });
+      socket.on("close", finish);
+      socket.on("error", finish);
+      setTimeout(() => socket.destroy(), waitMs);
+    });
+  }
+
+  it("refuses a declared length over the limit with 413 at once, without passing the request on", async () => {
+    next.mockClear();
+    const res = await raw(
+      "POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 314572800\r\n\r\n",
+      "{}",
+    );
+    expect(res.text).toMatch(/^HTTP\/1.1 413/);
+    expect(res.text).toContain('"payload-too-large"');
+    expect(res.ms).toBeLessThan(1000);
+    expect(next).not.toHaveBeenCalled();
+  });
+
+  it("answers 400 when the body stops arriving short of its declared length", async () => {
+    const res = await raw(
+      "POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",
+      '{"flow":',
+    );
+    expect(res.text).toMatch(/^HTTP\/1.1 400/);
+    expect(res.text).toContain("stopped arriving");
+    expect(res.ms).toBeLessThan(5000);
   });
 });

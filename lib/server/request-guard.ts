@@ -1,6 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, Server, type ServerResponse } from "node:http";
+import { env } from "./env";
+import { BODY_IDLE_TIMEOUT_MS } from "./http";
 
 // A guard in front of Next's own request handling, installed once at start (startup.ts). Some requests fail inside
 // Next before proxy.ts or a route could answer them — a method undici will not build a Request for (TRACE, CONNECT,
@@ -12,14 +14,30 @@ export const ALLOWED_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 const ALLOWED = new Set<string>(ALLOWED_METHODS);
 
 export interface Refusal {
-  status: 400 | 405;
-  code: "bad-request" | "method-not-allowed";
+  status: 400 | 405 | 413;
+  code: "bad-request" | "method-not-allowed" | "payload-too-large";
   message: string;
   headers: Record<string, string>;
 }
 
-/** Why the wizard cannot serve this request at all, or null when it is for the routes to decide. */
-export function requestRefusal(method: string | undefined, url: string | undefined): Refusal | null {
+/** The snapshot upload takes a domain's worth of JSON; every other body is an ordinary request's. */
+const SNAPSHOT_UPLOAD = /^\/api\/runs\/[^/]+\/directory\/snapshot\/?$/;
+
+/** The most bytes any route at `path` accepts (the route itself checks its own limit again). */
+export function bodyLimitFor(path: string): number {
+  const config = env();
+  return SNAPSHOT_UPLOAD.test(path) ? config.DIRECTORY_SNAPSHOT_MAX_BYTES : config.MAX_BODY_BYTES;
+}
+
+/**
+ * Why the wizard cannot serve this request at all, or null when it is for the routes to decide. A declared
+ * Content-Length over the route's limit is refused here, before Next reads (and buffers) a byte of the body.
+ */
+export function requestRefusal(
+  method: string | undefined,
+  url: string | undefined,
+  contentLength?: string,
+): Refusal | null {
   if (!method || !ALLOWED.has(method)) {
     return {
       status: 405,
@@ -39,12 +57,26 @@ export function requestRefusal(method: string | undefined, url: string | undefin
       headers: {},
     };
   }
+  const declared = Number(contentLength ?? "NaN");
+  const limit = bodyLimitFor(path);
+  if (Number.isFinite(declared) && declared > limit) {
+    return {
+      status: 413,
+      code: "payload-too-large",
+      message: `The request body is larger than the ${limit}-byte limit.`,
+      headers: {},
+    };
+  }
   return null;
 }
 
 function answer(res: ServerResponse, refusal: Refusal): void {
   const requestId = randomUUID();
   const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message, requestId } });
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   res.writeHead(refusal.status, {
     ...refusal.headers,
     "content-type": "application/json",
@@ -60,6 +92,95 @@ function answer(res: ServerResponse, refusal: Refusal): void {
 const INSTALLED = Symbol.for("sspr.requestGuard");
 type Guarded = typeof Server.prototype & { [INSTALLED]?: true };
 
+const ERROR_CODES: Record<number, string> = {
+  400: "bad-request",
+  401: "unauthenticated",
+  403: "forbidden",
+  404: "not-found",
+  405: "method-not-allowed",
+  406: "not-acceptable",
+  408: "request-timeout",
+  409: "conflict",
+  411: "length-required",
+  412: "stale-version",
+  413: "payload-too-large",
+  414: "uri-too-long",
+  415: "unsupported-media-type",
+  431: "headers-too-large",
+};
+
+/**
+ * An API error that Next answers itself (a 405 for a method the route does not export, a 400 for a path it cannot
+ * parse) has an empty body; it gets the app's JSON error shape instead, so every /api answer reads the same way.
+ */
+function jsonEmptyApiErrors(req: IncomingMessage, res: ServerResponse): void {
+  if (!(req.url ?? "").startsWith("/api/")) return;
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = function endWithJson(this: ServerResponse, ...args: unknown[]): ServerResponse {
+    const [chunk] = args;
+    const empty =
+      chunk === undefined || typeof chunk === "function" || (chunk as { length?: number }).length === 0;
+    if (
+      empty &&
+      !res.headersSent &&
+      res.statusCode >= 400 &&
+      !res.getHeader("content-type") &&
+      req.method !== "HEAD"
+    ) {
+      const requestId = randomUUID();
+      const code = ERROR_CODES[res.statusCode] ?? (res.statusCode >= 500 ? "internal" : "bad-request");
+      const message =
+        res.statusCode === 405
+          ? `The method ${String(req.method)} is not served at this address.`
+          : "The request could not be served at this address.";
+      const body = JSON.stringify({ error: { code, message, requestId } });
+      res.setHeader("content-type", "application/json");
+      res.setHeader("content-length", Buffer.byteLength(body));
+      res.setHeader("cache-control", "no-store");
+      res.setHeader("x-request-id", requestId);
+      return end(body);
+    }
+    return end(...args);
+  } as typeof res.end;
+}
+
+/**
+ * A body that stops arriving (a Content-Length larger than what is sent) would hold the request until Node's own
+ * request timeout (5 minutes): Next reads the whole body before proxy.ts runs. The socket's byte count is watched
+ * (reading the stream here would take the body from Next); after BODY_IDLE_TIMEOUT_MS without a byte, the request
+ * is answered with a 400 and the connection closed.
+ */
+function watchBody(req: IncomingMessage, res: ServerResponse): void {
+  const length = Number(req.headers["content-length"] ?? "0");
+  if (!(length > 0) && req.headers["transfer-encoding"] === undefined) return;
+  const socket = req.socket;
+  let seen = socket.bytesRead;
+  let quietSince = Date.now();
+  const tick = Math.max(50, Math.min(500, BODY_IDLE_TIMEOUT_MS / 4));
+  const timer = setInterval(() => {
+    if (req.complete || res.writableEnded || socket.destroyed) {
+      clearInterval(timer);
+      return;
+    }
+    if (socket.bytesRead !== seen) {
+      seen = socket.bytesRead;
+      quietSince = Date.now();
+      return;
+    }
+    if (Date.now() - quietSince < BODY_IDLE_TIMEOUT_MS) return;
+    clearInterval(timer);
+    answer(res, {
+      status: 400,
+      code: "bad-request",
+      message: `The request body stopped arriving before its end (nothing for ${BODY_IDLE_TIMEOUT_MS / 1000} s); check its Content-Length.`,
+      headers: {},
+    });
+    socket.destroySoon();
+  }, tick);
+  timer.unref();
+  res.once("close", () => clearInterval(timer));
+}
+
 /**
  * Wraps every HTTP server's `request` event in this process (`next start` creates its server before
  * instrumentation runs, and reads its handler through `emit`). Idempotent.
@@ -72,11 +193,13 @@ export function installRequestGuard(): void {
   proto.emit = function guardedEmit(this: Server, event: string | symbol, ...args: unknown[]): boolean {
     if (event === "request") {
       const [req, res] = args as [IncomingMessage, ServerResponse];
-      const refusal = requestRefusal(req.method, req.url);
+      const refusal = requestRefusal(req.method, req.url, req.headers["content-length"]);
       if (refusal) {
         answer(res, refusal);
         return true;
       }
+      jsonEmptyApiErrors(req, res);
+      watchBody(req, res);
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof proto.emit;
