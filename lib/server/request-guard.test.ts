@@ -23,7 +23,17 @@ beforeAll(async () => {
     next();
     // Like Next: read the whole body first.
     req.resume();
-    req.on("end", () => res.end("next"));
+    req.on("end", () => {
+      // Next's own answer to a method the route does not export: headers first, then an empty body.
+      if (req.url === "/api/empty-405") {
+        res.setHeader("vary", "rsc");
+        res.writeHead(405);
+        res.end();
+      } else if (req.url === "/api/empty-400") {
+        res.statusCode = 400;
+        res.end();
+      } else res.end("next");
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   port = (server.address() as AddressInfo).port;
@@ -82,6 +92,29 @@ describe("the request guard", () => {
       const res = await send(method, "/api/runs/abc%20def?q=%FF");
       expect(res.status, method).toBe(200);
     }
+  });
+
+  it("gives Next's empty API errors the JSON error shape", async () => {
+    for (const [path, status, code] of [
+      ["/api/empty-405", 405, "method-not-allowed"],
+      ["/api/empty-400", 400, "bad-request"],
+    ] as const) {
+      const res = await send("POST", path);
+      expect(res.status).toBe(status);
+      expect(res.headers["content-type"]).toBe("application/json");
+      expect(res.headers["cache-control"]).toBe("no-store");
+      const body = JSON.parse(res.text) as { error: { code: string; requestId: string } };
+      expect(body.error.code).toBe(code);
+      expect(res.headers["x-request-id"]).toBe(body.error.requestId);
+    }
+  });
+
+  it("answers a POST to a page with 405 (no Server Actions here)", async () => {
+    next.mockClear();
+    const res = await send("POST", "/runs/abc");
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe("GET, HEAD");
+    expect(next).not.toHaveBeenCalled();
   });
 
   it("decides from the method and the path alone", () => {

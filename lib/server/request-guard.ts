@@ -47,6 +47,16 @@ export function requestRefusal(
     };
   }
   const path = (url ?? "/").split("?")[0] ?? "/";
+  // Pages are read, never posted to: the wizard has no Server Actions, and Next logs an error (with a stack) for a
+  // POST it takes for one. Routes outside /api that take other methods would be listed here.
+  if (!path.startsWith("/api/") && method !== "GET" && method !== "HEAD") {
+    return {
+      status: 405,
+      code: "method-not-allowed",
+      message: `Pages are only read (GET); ${method.slice(0, 20)} is not served at this address.`,
+      headers: { allow: "GET, HEAD" },
+    };
+  }
   try {
     decodeURIComponent(path);
   } catch {
@@ -114,31 +124,57 @@ const ERROR_CODES: Record<number, string> = {
  * parse) has an empty body; it gets the app's JSON error shape instead, so every /api answer reads the same way.
  */
 function jsonEmptyApiErrors(req: IncomingMessage, res: ServerResponse): void {
-  if (!(req.url ?? "").startsWith("/api/")) return;
+  if (!(req.url ?? "").startsWith("/api/") || req.method === "HEAD") return;
+  let pending = false;
+  let wrote = false;
+  const requestId = randomUUID();
+  const body = (status: number): string => {
+    if (!res.headersSent) res.setHeader("x-request-id", requestId);
+    const code = ERROR_CODES[status] ?? (status >= 500 ? "internal" : "bad-request");
+    const message =
+      status === 405
+        ? `The method ${String(req.method)} is not served at this address.`
+        : "The request could not be served at this address.";
+    return JSON.stringify({ error: { code, message, requestId } });
+  };
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = function writeHeadJson(this: ServerResponse, ...args: unknown[]): ServerResponse {
+    const status = Number(args[0]);
+    const given = args.find((arg) => typeof arg === "object" && arg !== null && !Array.isArray(arg)) as
+      Record<string, unknown> | undefined;
+    const typed =
+      res.getHeader("content-type") !== undefined ||
+      Object.keys(given ?? {}).some((name) => name.toLowerCase() === "content-type");
+    if (status >= 400 && !typed) {
+      // Next's own empty error answer (405 for a method the route does not export, 400 for a path it cannot
+      // parse): it goes out as JSON, the body written at end().
+      pending = true;
+      res.setHeader("x-request-id", requestId);
+      res.setHeader("content-type", "application/json");
+      res.setHeader("cache-control", "no-store");
+      res.removeHeader("content-length");
+      for (const name of Object.keys(given ?? {}))
+        if (name.toLowerCase() === "content-length") delete given?.[name];
+    }
+    return writeHead(...args);
+  } as typeof res.writeHead;
+  const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+  res.write = function writeTracked(this: ServerResponse, ...args: unknown[]): boolean {
+    if ((args[0] as { length?: number } | undefined)?.length) wrote = true;
+    return write(...args);
+  } as typeof res.write;
   const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
   res.end = function endWithJson(this: ServerResponse, ...args: unknown[]): ServerResponse {
     const [chunk] = args;
     const empty =
       chunk === undefined || typeof chunk === "function" || (chunk as { length?: number }).length === 0;
-    if (
-      empty &&
-      !res.headersSent &&
-      res.statusCode >= 400 &&
-      !res.getHeader("content-type") &&
-      req.method !== "HEAD"
-    ) {
-      const requestId = randomUUID();
-      const code = ERROR_CODES[res.statusCode] ?? (res.statusCode >= 500 ? "internal" : "bad-request");
-      const message =
-        res.statusCode === 405
-          ? `The method ${String(req.method)} is not served at this address.`
-          : "The request could not be served at this address.";
-      const body = JSON.stringify({ error: { code, message, requestId } });
+    if (empty && !wrote && pending) return end(body(res.statusCode));
+    if (empty && !wrote && !res.headersSent && res.statusCode >= 400 && !res.getHeader("content-type")) {
+      const text = body(res.statusCode);
       res.setHeader("content-type", "application/json");
-      res.setHeader("content-length", Buffer.byteLength(body));
+      res.setHeader("content-length", Buffer.byteLength(text));
       res.setHeader("cache-control", "no-store");
-      res.setHeader("x-request-id", requestId);
-      return end(body);
+      return end(text);
     }
     return end(...args);
   } as typeof res.end;
