@@ -150,6 +150,13 @@ describe("the request guard, before the body", () => {
     expect(next).not.toHaveBeenCalled();
   });
 
+  it("answers a request line Node cannot parse (a raw non-ASCII byte) with a JSON 400", async () => {
+    const res = await raw("GET /api/runs/\u00e9 HTTP/1.1\r\nHost: localhost\r\n\r\n", "", 2000);
+    expect(res.text).toMatch(/^HTTP\/1.1 400/);
+    expect(res.text).toContain('"code":"bad-request"');
+    expect(res.text).toMatch(/content-type: application\/json/i);
+  });
+
   it("answers 400 when the body stops arriving short of its declared length", async () => {
     const res = await raw(
       "POST /api/runs HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n",

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, Server, type ServerResponse } from "node:http";
+import { type Socket } from "node:net";
 import { env } from "./env";
 import { BODY_IDLE_TIMEOUT_MS } from "./http";
 
@@ -97,6 +98,34 @@ function answer(res: ServerResponse, refusal: Refusal): void {
     connection: "close",
   });
   res.end(body);
+}
+
+/**
+ * A request Node's HTTP parser refuses (a request line with bytes that are not ASCII, headers too large) never
+ * becomes a request event; Node would answer a bare 400 itself. The same answer, in the JSON error shape.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === "ECONNRESET" || !socket.writable || socket.bytesWritten > 0) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, code, message] =
+    error.code === "HPE_HEADER_OVERFLOW"
+      ? [431, "Request Header Fields Too Large", "headers-too-large", "The request's headers are too large."]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? [408, "Request Timeout", "request-timeout", "The request took too long to arrive."]
+        : [
+            400,
+            "Bad Request",
+            "bad-request",
+            "The request is not valid HTTP (its request line or headers could not be read).",
+          ];
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message, requestId } });
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncache-control: no-store\r\n` +
+      `x-request-id: ${requestId}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }
 
 const INSTALLED = Symbol.for("sspr.requestGuard");
@@ -236,6 +265,11 @@ export function installRequestGuard(): void {
       }
       jsonEmptyApiErrors(req, res);
       watchBody(req, res);
+    }
+    if (event === "clientError") {
+      const [error, socket] = args as [NodeJS.ErrnoException, Socket];
+      answerClientError(error, socket);
+      return true;
     }
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof proto.emit;
