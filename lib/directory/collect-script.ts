@@ -51,13 +51,13 @@ function Find-Connector([string]$server, [string]$domainDn) {
   if ($ConnectorAccount) {
     $name = $ConnectorAccount
     if ($name -like '*\*') { $name = $name.Split('\')[-1] }
-    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties objectSid, sAMAccountName }
-    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties 'objectSid', 'sAMAccountName' }
+    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
     if ($found.Count -eq 1) { return $found[0] }
     return $null
   }
   $filter = '(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))'
-  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
   if ($found.Count -gt 1) { throw "Several possible connector accounts: $($found.sAMAccountName -join ', '). Run again with -ConnectorAccount (Get-ADSyncADConnectorAccount on the Connect server shows it)." }
   if ($found.Count -eq 1) { return $found[0] }
   return $null
@@ -71,7 +71,7 @@ foreach ($dns in $Domain) {
   Write-Progress -Activity 'Collecting' -Status $dns
   $d = Get-ADDomain -Server $dns
   $server = $d.PDCEmulator
-  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties nTSecurityDescriptor, minPwdAge
+  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties 'nTSecurityDescriptor', 'minPwdAge'
   $rootDse = Get-ADRootDSE -Server $server
 
   $psos = $null
@@ -87,7 +87,7 @@ foreach ($dns in $Domain) {
     [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls; supportedControlError = $controlsError }
   })
 
-  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties nTSecurityDescriptor, objectClass -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
+  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties 'nTSecurityDescriptor', 'objectClass' -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
     [ordered]@{ dn = $_.DistinguishedName; sd = (Get-Sddl $_); objectClass = @($_.objectClass) }
   })
 
@@ -95,7 +95,7 @@ foreach ($dns in $Domain) {
   if ($SearchBase.Count -eq 0) { $bases = @($d.DistinguishedName) }
   $users = New-Object System.Collections.Generic.List[object]
   foreach ($base in $bases) {
-    Get-ADObject -SearchBase $base -Server $server -ResultPageSize 1000 -LDAPFilter '(&(objectCategory=person)(objectClass=user))' -Properties nTSecurityDescriptor, objectClass, objectSid, userAccountControl, adminCount | ForEach-Object {
+    Get-ADObject -SearchBase $base -Server $server -ResultPageSize 1000 -LDAPFilter '(&(objectCategory=person)(objectClass=user))' -Properties 'nTSecurityDescriptor', 'objectClass', 'objectSid', 'userAccountControl', 'adminCount' | ForEach-Object {
       $u = [ordered]@{ dn = $_.DistinguishedName; sid = $_.objectSid.Value; sd = (Get-Sddl $_); objectClass = @($_.objectClass); userAccountControl = $_.userAccountControl; adminCount = $_.adminCount; tokenGroups = $null }
       if ($_.adminCount -eq 1) { $u.tokenGroups = Get-TokenGroups $_.DistinguishedName $server }
       $users.Add($u)

@@ -82,7 +82,7 @@ export const prerequisites = {
       language: "powershell",
       runOn: "ad-ds",
       script:
-        "Get-ADDomainController -Filter * -Server '<DOMAIN_FQDN>' | Select-Object HostName, OperatingSystem",
+        "Get-ADDomainController -Filter * -Server '<DOMAIN_FQDN>' | Select-Object 'HostName', 'OperatingSystem'",
     },
   ],
   learnMore: LEARN_MORE.prerequisites,

@@ -13,9 +13,17 @@ import { type ScanFacts } from "@/lib/directory/scan";
 
 const ADSYNCCONFIG = String.raw`Import-Module 'C:\Program Files\Microsoft Azure Active Directory Connect\AdSyncConfig\AdSyncConfig.psm1'`;
 
-/** A PowerShell single-quoted string literal. */
+/**
+ * A PowerShell single-quoted string literal. PowerShell's tokenizer also ends a single-quoted string at the
+ * typographic single quotes (U+2018, U+2019, U+201A, U+201B), so each of those is doubled like ' is.
+ */
 export function psQuote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, "$&$&")}'`;
+}
+
+/** Text for a `#` comment: a line break in a value (a snapshot is uploaded text) must not end the comment. */
+export function psComment(value: string): string {
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ");
 }
 
 /** A cmd.exe double-quoted argument (dsacls runs under cmd; `"` inside is doubled the cmd way). */
@@ -86,7 +94,7 @@ export function enableInheritanceScript(dns: readonly string[]): string {
     "}",
     "",
     "# The same with dsacls:",
-    ...dns.map((dn) => `# dsacls ${cmdQuote(dn)} /P:N`),
+    ...dns.map((dn) => `# dsacls ${psComment(cmdQuote(dn))} /P:N`),
   ].join("\n");
 }
 
@@ -94,7 +102,7 @@ export function enableInheritanceScript(dns: readonly string[]): string {
 export function revokeScript(id: ConnectorIdentity, objects: readonly string[]): string {
   return [
     "Import-Module ActiveDirectory",
-    `$sid  = [System.Security.Principal.SecurityIdentifier]${psQuote(id.sid)}   # ${id.netbios}\\${id.account}`,
+    `$sid  = [System.Security.Principal.SecurityIdentifier]${psQuote(id.sid)}   # ${psComment(`${id.netbios}\\${id.account}`)}`,
     `$user = [Guid]${psQuote(CLASS_USER)}   # class user`,
     "$aces = @(",
     `  @('ExtendedRight', ${psQuote(RESET_PASSWORD)}),   # Reset Password`,
