@@ -114,7 +114,7 @@ foreach ($dns in $Domain) {
   if ($null -eq $connector) {
     $c = Find-Connector $server $d.DistinguishedName
     if ($c) {
-      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
+      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; objectClass = @($c.ObjectClass); tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
     }
   }
 

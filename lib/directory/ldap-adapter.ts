@@ -24,6 +24,7 @@ import {
   type StreamOptions,
   type UserRecord,
 } from "./port";
+import { DEFAULT_CLOUD_SYNC_GMSA } from "./checks/connector";
 
 export interface LdapConnectionConfig {
   /** ldaps://host[:636] or ldap://host[:389] (then StartTLS is mandatory). */
@@ -55,9 +56,10 @@ export const USER_FILTER = "(&(objectCategory=person)(objectClass=user))";
 const CONTAINER_FILTER =
   "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))";
 const DC_FILTER = "(&(objectCategory=computer)(userAccountControl:1.2.840.113556.1.4.803:=8192))";
+// ms-fact: cloud-sync-default-gmsa
 const CONNECTOR_FILTER =
   "(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))" +
-  "(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))";
+  `(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=${DEFAULT_CLOUD_SYNC_GMSA}*)))`;
 
 const DEFAULT_PAGE_SIZE = 1000;
 

@@ -6,7 +6,12 @@
 import { networkLogonToken, type AccessToken } from "@/lib/ad/access-check";
 import { prepareToken, type PreparedToken } from "@/lib/ad/fast-check-binary";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { describeAccount, decideConnector, type ConnectorDecision } from "./checks/connector";
+import {
+  describeAccount,
+  decideConnector,
+  isGroupManagedServiceAccount,
+  type ConnectorDecision,
+} from "./checks/connector";
 import {
   checkDomainControllers,
   checkPasswordPolicy,
@@ -53,7 +58,14 @@ export interface ScanOptions {
 
 export interface ScanFacts {
   domains: { dn: string; dnsName: string; netbiosName: string | null; sid: string }[];
-  connector: { dn: string; sid: string; name: string; how: NonNullable<ConnectorDecision["how"]> } | null;
+  connector: {
+    dn: string;
+    sid: string;
+    name: string;
+    how: NonNullable<ConnectorDecision["how"]>;
+    /** A group managed service account (cloud sync's provisioning agent); absent in facts from older runs. */
+    gmsa?: boolean;
+  } | null;
   candidates: { dn: string; name: string; description: string | null }[];
   scope: string[];
   users?: { total: number; ready: number; changePassword: number };
@@ -93,7 +105,14 @@ export class DirectoryScanner {
       cached = (async () => {
         const configuredName = this.settings.connector;
         const configured = configuredName ? await this.port.findAccount(configuredName) : null;
-        const candidates = configuredName ? [] : await this.port.connectorCandidates(domain.dn);
+        let candidates = configuredName ? [] : await this.port.connectorCandidates(domain.dn);
+        // An account the admin confirmed by name that discovery does not propose (a custom gMSA of cloud sync,
+        // a connector account renamed from MSOL_): looked up, and confirmed if it exists.
+        const confirmedDn = this.settings.confirmedConnectorDn;
+        if (!configuredName && confirmedDn && !candidates.some((c) => sameDn(c.dn, confirmedDn))) {
+          const named = await this.port.findAccount(confirmedDn);
+          if (named && sameDn(named.dn, confirmedDn)) candidates = [...candidates, named];
+        }
         return decideConnector({
           configuredName,
           configured,
@@ -127,6 +146,7 @@ export class DirectoryScanner {
               sid: decision.account.sid,
               name: describeAccount(decision.account),
               how: decision.how,
+              gmsa: isGroupManagedServiceAccount(decision.account),
             }
           : null,
       candidates: decision.candidates.map((c) => ({

@@ -10,6 +10,7 @@ import { type ScanFacts } from "@/lib/directory/scan";
 import {
   enableInheritanceScript,
   grantRemediation,
+  grantWithCloudSync,
   grantWithModule,
   policyRemediation,
   revokeRemediation,
@@ -107,6 +108,7 @@ function factsFor(input: GeneratorInput): ScanFacts {
       sid: input.identity.sid,
       name: `${input.identity.netbios}\\${input.identity.account}`,
       how: "configured",
+      gmsa: input.identity.account.endsWith("$"),
     },
     candidates: [],
     scope: [input.domainDn],
@@ -172,6 +174,13 @@ export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
         [i.domainDn, "DC=child," + i.domainDn, ...i.ouDns],
         [i.domainDn, "DC=child," + i.domainDn],
       ),
+    ],
+  },
+  {
+    name: "grantWithCloudSync, one domain and several",
+    scripts: (i) => [
+      grantWithCloudSync([i.identity.dnsDomain]),
+      grantWithCloudSync([i.identity.dnsDomain, `child.${i.identity.dnsDomain}`]),
     ],
   },
   { name: "enableInheritanceScript", scripts: (i) => [enableInheritanceScript([...i.ouDns, ...i.userDns])] },
