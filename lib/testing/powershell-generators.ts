@@ -17,7 +17,8 @@ import {
   revokeScript,
   type ConnectorIdentity,
 } from "@/lib/verify/verdicts/directory-remediation";
-// import { cloudSyncCollectScript } from "@/lib/verify/sources/cloud-sync-collect-script";
+import { cloudSyncCollectScript } from "@/lib/verify/cloud-sync/collect-script";
+import { cloudSyncVerdict } from "@/lib/verify/verdicts/cloud-sync";
 
 /** The admin's values a generator may embed: realistic, and some deliberately hostile. */
 export interface GeneratorInput {
@@ -153,7 +154,10 @@ export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
     scripts: () => Object.values(STEP_CATALOGUE).flatMap((step) => powershellOnly(step.scriptHints ?? [])),
   },
   { name: "domain evidence collector (collect-script)", scripts: () => [collectScript()] },
-  // { name: "cloud sync agent collector (collect-script --cloud-sync)", scripts: () => [cloudSyncCollectScript()] },
+  {
+    name: "cloud sync agent collector (collect-script --cloud-sync)",
+    scripts: () => [cloudSyncCollectScript()],
+  },
   {
     name: "grantRemediation (connector-permissions)",
     scripts: (i) => powershellOnly(grantRemediation(factsFor(i), findingsFor(i))),
@@ -182,6 +186,25 @@ export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
       grantWithCloudSync([i.identity.dnsDomain]),
       grantWithCloudSync([i.identity.dnsDomain, `child.${i.identity.dnsDomain}`]),
     ],
+  },
+  {
+    name: "cloudSyncVerdict remediation (agent old, stopped, writeback off)",
+    scripts: (i) =>
+      powershellOnly(
+        cloudSyncVerdict(
+          [
+            {
+              format: "sspr-writeback-cloud-sync/1",
+              collectedAt: "2026-01-01T00:00:00Z",
+              computerName: i.identity.netbios,
+              agent: { installed: true, fileVersion: "1.1.900.0" },
+              service: { name: "AADConnectProvisioningAgent", state: "Stopped", account: i.identity.account },
+              passwordWriteback: { enabled: false, source: "test" },
+            },
+          ],
+          new Date("2026-01-01T01:00:00Z"),
+        ).remediation,
+      ),
   },
   { name: "enableInheritanceScript", scripts: (i) => [enableInheritanceScript([...i.ouDns, ...i.userDns])] },
   { name: "revokeScript", scripts: (i) => [revokeScript(i.identity, [i.domainDn, ...i.ouDns])] },

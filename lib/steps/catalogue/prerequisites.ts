@@ -59,8 +59,9 @@ export const prerequisites = {
   optional: false,
   verification: {
     kinds: ["verified", "evidence", "attested"],
+    // ms-fact: graph-provisioning-agents-beta-only
     description:
-      "Verified through Microsoft Graph (subscribed SKUs, your active roles, the organisation's sync state) and LDAP (domain controller versions, rootDSE controls, the connector account). Without an LDAP connection, an uploaded evidence snapshot answers the directory part (evidence). Until the wizard is connected to both, a person who looked can record it by name.",
+      "Verified through Microsoft Graph (subscribed SKUs, your active roles, the organisation's sync state) and LDAP (domain controller versions, rootDSE controls, the connector account). Without an LDAP connection, an uploaded evidence snapshot answers the directory part (evidence). With cloud sync, the file the provisioning agent collector writes on each agent server adds the agent's version and service state (evidence). Not checked through Microsoft Graph: whether cloud sync agents are installed and active, because Graph lists them only in its beta version and only with a write permission. Until the wizard is connected to both, a person who looked can record it by name.",
   },
   graphScopes: [
     ...CHECK_SCOPES,
@@ -76,6 +77,16 @@ export const prerequisites = {
       language: "powershell",
       runOn: "connect-server",
       script: [ADSYNCCONFIG_MODULE, "Get-ADSyncADConnectorAccount"].join("\n"),
+    },
+    {
+      title: "Cloud sync: show the provisioning agent's service, its account and its version (read-only)",
+      language: "powershell",
+      runOn: "connect-server",
+      script: [
+        "Get-CimInstance -ClassName 'Win32_Service' -Filter \"Name='AADConnectProvisioningAgent'\" | Select-Object 'Name', 'State', 'StartMode', 'StartName'",
+        "(Get-Item -LiteralPath (Join-Path $env:ProgramFiles 'Microsoft Azure AD Connect Provisioning Agent\\AADConnectProvisioningAgent.exe')).VersionInfo.FileVersion",
+      ].join("\n"),
+      note: "Run on each provisioning agent server. StartName is the gMSA to confirm as the connector account; password writeback needs agent version 1.1.977.0 or later. `npx sspr-writeback collect-script --cloud-sync` writes the same as a file to upload.",
     },
     {
       title: "List domain controllers and their operating systems (read-only)",
