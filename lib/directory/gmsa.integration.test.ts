@@ -153,6 +153,23 @@ describe.skipIf(lab.skip)("a cloud sync gMSA as the connector account, against t
     const confirmed = await scan(null, ou.without, custom.dn);
     expect(confirmed.facts.connector).toMatchObject({ sid: custom.sid, how: "confirmed", gmsa: true });
     expect(confirmed.findings.some((f) => f.code === "connector-ambiguous")).toBe(false);
+    // A confirmed DN that does not exist is said, not silently dropped.
+    const wrong = await new DirectoryScanner(port, {
+      connector: null,
+      confirmedConnectorDn: `CN=no-such-${RUN},${root}`,
+      scope: [ou.without],
+    }).run("prerequisites");
+    expect(wrong.facts.connector).toBeNull();
+    expect(wrong.findings.find((f) => f.code === "connector-not-found")).toMatchObject({
+      severity: "error",
+      dn: `CN=no-such-${RUN},${root}`,
+    });
+    const malformed = await new DirectoryScanner(port, {
+      connector: null,
+      confirmedConnectorDn: "not a distinguished name ==,",
+      scope: [ou.without],
+    }).run("prerequisites");
+    expect(malformed.findings.map((f) => f.code)).toContain("connector-not-found");
   });
 
   it("a gMSA with the delegation passes, without it fails, with the same codes as an MSOL_ account", async () => {

@@ -109,11 +109,18 @@ export class DirectoryScanner {
         // An account the admin confirmed by name that discovery does not propose (a custom gMSA of cloud sync,
         // a connector account renamed from MSOL_): looked up, and confirmed if it exists.
         const confirmedDn = this.settings.confirmedConnectorDn;
+        let confirmedMissing = false;
         if (!configuredName && confirmedDn && !candidates.some((c) => sameDn(c.dn, confirmedDn))) {
-          const named = await this.port.findAccount(confirmedDn);
+          // A name typed by the admin: a malformed or unknown DN is "not found", anything else (down, refused) fails.
+          const named = await this.port.findAccount(confirmedDn).catch((error: unknown) => {
+            if (error instanceof DirectoryError && (error.kind === "not-found" || error.kind === "protocol"))
+              return null;
+            throw error;
+          });
           if (named && sameDn(named.dn, confirmedDn)) candidates = [...candidates, named];
+          else confirmedMissing = true;
         }
-        return decideConnector({
+        const decision = decideConnector({
           configuredName,
           configured,
           confirmedDn: this.settings.confirmedConnectorDn,
@@ -121,6 +128,17 @@ export class DirectoryScanner {
           domainDn: domain.dn,
           strict,
         });
+        if (confirmedMissing && confirmedDn)
+          decision.findings.push({
+            code: "connector-not-found",
+            severity: strict ? "error" : "warning",
+            dn: confirmedDn,
+            reason: `The account confirmed for this run, ${confirmedDn}, was not found in ${domain.dn} (or the wizard's account cannot read it), so the wizard cannot use it.`,
+            remediation:
+              "Check the distinguished name (Get-ADServiceAccount or Get-ADUser shows it) and confirm it again, or confirm one of the accounts the wizard found.",
+            anchor: domain.dn,
+          });
+        return decision;
       })();
       this.connectorCache.set(key, cached);
     }
