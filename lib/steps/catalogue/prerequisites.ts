@@ -52,7 +52,7 @@ export const prerequisites = {
       symptom: "The wizard cannot find the connector account.",
       recognise:
         "No MSOL_ account or gMSA matches, or the account named in the Connect configuration (forest-login-user) lives in another domain than the one being read.",
-      fix: "On the Connect server run Get-ADSyncADConnectorAccount to see the account each AD connector uses; for cloud sync, look up the gMSA created by the provisioning agent. Then point the wizard at that account's domain.",
+      fix: "On the Connect server run Get-ADSyncADConnectorAccount to see the account each AD connector uses. For cloud sync, the account is the one the Microsoft Entra Provisioning Agent service logs on as: provAgentgMSA$ when the installer created it, otherwise the custom gMSA you chose, which the wizard cannot guess; enter its distinguished name under Another account. Then point the wizard at that account's domain.",
     },
   ],
   dependsOn: [],
