@@ -1,6 +1,7 @@
 // The provisioning agent's evidence (cloud sync), judged: pure, facts in, findings out, at confidence "evidence".
 // One file per agent server; every agent that can take writeback requests must be able to serve them.
 
+import { PORTAL_LABELS } from "@/lib/steps/catalogue/labels";
 import { type AutomaticResult, type Finding, type RemediationScript } from "@/lib/steps/types";
 import { type CloudSyncEvidence } from "@/lib/verify/cloud-sync/evidence";
 
@@ -171,7 +172,7 @@ export function cloudSyncVerdict(files: readonly CloudSyncEvidence[], now: Date)
         finding(
           "cloud-sync-writeback-off",
           "error",
-          `The file from ${server} reports password writeback off for cloud sync. Turn it on with Set-AADCloudSyncPasswordWritebackConfiguration -Enable $true, or tick "Write back passwords with Microsoft Entra Connect cloud sync" on the Password reset > On-premises integration page.`,
+          `The file from ${server} reports password writeback off for cloud sync. Turn it on with Set-AADCloudSyncPasswordWritebackConfiguration -Enable $true, or tick "${PORTAL_LABELS.cloudSync}" under ${PORTAL_LABELS.pathNew}.`,
           server,
         ),
       );
@@ -184,7 +185,7 @@ export function cloudSyncVerdict(files: readonly CloudSyncEvidence[], now: Date)
       finding(
         "cloud-sync-writeback-unknown",
         "info",
-        `Whether password writeback is on for cloud sync cannot be read on the agent server: Microsoft documents a command that sets it (Set-AADCloudSyncPasswordWritebackConfiguration) but none that reads it. Check "Write back passwords with Microsoft Entra Connect cloud sync" on the Password reset > On-premises integration page of the admin center.`,
+        `Whether password writeback is on for cloud sync cannot be read on the agent server: Microsoft documents a command that sets it (Set-AADCloudSyncPasswordWritebackConfiguration) but none that reads it. Check "${PORTAL_LABELS.cloudSync}" under ${PORTAL_LABELS.pathNew} in the admin center.`,
       ),
     );
 
