@@ -1,6 +1,6 @@
 // Every place the product produces PowerShell text, in one list, for powershell-scripts.test.ts to run through a
 // real parser with awkward inputs. A new generator is one more entry here (e.g. the Connect server collector:
-// `{ name: "Connect server collector", scripts: () => [connectCollectScript()] }`).
+// `{ name: "Connect server collector", fixed: true, scripts: () => [connectCollectScript()] }`).
 
 import { STEP_CATALOGUE } from "@/lib/steps/catalogue";
 import { type RemediationScript } from "@/lib/steps/types";
@@ -33,6 +33,8 @@ export interface GeneratorInput {
 
 export interface PowerShellGenerator {
   name: string;
+  /** Takes no input (a collector, the catalogue's fixed hints): checked once rather than per input. */
+  fixed?: boolean;
   /** Every PowerShell script the generator produces for this input (non-PowerShell output left out). */
   scripts(input: GeneratorInput): string[];
 }
@@ -151,11 +153,13 @@ const powershellOnly = (scripts: readonly RemediationScript[]): string[] =>
 export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
   {
     name: "step catalogue script hints",
+    fixed: true,
     scripts: () => Object.values(STEP_CATALOGUE).flatMap((step) => powershellOnly(step.scriptHints ?? [])),
   },
-  { name: "domain evidence collector (collect-script)", scripts: () => [collectScript()] },
+  { name: "domain evidence collector (collect-script)", fixed: true, scripts: () => [collectScript()] },
   {
     name: "cloud sync agent collector (collect-script --cloud-sync)",
+    fixed: true,
     scripts: () => [cloudSyncCollectScript()],
   },
   {

@@ -71,8 +71,8 @@ describe("psQuote", () => {
 
 describe("every generated PowerShell script parses", () => {
   for (const generator of POWERSHELL_GENERATORS) {
-    for (const input of GENERATOR_INPUTS) {
-      it(`${generator.name}, ${input.label}`, async () => {
+    for (const input of generator.fixed ? GENERATOR_INPUTS.slice(0, 1) : GENERATOR_INPUTS) {
+      it(generator.fixed ? generator.name : `${generator.name}, ${input.label}`, async () => {
         const scripts = generator.scripts(input);
         expect(scripts.length, "the generator produced no PowerShell for this input").toBeGreaterThan(0);
         for (const [n, script] of scripts.entries()) {
