@@ -47,12 +47,28 @@ function Get-TokenGroups([string]$dn, [string]$server) {
   $o = Get-ADObject -Identity $dn -Server $server -Properties tokenGroups
   return @($o.tokenGroups | ForEach-Object { $_.Value })
 }
+function ConvertTo-LdapFilterValue([string]$text) {
+  # RFC 4515: a name may hold ( ) which would otherwise end the filter; * would turn it into a wildcard.
+  $out = New-Object System.Text.StringBuilder
+  foreach ($ch in $text.ToCharArray()) {
+    switch ($ch) {
+      '\' { [void]$out.Append('\5c') }
+      '*' { [void]$out.Append('\2a') }
+      '(' { [void]$out.Append('\28') }
+      ')' { [void]$out.Append('\29') }
+      ([char]0) { [void]$out.Append('\00') }
+      default { [void]$out.Append($ch) }
+    }
+  }
+  return $out.ToString()
+}
 function Find-Connector([string]$server, [string]$domainDn) {
   if ($ConnectorAccount) {
     $name = $ConnectorAccount
     if ($name -like '*\*') { $name = $name.Split('\')[-1] }
     if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties 'objectSid', 'sAMAccountName' }
-    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
+    $value = ConvertTo-LdapFilterValue $name
+    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$value)(sAMAccountName=$value$))" -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
     if ($found.Count -eq 1) { return $found[0] }
     return $null
   }
