@@ -11,7 +11,7 @@
 // which makes the lab's descendants keep copies Windows would drop; the delta does not rely on propagation either way
 // (a changed OU's whole subtree is read again), so the full scan and the delta read the same descriptors and must agree.
 
-import { Attribute, Change, type Client } from "ldapts";
+import { Attribute, Change, type Client, Control } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
@@ -34,6 +34,13 @@ import { labLdapsOptions, labWizardConnection, readLabPassword } from "./setting
 import { integrationLab, requireSettings } from "./test-support";
 
 const lab = integrationLab();
+
+/** LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): include tombstones. */
+class ShowDeleted extends Control {
+  constructor() {
+    super("1.2.840.113556.1.4.417", { critical: true });
+  }
+}
 const BUDGET_MS = Number(process.env.DELTA_DIFF_MS ?? 45_000);
 
 function comparable(scan: StepScan) {
@@ -123,6 +130,99 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     const dns = searchEntries.map((e) => e.dn).sort((a, b) => b.split(",").length - a.split(",").length);
     for (const dn of dns) await admin.del(dn).catch(() => undefined);
     await admin.unbind().catch(() => undefined);
+  }, 120_000);
+
+  /** A scanner over the test's own scope with its own connector, keeping the baseline in `box`. */
+  const scanner = (port: LdapDirectory, box: { b: DeltaBaseline | null }, keep = true) =>
+    new DirectoryScanner(
+      port,
+      { connector: connectorDn, confirmedConnectorDn: null, scope: [root] },
+      {
+        delta: {
+          baseline: box.b,
+          save: async (next) => {
+            if (keep) box.b = next;
+          },
+        },
+      },
+    );
+
+  // ms-fact: usnchanged-polling
+  it("a re-check after one change to one user reads that change only, and equals a full scan", async () => {
+    const settings = requireSettings(lab);
+    const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      const full = await scanner(port, box).run("connector-permissions");
+      expect(full.reading?.mode).toBe("full");
+      const u = users[0]!;
+      const sd = await dacl(u);
+      sd.dacl = { revision: 4, aces: [...grantAces(connectorSid, true), ...(sd.dacl?.aces ?? [])] };
+      await writeDacl(u, sd);
+      const delta = await scanner(port, box).run("connector-permissions");
+      expect(delta.reading).toMatchObject({ mode: "delta", changes: 1 });
+      expect(delta.reading?.sentence).toMatch(/^Read 1 change since \d\d:\d\d UTC\.$/);
+      expect(comparable(delta)).toEqual(
+        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
+      );
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
+  // ms-fact: invocation-id-restore
+  it("a new invocationId (the DC was restored from a backup) means a full scan, saying why", async () => {
+    const settings = requireSettings(lab);
+    const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      await scanner(port, box).run("connector-permissions");
+      expect(box.b).not.toBeNull();
+      const restored = { ...box.b!, mark: { ...box.b!.mark, invocationId: "00".repeat(16) } };
+      const again = await scanner(port, { b: restored }).run("connector-permissions");
+      expect(again.reading?.sentence).toBe(
+        "Full scan: the domain controller was restored from a backup (its invocation ID changed).",
+      );
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
+  // ms-fact: deleted-objects-admin-only
+  it("the read-only account sees no tombstones, so the delta proves a deletion with its listing", async () => {
+    const settings = requireSettings(lab);
+    const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
+    const wizard = await bindLdaps(
+      labLdapsOptions(settings),
+      settings.wizard.dn,
+      readLabPassword(settings.wizard.passwordFile),
+    );
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      const victim = await addUser(ous[0]!);
+      await scanner(port, box).run("connector-permissions");
+      await admin.del(victim);
+      users.splice(users.indexOf(victim), 1);
+      const cn = /^CN=([^,]+)/.exec(victim)![1]!;
+      const tombstones = async (client: Client) =>
+        (
+          await client.search(
+            settings.baseDn,
+            { scope: "sub", filter: `(&(isDeleted=TRUE)(cn=${cn}*))`, attributes: ["objectGUID"] },
+            new ShowDeleted(),
+          )
+        ).searchEntries.length;
+      expect(await tombstones(admin)).toBe(1);
+      expect(await tombstones(wizard)).toBe(0);
+      const delta = await scanner(port, box).run("connector-permissions");
+      expect(delta.reading?.mode).toBe("delta");
+      expect(comparable(delta)).toEqual(
+        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
+      );
+    } finally {
+      await wizard.unbind().catch(() => undefined);
+      await port.close();
+    }
   }, 120_000);
 
   it(

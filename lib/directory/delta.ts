@@ -1,12 +1,16 @@
+// ms-fact: usnchanged-polling
 // Delta re-checks of the connector-permissions step: after one full scan, a re-check of the same scope on the same
 // domain controller reads only what changed since then and recomputes what those changes can affect, the way
 // Microsoft describes uSNChanged polling ("Polling for Changes Using USNChanged"): read highestCommittedUSN and the
 // DC's invocationId before the full scan, later ask for objects whose uSNChanged is above it, follow objects by
-// objectGUID through moves. The read-only account cannot see tombstones (Deleted Objects is for administrators), so
-// deletions are proven with a cheap listing of the users' objectGUIDs instead of the show-deleted control.
+// objectGUID through moves. DirSync is not used: it needs Replicating Directory Changes (or its object-security flag),
+// and the wizard's account is read-only. The read-only account cannot see tombstones (Deleted Objects is for
+// administrators), and the DC leaves out of a uSNChanged filter any user whose uSNChanged the account may not read, so
+// the users are listed with objectGUID and uSNChanged only (a cheap read): that listing names the changed, moved,
+// unreadable and deleted users exactly, and only those are read in full.
 //
 // What a change can affect, and what is re-read:
-//   - a changed user                              -> that user (the uSNChanged query, domain-wide so moves out show)
+//   - a changed user                              -> that user (the listing of users with uSNChanged names it)
 //   - a changed, new, moved or gone OU/container  -> its whole subtree within the scope (old and new place)
 //   - the scope root or anything above it         -> full scan (it reaches every user in scope)
 //   - users with adminCount=1                     -> always re-read (their groups change without them)
@@ -365,6 +369,7 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         const stop = put(u);
         if (stop) return stop;
       }
+  // ms-fact: deleted-objects-admin-only
   // Who is there now, with uSNChanged: a user above the mark, new, moved, or whose uSNChanged the account may not
   // read is read again; one that is gone was deleted or moved out of scope. (Tombstones would say the same, but the
   // Deleted Objects container is for administrators.)
