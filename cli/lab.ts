@@ -18,7 +18,8 @@ Options:
   --scenario <name>     delegated | undelegated: connector delegation on the domain root (up)
   --address <ip>        the DC's address (up; default 127.0.0.1). Another one (10.x.y.z) runs the lab in its own
                         network namespace, so it can run beside the default lab (e.g. --dir /work/lab-bulk)
-  --fast-bulk           add the bulk users by an offline import into the DC's database (up; minutes for 100,000)
+  --online-bulk         add bulk users one LDAP add each, samba running (up); by default missing bulk users
+                        are imported offline into the DC's database (samba stopped meanwhile): minutes, not an hour
   --purge               with down: delete the lab folder
   --json                print JSON instead of text
 `;
@@ -48,7 +49,7 @@ export function parseLabArgs(args: string[]): LabCommand {
       bulk: { type: "string" },
       scenario: { type: "string" },
       address: { type: "string" },
-      "fast-bulk": { type: "boolean", default: false },
+      "online-bulk": { type: "boolean", default: false },
       purge: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -75,7 +76,7 @@ export function parseLabArgs(args: string[]): LabCommand {
       command.scenario = values.scenario;
     }
     if (values.address !== undefined) command.address = values.address;
-    if (values["fast-bulk"]) command.fastBulk = true;
+    if (values["online-bulk"]) command.fastBulk = false;
     return command;
   }
   if (values.bulk !== undefined || values.scenario !== undefined || values.address !== undefined)

@@ -24,7 +24,8 @@ import {
   stopSamba,
   waitForLdaps,
 } from "./samba";
-import { generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
+import { importBulkOffline } from "./bulk-import";
+import { bulkName, generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
 import {
   defaultLabDir,
   LAB_SETTINGS_FORMAT,
@@ -56,7 +57,10 @@ export interface LabUpOptions {
    * Remembered in the lab folder; later calls need not repeat it.
    */
   address?: string;
-  /** Bulk users by an offline import into the DC's database while samba is stopped (bulk-import.ts). */
+  /**
+   * Add 1,000 or more missing bulk users by an offline import into the DC's database while samba is stopped
+   * (bulk-import.ts; the default), instead of one LDAP add each (false: `--online-bulk`).
+   */
   fastBulk?: boolean;
   log?: (message: string) => void;
 }
@@ -184,7 +188,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
   const ldaps = { url: `ldaps://${address}:636`, ca: { file: paths.caFile }, serverName };
   const adminDn = `CN=Administrator,CN=Users,${LAB_BASE_DN}`;
   const openClient = (): ReturnType<typeof bindLdaps> => bindLdaps(ldaps, adminDn, passwords.admin);
-  const client = await openClient();
+  let client = await openClient();
   const t1 = Date.now();
   try {
     log(`seeding (${scenario}, bulk ${bulk})`);
@@ -194,11 +198,37 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
       baseDn: LAB_BASE_DN,
       dnsDomain: LAB_DNS_DOMAIN,
       scenario,
-      bulk,
+      // With the offline import the LDAP seeding leaves the bulk users alone and the import adds them below.
+      bulk: options.fastBulk === false ? bulk : 0,
       passwords,
       newConnectorName: newConnectorName(),
       log,
     });
+    if (options.fastBulk !== false && seed.bulk < bulk) {
+      const { searchEntries } = await client.search(seed.ous.bulk, {
+        scope: "one",
+        filter: "(objectClass=user)",
+        attributes: ["sAMAccountName"],
+        paged: { pageSize: 1000 },
+      });
+      const existing = new Set(searchEntries.map((e) => String(e.sAMAccountName).toLowerCase()));
+      const missing: number[] = [];
+      for (let i = 1; i <= bulk; i += 1) if (!existing.has(bulkName(i))) missing.push(i);
+      await client.unbind().catch(() => undefined);
+      log("stopping samba for the offline bulk import");
+      await stopSamba(paths, address);
+      await importBulkOffline({
+        sambaDir: paths.sambaDir,
+        bulkOu: seed.ous.bulk,
+        dnsDomain: LAB_DNS_DOMAIN,
+        missing,
+        log,
+      });
+      await startSamba(samba, paths, net);
+      await waitForLdaps(paths, undefined, address);
+      client = await openClient();
+      seed.bulk = existing.size + missing.length;
+    }
     timingsMs.seed = Date.now() - t1;
     actions.push("seeded");
     const settings: LabSettings = {
