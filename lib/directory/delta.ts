@@ -375,7 +375,8 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
   // Deleted Objects container is for administrators.)
   const markUsn = BigInt(baseline.mark.highestCommittedUsn);
   const present = new Set<string>();
-  const again: string[] = [];
+  /** Users to read in full; `counted` false for one read only because its uSNChanged is unreadable (not a change). */
+  const again: { dn: string; counted: boolean }[] = [];
   for (const base of bases)
     for await (const page of changes.userIds(base))
       for (const { guid, dn, usn } of page) {
@@ -383,10 +384,12 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         present.add(guid);
         if (underNew(dn)) continue;
         const known = users.get(guid);
-        if (!known || !sameDn(known.dn, dn) || usn === null || BigInt(usn) > markUsn) again.push(dn);
+        if (!known || !sameDn(known.dn, dn) || (usn !== null && BigInt(usn) > markUsn))
+          again.push({ dn, counted: true });
+        else if (usn === null) again.push({ dn, counted: false });
       }
   let changedUsers = 0;
-  for (const dn of again) {
+  for (const { dn, counted } of again) {
     let found = false;
     for await (const page of port.users(dn))
       for (const u of page) {
@@ -396,7 +399,7 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         const stop = put(u);
         if (stop) return stop;
       }
-    if (found) changedUsers++;
+    if (found && counted) changedUsers++;
   }
   let deleted = 0;
   for (const guid of [...users.keys()])
