@@ -7,6 +7,7 @@ const result = (evidence: Record<string, unknown>): AutomaticResult => ({
   confidence: "verified",
   findings: [],
   evidence,
+  remediation: [],
 });
 
 describe("a scheduled re-check's event says how the directory was read", () => {
