@@ -217,15 +217,19 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
       await client.unbind().catch(() => undefined);
       log("stopping samba for the offline bulk import");
       await stopSamba(paths, address);
-      await importBulkOffline({
-        sambaDir: paths.sambaDir,
-        bulkOu: seed.ous.bulk,
-        dnsDomain: LAB_DNS_DOMAIN,
-        missing,
-        log,
-      });
-      await startSamba(samba, paths, net);
-      await waitForLdaps(paths, undefined, address);
+      try {
+        await importBulkOffline({
+          sambaDir: paths.sambaDir,
+          bulkOu: seed.ous.bulk,
+          dnsDomain: LAB_DNS_DOMAIN,
+          missing,
+          log,
+        });
+      } finally {
+        // A failed import commits nothing (one transaction); the lab comes back as it was.
+        await startSamba(samba, paths, net);
+        await waitForLdaps(paths, undefined, address);
+      }
       client = await openClient();
       seed.bulk = existing.size + missing.length;
     }
