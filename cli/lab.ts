@@ -19,7 +19,7 @@ Options:
   --address <ip>        the DC's address (up; default 127.0.0.1). Another one (10.x.y.z) runs the lab in its own
                         network namespace, so it can run beside the default lab (e.g. --dir /work/lab-bulk)
   --online-bulk         add bulk users one LDAP add each, samba running (up); by default missing bulk users
-                        are imported offline into the DC's database (samba stopped meanwhile): minutes, not an hour
+                        are imported offline into the DC's database (samba stopped meanwhile; no LDAP add per user)
   --purge               with down: delete the lab folder
   --json                print JSON instead of text
 `;
