@@ -120,7 +120,7 @@ export async function addPending(runId: string, change: PendingChange): Promise<
 // What a delta re-check of connector-permissions builds on (lib/directory/delta.ts): the DC's position, the scope,
 // the connector's groups and each user's outcome. Written by the wizard itself; a body that does not parse is
 // treated as absent (the next check is a full scan).
-const baselineSchema = z
+export const baselineSchema = z
   .object({
     format: z.literal(DELTA_FORMAT),
     fullScanAt: z.string(),
