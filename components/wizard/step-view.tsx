@@ -24,9 +24,11 @@ import { checkOutcome, errorOutcome } from "./check-outcome";
 import { DependencyAdvice } from "./dependency-advice";
 import { EvidenceView } from "./evidence-view";
 import { FindingsView } from "./findings-view";
+import { FilledText } from "./filled-text";
 import { ScriptBlock } from "./script-block";
 import { StatusTag } from "./status-tag";
 import { StepExtras } from "./step-extras";
+import { useDirectoryValues } from "./use-directory-values";
 import { useRunActions } from "./use-run-actions";
 
 type Where = "check" | "attest" | "notes" | "other";
@@ -43,6 +45,8 @@ export function StepView({ stepId }: { stepId: StepId }) {
   // A view-only link reads the step; the server refuses its writes anyway, so the forms are not offered.
   const canEdit = useRunAccess().role !== "view";
   const { patch, verify } = useRunActions();
+  // The run's connector and domain, in place of the catalogue's placeholders once they are known.
+  const values = useDirectoryValues();
   // The answer to the last click, shown beside the control that asked ("where") and summarised at the top.
   const [outcome, setOutcome] = useState<(ActionOutcome & { where: Where }) | null>(null);
   // What this page's last "Check now" answered (it may hold notices the run does not store), for as long as the
@@ -296,7 +300,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
             Scripts
           </h2>
           {scripts.map((s, i) => (
-            <ScriptBlock key={i} title={s.title} language={s.language} script={s.script} />
+            <ScriptBlock key={i} title={s.title} language={s.language} script={s.script} values={values} />
           ))}
         </section>
       ) : null}
@@ -329,7 +333,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
           <h2 id="attest-heading" className="text-xl font-semibold">
             Record that it is done
           </h2>
-          <p className="text-slate-700 dark:text-slate-300">{step.attestationPrompt}</p>
+          <p className="text-slate-700 dark:text-slate-300">
+            <FilledText text={step.attestationPrompt} values={values} />
+          </p>
           <form onSubmit={attest} className="space-y-3" noValidate>
             <div>
               <label htmlFor={`${stepId}-by`} className="font-medium">

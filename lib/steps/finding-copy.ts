@@ -110,7 +110,7 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
     severity: "information",
     title: "Users can change their own password",
     short: "users can change their own password",
-    meaning: "Nothing to do for writeback.",
+    meaning: "Nothing to do.",
   },
   "min-password-age": {
     severity: "blocking",
@@ -164,7 +164,7 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
     severity: "information",
     title: "Pre-Windows 2000 Compatible Access includes Authenticated Users",
     short: "broad read access through Pre-Windows 2000 Compatible Access",
-    meaning: "Nothing to do for writeback.",
+    meaning: "Nothing to do.",
   },
   "delegation-still-present": {
     severity: "blocking",

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { containerOf, filterFindings, findingsCsv, groupFindings, shortDn, splitDn } from "./finding-groups";
+import {
+  commonAncestor,
+  containerOf,
+  filterFindings,
+  findingsCsv,
+  groupFindings,
+  shortDn,
+  splitDn,
+} from "./finding-groups";
 import { type Finding } from "./types";
 
 const legacy = (name: string): Finding => ({
@@ -20,11 +28,11 @@ describe("grouping findings", () => {
     expect(groups[0]!.severity).toBe("blocking");
   });
 
-  it("keeps a single finding as its plain title, and other OUs, codes and severities apart", () => {
+  it("groups one code across OUs under the container they share; severities and codes stay apart", () => {
     const groups = groupFindings([
       legacy("A"),
       legacy("B"),
-      { ...legacy("C"), target: "CN=C,OU=Other,DC=contoso,DC=test" },
+      { ...legacy("C"), target: "CN=C,OU=Other,OU=Corp,DC=contoso,DC=test" },
       { ...legacy("D"), severity: "warning" },
       {
         code: "protected-account",
@@ -33,12 +41,20 @@ describe("grouping findings", () => {
         severity: "warning",
       },
     ]);
-    expect(groups.map((g) => [g.title, g.severity, g.findings.length])).toEqual([
-      ["2 users under OU=Legacy: inheritance disabled", "blocking", 2],
-      ["Permission inheritance is disabled", "blocking", 1],
-      ["Permission inheritance is disabled", "warning", 1],
-      ["Protected admin account", "warning", 1],
+    expect(groups.map((g) => [g.title, g.severity, g.findings.length, g.container])).toEqual([
+      ["3 users under OU=Corp: inheritance disabled", "blocking", 3, "OU=Corp,DC=contoso,DC=test"],
+      ["Permission inheritance is disabled", "warning", 1, "OU=Legacy,OU=Corp,DC=contoso,DC=test"],
+      ["Protected admin account", "warning", 1, "OU=Legacy,OU=Corp,DC=contoso,DC=test"],
     ]);
+  });
+
+  it("names the domain when the objects share nothing below it", () => {
+    const [group] = groupFindings([
+      legacy("A"),
+      { ...legacy("B"), target: "CN=B,CN=Users,DC=contoso,DC=test" },
+    ]);
+    expect(group!.title).toBe("2 users under DC=contoso: inheritance disabled");
+    expect(commonAncestor("OU=A,DC=x", "OU=B,DC=y")).toBe("");
   });
 
   it("never merges findings about a domain or the tenant, and sorts blocking, warning, information", () => {

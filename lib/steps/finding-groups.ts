@@ -55,6 +55,18 @@ export function containerOf(target: string | undefined): string | null {
   return parts.slice(1).join(",");
 }
 
+/** The deepest container holding both DNs ("OU=A,OU=Corp,DC=x" and "OU=B,OU=Corp,DC=x" -> "OU=Corp,DC=x"). */
+export function commonAncestor(a: string, b: string): string {
+  const x = splitDn(a).reverse();
+  const y = splitDn(b).reverse();
+  const shared: string[] = [];
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i]!.toLowerCase() !== y[i]!.toLowerCase()) break;
+    shared.push(x[i]!);
+  }
+  return shared.reverse().join(",");
+}
+
 /** The first RDN of a DN, for a short label ("OU=Legacy"). */
 export function shortDn(dn: string): string {
   return splitDn(dn)[0] ?? dn;
@@ -67,8 +79,8 @@ function groupTitle(count: number, code: string, copy: FindingCopy, container: s
 }
 
 /**
- * Groups findings of the same code and severity whose objects share a container; a finding alone stays a group of
- * one. Blocking first, then warnings, then information; larger groups first within a severity; order of the
+ * Groups findings of the same code and severity about objects inside the directory (not a domain itself), under
+ * the deepest container they share; a finding alone stays a group of one. Blocking first, then warnings, then information; larger groups first within a severity; order of the
  * findings kept within a group.
  */
 export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
@@ -78,11 +90,13 @@ export function groupFindings(findings: readonly Finding[]): FindingGroup[] {
     const container = containerOf(finding.target);
     // Findings without a container (a domain, a message about the tenant) never merge: each is its own line.
     const key = container
-      ? `${finding.code}|${copy.severity}|${container.toLowerCase()}`
+      ? `${finding.code}|${copy.severity}`
       : `${finding.code}|${copy.severity}|${finding.target ?? ""}|${finding.message}`;
     const group = groups.get(key);
-    if (group) group.findings.push(finding);
-    else
+    if (group) {
+      group.findings.push(finding);
+      if (group.container && container) group.container = commonAncestor(group.container, container) || null;
+    } else
       groups.set(key, {
         key,
         code: finding.code,
