@@ -110,9 +110,9 @@ test("enable flow: answers beside the action, findings and evidence for people, 
     await act(page, page.getByRole("button", { name: "Check now" }), "check", /^Passed/);
     await expect(page.getByText("Cannot start yet")).toHaveCount(0);
     // The script of this step now names the run's domain.
-    await expect(page.getByText(/Get-ADDomainController -Filter \* -Server 'contoso\.test'/))
-      .first()
-      .toBeVisible();
+    await expect(
+      page.getByText(/Get-ADDomainController -Filter \* -Server 'contoso\.test'/).first(),
+    ).toBeVisible();
   });
 
   await test.step("connector-permissions: grouped findings, the run's values, the fix in plain words", async () => {
