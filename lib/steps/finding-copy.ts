@@ -73,6 +73,7 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
       "The delegation made higher up does not reach these users, so their password resets cannot be written back.",
     action: "apply-fix",
   },
+  // ms-fact: protected-accounts-not-written-back
   "protected-account": {
     severity: "warning",
     title: "Protected admin account",
@@ -92,14 +93,16 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
     short: "permissions unreadable",
     meaning: "The wizard cannot tell whether writeback works for these objects.",
   },
+  // ms-fact: unexpire-password-tutorial-entry
   "unexpire-missing": {
     severity: "blocking",
     title: "Connector lacks Unexpire Password on the domain",
     short: "Unexpire Password missing",
     meaning:
-      "A reset of a user whose password had expired cannot clear the expiry, so writeback fails for them.",
+      "Microsoft's tutorial asks for this right on the domain object; without it the connector's rights are incomplete.",
     action: "apply-fix",
   },
+  // ms-fact: unexpire-password-tutorial-entry
   "unexpire-from-other-entry": {
     severity: "information",
     title: "Unexpire Password comes from another entry",
@@ -116,7 +119,8 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
     severity: "blocking",
     title: "Minimum password age is above 0",
     short: "minimum password age above 0",
-    meaning: "A user who changed their password recently cannot reset it again until the age has passed.",
+    meaning:
+      "A reset from the cloud may be refused for a user whose password was set more recently than the minimum age.",
   },
   "fgpp-unreadable": {
     severity: "blocking",
@@ -130,6 +134,7 @@ export const DIRECTORY_FINDING_COPY: Record<FindingCode, FindingCopy> = {
     short: "fine-grained policy outside the scope",
     meaning: "It applies to nobody the wizard checked; nothing to do for these users.",
   },
+  // ms-fact: dc-policy-hints-control
   "dc-policy-hints-unsupported": {
     severity: "blocking",
     title: "Domain controller lacks the password-policy hints control",
