@@ -6,7 +6,8 @@ import { expect, runIdFrom, test } from "./fixtures";
 // and evidence read as sentences, the raw JSON only behind "Technical details"; scripts carry the run's own connector
 // and domain; the fix preview says what it adds before the SDDL. Axe (WCAG 2.2 AA) in light and dark.
 
-test.setTimeout(180_000);
+// Axe in two schemes on a machine shared with other builds: generous.
+test.setTimeout(420_000);
 
 /**
  * Clicks a control and checks its answer: the ActionResult named `label` is inside the viewport after the click,
@@ -16,7 +17,7 @@ async function act(page: Page, control: Locator, label: string, text: string | R
   await control.scrollIntoViewIfNeeded();
   await control.click();
   const answer = page.locator(`[data-action-result="${label}"] > [tabindex="-1"]`);
-  await expect(answer).toBeVisible();
+  await expect(answer).toBeVisible({ timeout: 30_000 });
   await expect(answer).toContainText(text);
   await expect
     .poll(() =>
