@@ -18,6 +18,7 @@ import {
 } from "@/lib/steps/catalogue";
 import { type StepId } from "@/lib/steps/ids";
 import { blockers } from "@/lib/steps/machine";
+import { hasDirectoryPlaceholders } from "@/lib/steps/placeholders";
 import { type Finding } from "@/lib/steps/types";
 import { ActionResult, outcomeKey, type ActionOutcome } from "./action-result";
 import { checkOutcome, errorOutcome } from "./check-outcome";
@@ -46,7 +47,11 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const canEdit = useRunAccess().role !== "view";
   const { patch, verify } = useRunActions();
   // The run's connector and domain, in place of the catalogue's placeholders once they are known.
-  const values = useDirectoryValues();
+  const values = useDirectoryValues(
+    hasDirectoryPlaceholders(
+      [step.attestationPrompt ?? "", ...(step.scriptHints ?? []).map((h) => h.script)].join("\n"),
+    ),
+  );
   // The answer to the last click, shown beside the control that asked ("where") and summarised at the top.
   const [outcome, setOutcome] = useState<(ActionOutcome & { where: Where }) | null>(null);
   // What this page's last "Check now" answered (it may hold notices the run does not store), for as long as the

@@ -24,13 +24,15 @@ export function settledConnector(state: DirectoryState): { name: string; dn: str
 
 /**
  * The run's own values for the catalogue's placeholders (connector account, domain), read from the directory state
- * each time the run changes (a confirmation or a check may settle the connector).
+ * each time the run changes (a confirmation or a check may settle the connector). `enabled`: only pages whose text
+ * has such placeholders ask.
  */
-export function useDirectoryValues(): Record<string, string> {
+export function useDirectoryValues(enabled: boolean): Record<string, string> {
   const runId = useRunStore((s) => s.run.id);
   const version = useRunStore((s) => s.run.version);
   const [values, setValues] = useState<Record<string, string>>({});
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     directoryApi
       .state(runId)
@@ -39,6 +41,6 @@ export function useDirectoryValues(): Record<string, string> {
     return () => {
       live = false;
     };
-  }, [runId, version]);
+  }, [runId, version, enabled]);
   return values;
 }

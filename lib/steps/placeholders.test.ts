@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { getStep } from "./catalogue";
 import { DSACLS_GRANT } from "./catalogue/fragments";
-import { directoryValues, domainDnOf, fillPlaceholders, fqdnOf } from "./placeholders";
+import {
+  directoryValues,
+  domainDnOf,
+  fillPlaceholders,
+  fqdnOf,
+  hasDirectoryPlaceholders,
+} from "./placeholders";
 
 const connector = {
   name: "CONTOSO\\MSOL_d351318b693c",
@@ -74,5 +80,12 @@ describe("the admin's values in place of placeholders", () => {
     expect(domainDnOf("CN=Smith\\, Ann,OU=X,DC=a,DC=b")).toBe("DC=a,DC=b");
     expect(domainDnOf("CN=x,OU=y")).toBeNull();
     expect(fqdnOf("DC=corp,DC=contoso,DC=com")).toBe("corp.contoso.com");
+  });
+
+  it("knows which texts the run's directory values can fill", () => {
+    expect(hasDirectoryPlaceholders(DSACLS_GRANT)).toBe(true);
+    expect(hasDirectoryPlaceholders(getStep("connector-permissions").attestationPrompt!)).toBe(true);
+    expect(hasDirectoryPlaceholders(getStep("connect-writeback").attestationPrompt!)).toBe(false);
+    expect(hasDirectoryPlaceholders("Get-ADSyncConnector")).toBe(false);
   });
 });

@@ -54,6 +54,11 @@ export function fqdnOf(domainDn: string): string {
     .join(".");
 }
 
+/** Whether a text has a placeholder {@link directoryValues} can fill. */
+export function hasDirectoryPlaceholders(text: string): boolean {
+  return /<(ACCOUNT|DOMAIN|DOMAIN_FQDN|domainDN|connector account|domain)>/.test(text);
+}
+
 /**
  * The values the run knows once the connector is settled: its name as `DOMAIN\account` and its DN. The catalogue's
  * placeholder names map onto them (`<DOMAIN>` is the NetBIOS name, `<DOMAIN_FQDN>` and `<domain>` the DNS name).
