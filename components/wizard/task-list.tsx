@@ -20,6 +20,7 @@ export function TaskList() {
           const state = run.steps[step.id];
           const waitingFor = blockers(run.steps, step.id);
           const blocked = waitingFor.length > 0;
+          const isDone = state?.status === "passed" || state?.status === "skipped";
           const hintId = `${step.id}-hint`;
           return (
             <li
@@ -37,7 +38,9 @@ export function TaskList() {
                 <p id={hintId} className="text-sm text-slate-700 dark:text-slate-300">
                   {PLACE_LABELS[step.where]} · {step.whoLabel}
                   {step.optional ? " · optional" : ""}
-                  {blocked ? ` · Waiting for: ${waitingFor.map((b) => `“${b.title}”`).join(", ")}` : ""}
+                  {blocked && !isDone
+                    ? ` · Usually done after ${waitingFor.map((b) => `“${b.title}”`).join(", ")}`
+                    : ""}
                   {state?.assignee ? ` · Assigned to ${state.assignee}` : ""}
                 </p>
               </div>

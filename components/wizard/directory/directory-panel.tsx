@@ -8,6 +8,7 @@ import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
+import { ActionResult, outcomeKey, type ActionOutcome } from "../action-result";
 import { FindingsList } from "./findings-list";
 import { FixFlow } from "./fix-flow";
 import { OtherConnectorForm } from "./other-connector-form";
@@ -37,6 +38,24 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const access = useRunAccess();
   const [state, setState] = useState<DirectoryState | null>(null);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // The answer to a click on this panel (confirm, scope, upload), shown beside the control that asked.
+  const [outcome, setOutcome] = useState<
+    (ActionOutcome & { where: "connector" | "scope" | "upload" }) | null
+  >(null);
+  const answer = (
+    where: "connector" | "scope" | "upload",
+    kind: "error" | "info",
+    text: string,
+    next?: string,
+  ) =>
+    setOutcome({
+      where,
+      tone: kind === "error" ? "error" : "success",
+      status: kind === "error" ? "Not done" : "Done",
+      reason: text,
+      next: kind === "error" ? "try again; if it keeps failing, reload the page." : next,
+      key: outcomeKey(),
+    });
   const [scopeText, setScopeText] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
 
@@ -85,12 +104,14 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   async function confirm(dn: string | null) {
     try {
       setState(await directoryApi.saveSettings(run.id, { confirmedConnectorDn: dn }));
-      setMessage({
-        kind: "info",
-        text: dn ? "Connector confirmed. Check the step again." : "Confirmation removed.",
-      });
+      answer(
+        "connector",
+        "info",
+        dn ? "Connector confirmed. Check the step again." : "Confirmation removed.",
+        dn ? "press “Check now” on this page; the scripts now show this account." : undefined,
+      );
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "Saving failed." });
+      answer("connector", "error", e instanceof Error ? e.message : "Saving failed.");
     }
   }
 
@@ -103,12 +124,14 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     try {
       setState(await directoryApi.saveSettings(run.id, { scope }));
       setScopeText(null);
-      setMessage({
-        kind: "info",
-        text: scope.length ? `Scope saved: ${scope.length} OU(s).` : "Scope saved: the whole domain.",
-      });
+      answer(
+        "scope",
+        "info",
+        scope.length ? `Scope saved: ${scope.length} OU(s).` : "Scope saved: the whole domain.",
+        "press “Check now” to check the new scope.",
+      );
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "Saving failed." });
+      answer("scope", "error", e instanceof Error ? e.message : "Saving failed.");
     }
   }
 
@@ -118,13 +141,14 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     if (!file) return;
     try {
       const { snapshot } = await directoryApi.uploadSnapshot(run.id, await file.text());
-      setMessage({
-        kind: "info",
-        text: `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
-      });
+      answer(
+        "upload",
+        "info",
+        `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
+      );
       setRefresh((n) => n + 1);
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The upload failed." });
+      answer("upload", "error", e instanceof Error ? e.message : "The upload failed.");
     }
   }
 
@@ -223,12 +247,17 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               {state.settings.confirmedConnectorDn?.toLowerCase() === c.dn.toLowerCase() ? (
                 <span className="font-semibold">Confirmed</span>
               ) : (
-                <Button variant="secondary" onClick={() => confirm(c.dn)}>
+                <Button
+                  variant="secondary"
+                  data-wizard-action="confirm-connector"
+                  onClick={() => confirm(c.dn)}
+                >
                   {`Confirm ${c.name}`}
                 </Button>
               )}
             </div>
           ))}
+          <ActionResult outcome={outcome?.where === "connector" ? outcome : null} label="connector" />
         </fieldset>
       ) : null}
       {stepId === "prerequisites" && !state.configuredConnector && !readOnly ? (
@@ -250,6 +279,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
           <Button type="submit" variant="secondary">
             Save the scope
           </Button>
+          <ActionResult outcome={outcome?.where === "scope" ? outcome : null} label="scope" />
         </form>
       ) : null}
 
@@ -296,6 +326,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               onChange={upload}
             />
           </div>
+          <ActionResult outcome={outcome?.where === "upload" ? outcome : null} label="upload" />
         </div>
       </details>
     </section>

@@ -85,7 +85,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
       scan.facts.domains,
       connected,
     );
-    const previews = await previewChanges(port, changes, connector.sid, domainSid);
+    const previews = await previewChanges(port, changes, connector.sid, domainSid, connector.name);
     const planId = createHash("sha256")
       .update(JSON.stringify(previews.map((p) => [p.change.kind, p.change.dn.toLowerCase(), p.beforeHash])))
       .digest("hex")

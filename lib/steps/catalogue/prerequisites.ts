@@ -2,6 +2,13 @@ import { PLACE_LABELS } from "./labels";
 import { CHECK_SCOPES, ADSYNCCONFIG_MODULE, LEARN_MORE } from "./fragments";
 import { type StepDefinition } from "./types";
 
+/** Who the wizard acts as in a sandbox run (lib/sandbox/tenant-model.ts; a test keeps the two equal). */
+export const SANDBOX_ADMIN = {
+  displayName: "Ada Admin",
+  userPrincipalName: "ada.admin@contoso.onmicrosoft.com",
+  role: "Global Administrator",
+} as const;
+
 export const prerequisites = {
   id: "prerequisites",
   flow: "enable",
@@ -16,9 +23,12 @@ export const prerequisites = {
   instructions: [
     {
       text: "Sign in to this wizard with your Microsoft Entra admin account. A role you are merely eligible for in Privileged Identity Management only counts once you have activated it.",
+      sandboxText: `Nothing to sign in to: in the sandbox the wizard acts as the simulated admin ${SANDBOX_ADMIN.displayName} (${SANDBOX_ADMIN.userPrincipalName}), who holds the ${SANDBOX_ADMIN.role} role in the simulated tenant.`,
     },
     {
       text: "Give the wizard a way to read Active Directory: a read-only LDAPS connection configured on the server, or a snapshot file produced by the evidence collector script on a domain-joined machine.",
+      sandboxText:
+        "Nothing to connect: in the sandbox the wizard reads this run's own simulated copy of a domain (contoso.test).",
     },
     {
       text: "Run the check. Nothing is written anywhere; the wizard looks for an active Microsoft Entra ID P1 or P2 plan, a tenant that is synchronised from on-premises, domain controllers that offer the LDAP password-policy hints control (what writeback depends on; Microsoft asks only for a supported Windows Server version), and the connector account used by Connect (usually MSOL_ followed by hex digits) or by cloud sync (a gMSA).",
