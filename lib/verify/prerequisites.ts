@@ -1,8 +1,11 @@
 // prerequisites — the wizard reads, nobody acts. Two parts, each judged by its strongest readable source:
 // the directory (domain controllers and their password-policy hints control, the connector account) and the tenant
-// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step.
+// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step. When the
+// Connect server's evidence is uploaded, its health (service, version, Service Bus, TLS 1.2, .NET) is a third,
+// optional part: it fails the step when the server cannot run writeback, and is not asked for otherwise.
 
 import { type StepVerifier } from "./types";
+import { connectEvidenceSource } from "./sources/connect";
 import { directorySources } from "./sources/directory";
 import { optional, tenantSource } from "./sources/tenant";
 import { evaluatePrerequisites } from "./verdicts/tenant";
@@ -27,5 +30,9 @@ const tenant = tenantSource(
 
 export const prerequisites: StepVerifier = {
   stepId: "prerequisites",
-  sources: [...directorySources("prerequisites"), tenant],
+  sources: [
+    ...directorySources("prerequisites"),
+    tenant,
+    connectEvidenceSource("prerequisites", { part: "connect", optional: true }),
+  ],
 };

@@ -118,7 +118,7 @@ async function runParts(verifier: StepVerifier, ctx: VerifyContext): Promise<Ver
   for (const [part, sources] of parts) {
     const result = await firstAnswer(sources, ctx, notices, reasons);
     if (result) answered.push({ part, result });
-    else unanswered.push(part || "main");
+    else if (!sources.every((source) => source.optional)) unanswered.push(part || "main");
   }
   const failed = answered.some((a) => a.result.status === "failed");
   if (answered.length === 0 || (unanswered.length > 0 && !failed)) {

@@ -2,6 +2,7 @@
 // the context explicitly from the run it loaded and the request's tenant access (lib/server/verify-context.ts);
 // the CLI and the tests build their own.
 
+import { type ConnectEvidence } from "@/lib/connect/evidence-schema";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { type AutomaticResult, type Finding, type Flow } from "@/lib/steps/types";
 import { type StepId } from "@/lib/steps/ids";
@@ -19,6 +20,8 @@ export interface VerifyContext {
   onPremisesUsers?: OnPremisesUserLookup;
   /** The on-premises directory of this run: LDAP or the sandbox copy, and/or the run's uploaded snapshot. */
   directory?: RunDirectory;
+  /** The Connect server's evidence uploaded for this run (null: none), read when a Connect check needs it. */
+  connectEvidence?: () => Promise<ConnectEvidence | null>;
 }
 
 /**
@@ -55,6 +58,11 @@ export interface VerificationSource {
    * part); the verdict then combines the first answer of every part. Sources without a part form one part.
    */
   part?: string;
+  /**
+   * A part whose sources are all optional may go unanswered without holding the step back (the Connect server's
+   * evidence in the prerequisites: it adds what it finds when uploaded, and is not asked for otherwise).
+   */
+  optional?: boolean;
 }
 
 /** One step's check: its sources, strongest first. */
