@@ -29,6 +29,7 @@ import * as findingsRoute from "@/app/api/runs/[id]/directory/findings/route";
 import * as fixApplyRoute from "@/app/api/runs/[id]/directory/fix/apply/route";
 import * as fixPreviewRoute from "@/app/api/runs/[id]/directory/fix/preview/route";
 import * as snapshotRoute from "@/app/api/runs/[id]/directory/snapshot/route";
+import * as connectEvidenceRoute from "@/app/api/runs/[id]/connect-evidence/route";
 import { type StepScan } from "@/lib/directory/scan";
 import { fixtureSnapshot } from "@/lib/directory/testing/fixture";
 import { getDatabase } from "@/lib/server/db";
@@ -420,6 +421,23 @@ CASES.push(
         `/api/runs/${f.runId}/directory/snapshot`,
         { id: f.runId },
         opts(caller, { method: "POST", body: fixtureSnapshot() }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/connect-evidence",
+    flow: "enable",
+    // Uploading the Connect server's evidence: edit rights (the hand-off to the Connect server's administrator).
+    expected: { ...RUN_WRITE, owner: 201, edit: 201 },
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        connectEvidenceRoute.POST,
+        `/api/runs/${f.runId}/connect-evidence`,
+        { id: f.runId },
+        opts(caller, {
+          method: "POST",
+          rawBody: readFileSync(join(process.cwd(), "lib/connect/samples/connect-evidence.sample.json"), "utf8"),
+        }),
       ),
   },
   {
