@@ -43,3 +43,17 @@ export interface ConnectEvidenceState {
 export type ConnectEvidenceUploadResponse = ConnectEvidenceState & { evidence: ConnectEvidenceSummary };
 
 export const CONNECT_COLLECT_SCRIPT_URL = "/api/connect/collect-script";
+
+/** POST /api/sandbox/connect: play the Connect server's part in a sandbox run. */
+export type SandboxConnectAction = "upload-evidence" | "stop-adsync" | "block-service-bus" | "restore";
+
+export interface SandboxConnectBody {
+  runId: string;
+  action: SandboxConnectAction;
+}
+
+/** The evidence the simulated server's collector produced and uploaded, and what was simulated. */
+export interface SandboxConnectResponse {
+  evidence: ConnectEvidenceSummary;
+  message: string;
+}

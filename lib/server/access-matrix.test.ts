@@ -21,6 +21,7 @@ import * as shareLinkRoute from "@/app/api/runs/[id]/share-links/[linkId]/route"
 import * as meRoute from "@/app/api/me/route";
 import * as sandboxDirectoryRoute from "@/app/api/sandbox/directory/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
+import * as sandboxConnectRoute from "@/app/api/sandbox/connect/route";
 import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
 import * as endToEndPreflightRoute from "@/app/api/tenant/end-to-end-test/preflight/route";
 import * as testUsersRoute from "@/app/api/tenant/users/route";
@@ -347,6 +348,20 @@ const CASES: RouteCase[] = [
           method: "POST",
           body: { runId: f.runId, control: { action: "self-service-reset" } },
         }),
+      ),
+  },
+  {
+    name: "POST /api/sandbox/connect",
+    flow: "enable",
+    // The simulated Connect server's collector uploads its file into the run: edit rights, like an upload.
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        sandboxConnectRoute.POST,
+        "/api/sandbox/connect",
+        {},
+        opts(caller, { method: "POST", body: { runId: f.runId, action: "upload-evidence" } }),
       ),
   },
   {

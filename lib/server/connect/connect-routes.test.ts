@@ -14,6 +14,8 @@ vi.hoisted(() => {
 import * as runRoute from "@/app/api/runs/[id]/route";
 import * as evidenceRoute from "@/app/api/runs/[id]/connect-evidence/route";
 import * as collectRoute from "@/app/api/connect/collect-script/route";
+import * as sandboxConnectRoute from "@/app/api/sandbox/connect/route";
+import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
 import * as connectWritebackRoute from "@/app/api/verify/connect-writeback/route";
 import { CONNECT_EVIDENCE_MAX_BYTES } from "@/lib/connect/evidence-schema";
 import { runDirectoryFor } from "@/lib/server/directory/run-directory";
@@ -211,5 +213,55 @@ describe("the Connect evidence routes", () => {
     expect((await runDirectoryFor(runId)).settings.connector).toBeNull();
     await upload(runId, fresh());
     expect((await runDirectoryFor(runId)).settings.connector).toBe("CONTOSO\\MSOL_0123456789ab");
+  });
+
+  it("let a sandbox run upload its simulated server's evidence, and break it with a stopped service", async () => {
+    const runId = await createRunAs(owner);
+    const control = (action: string) =>
+      call(
+        sandboxConnectRoute.POST,
+        "/api/sandbox/connect",
+        {},
+        { method: "POST", body: { runId, action }, session: owner },
+      );
+    const check = () =>
+      call(
+        connectWritebackRoute.POST,
+        "/api/verify/connect-writeback",
+        {},
+        { method: "POST", body: { runId }, session: owner },
+      );
+    // An enable run's simulated server starts with writeback off, as a real one before the Connect wizard.
+    await control("upload-evidence");
+    const off = await check();
+    expect(off.json).toMatchObject({ status: "failed", confidence: "evidence" });
+    expect((off.json.findings as { code: string }[]).map((f) => f.code)).toContain("connect-writeback-off");
+    await call(
+      sandboxTenantRoute.POST,
+      "/api/sandbox/tenant",
+      {},
+      {
+        method: "POST",
+        body: { runId, control: { action: "connect-writeback", on: true } },
+        session: owner,
+      },
+    );
+    const uploaded = await control("upload-evidence");
+    expect(uploaded.status).toBe(200);
+    expect(uploaded.json.evidence).toMatchObject({
+      service: { status: "Running" },
+      writeback: { enabled: true },
+    });
+    expect((await check()).json).toMatchObject({ status: "passed", confidence: "evidence" });
+    expect((await control("stop-adsync")).json.message).toMatch(/ADSync service stopped/);
+    const failed = await check();
+    expect(failed.json).toMatchObject({ status: "failed", confidence: "evidence" });
+    const finding = (failed.json.findings as { code: string; message: string }[]).find(
+      (f) => f.code === "adsync-stopped",
+    );
+    expect(finding?.message).toMatch(/Start it \(services\.msc or Start-Service ADSync\)/);
+    expect((await control("nonsense")).status).toBe(422);
+    await control("restore");
+    expect((await check()).json).toMatchObject({ status: "passed" });
   });
 });
