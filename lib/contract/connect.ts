@@ -42,8 +42,6 @@ export interface ConnectEvidenceState {
 /** POST (201): the stored evidence, read back. */
 export type ConnectEvidenceUploadResponse = ConnectEvidenceState & { evidence: ConnectEvidenceSummary };
 
-export const CONNECT_COLLECT_SCRIPT_URL = "/api/connect/collect-script";
-
 /** POST /api/sandbox/connect: play the Connect server's part in a sandbox run. */
 export type SandboxConnectAction = "upload-evidence" | "stop-adsync" | "block-service-bus" | "restore";
 
