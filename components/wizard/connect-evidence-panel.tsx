@@ -16,10 +16,10 @@ import { useRunActions } from "./use-run-actions";
 // people looking at the run see a new upload through the run's polling (its version moves on).
 
 const SANDBOX_ACTIONS: { action: SandboxConnectAction; label: string }[] = [
-  { action: "upload-evidence", label: "The Connect server's evidence is uploaded" },
-  { action: "stop-adsync", label: "Break it: the ADSync service stops" },
-  { action: "block-service-bus", label: "Break it: a firewall blocks Service Bus" },
-  { action: "restore", label: "Repair the Connect server" },
+  { action: "upload-evidence", label: "Simulate: the Connect server's evidence is uploaded" },
+  { action: "stop-adsync", label: "Simulate: the ADSync service stops" },
+  { action: "block-service-bus", label: "Simulate: a firewall blocks Service Bus" },
+  { action: "restore", label: "Simulate: the Connect server is repaired" },
 ];
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
@@ -47,7 +47,7 @@ function Summary({ evidence, headingId }: { evidence: ConnectEvidenceSummary; he
           is now.
         </p>
       ) : null}
-      <dl className="space-y-2" aria-labelledby={headingId}>
+      <dl className="space-y-2">
         <Row term="Collected">{formatDateTime(evidence.collectedAt)}</Row>
         <Row term="Password writeback">
           {evidence.writeback
