@@ -9,6 +9,7 @@ import { type ConnectEvidenceSummary, type SandboxConnectAction } from "@/lib/co
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
 import { useRunActions } from "./use-run-actions";
+import { useRunPolling } from "./use-run-polling";
 
 // The Connect server's own state (issue 13): download the read-only collector, upload the file it writes, and
 // read what it says. Every string shown here comes from that file; React renders it as text, never as HTML.
@@ -125,6 +126,8 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // The Connect server's part is often handed to someone else: keep the run fresh while this step is open.
+  useRunPolling();
 
   // Read again whenever the run moves on: an upload by someone else (an edit link) shows up here.
   useEffect(() => {
