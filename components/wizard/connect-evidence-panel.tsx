@@ -2,9 +2,10 @@
 
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
+import { fetchRun } from "@/lib/client/api";
 import { CONNECT_COLLECT_SCRIPT_URL, connectApi } from "@/lib/client/connect-api";
 import { useRunAccess } from "@/lib/client/run-access";
-import { useRunStore } from "@/lib/client/run-store-provider";
+import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type ConnectEvidenceSummary, type SandboxConnectAction } from "@/lib/contract/connect";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
@@ -122,6 +123,7 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
   const mode = useRunStore((s) => s.run.mode);
   const access = useRunAccess();
   const { verify } = useRunActions();
+  const store = useRunStoreApi();
   const [evidence, setEvidence] = useState<ConnectEvidenceSummary | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -148,6 +150,12 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
   async function after(summary: ConnectEvidenceSummary, text: string) {
     setEvidence(summary);
     setMessage({ kind: "info", text });
+    // The upload moved the run's version on; adopt it so the check that follows does not meet a 412.
+    try {
+      store.getState().receive(await fetchRun(runId));
+    } catch {
+      // The check below then meets the conflict banner, which offers the fresh run.
+    }
     const checked = await verify(stepId);
     if (!checked.ok && !checked.conflict) setMessage({ kind: "error", text: checked.message });
   }
