@@ -61,7 +61,8 @@ $ErrorActionPreference = 'Stop'
 
 function ConvertTo-IsoTime($when) {
   if ($null -eq $when) { return $null }
-  return ([datetime]$when).ToUniversalTime().ToString('yyyy-MM-ddTHH:mm:ss.fffZ')
+  # Invariant culture: some cultures write another time separator than ':'.
+  return ([datetime]$when).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", [System.Globalization.CultureInfo]::InvariantCulture)
 }
 
 function Limit-Dn([string]$text) {
