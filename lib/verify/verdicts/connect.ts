@@ -115,15 +115,15 @@ const TLS12_SCRIPT: RemediationScript = {
   language: "powershell",
   script: [
     "$keys = @(",
-    "  @{ Path = 'HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319'; Values = @{ SystemDefaultTlsVersions = 1; SchUseStrongCrypto = 1 } },",
-    "  @{ Path = 'HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'; Values = @{ SystemDefaultTlsVersions = 1; SchUseStrongCrypto = 1 } },",
-    "  @{ Path = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server'; Values = @{ Enabled = 1; DisabledByDefault = 0 } },",
-    "  @{ Path = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client'; Values = @{ Enabled = 1; DisabledByDefault = 0 } }",
+    "  @{ Path = 'HKLM:\\SOFTWARE\\WOW6432Node\\Microsoft\\.NETFramework\\v4.0.30319'; Settings = @{ SystemDefaultTlsVersions = 1; SchUseStrongCrypto = 1 } },",
+    "  @{ Path = 'HKLM:\\SOFTWARE\\Microsoft\\.NETFramework\\v4.0.30319'; Settings = @{ SystemDefaultTlsVersions = 1; SchUseStrongCrypto = 1 } },",
+    "  @{ Path = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server'; Settings = @{ Enabled = 1; DisabledByDefault = 0 } },",
+    "  @{ Path = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Client'; Settings = @{ Enabled = 1; DisabledByDefault = 0 } }",
     ")",
     "foreach ($key in $keys) {",
     "  if (-not (Test-Path $key.Path)) { New-Item -Path $key.Path -Force | Out-Null }",
-    "  foreach ($name in $key.Values.Keys) {",
-    "    New-ItemProperty -Path $key.Path -Name $name -Value $key.Values[$name] -PropertyType DWord -Force | Out-Null",
+    "  foreach ($name in $key.Settings.Keys) {",
+    "    New-ItemProperty -Path $key.Path -Name $name -Value $key.Settings[$name] -PropertyType DWord -Force | Out-Null",
     "  }",
     "}",
     "Write-Host 'TLS 1.2 is enforced. Restart the server for it to take effect.'",
@@ -136,6 +136,9 @@ const START_ADSYNC_SCRIPT: RemediationScript = {
   script:
     "Start-Service -Name 'ADSync'\nGet-Service -Name 'ADSync' | Select-Object 'Name','Status','StartType'",
 };
+
+/** Every PowerShell script the Connect verdicts may offer, for the parser test. */
+export const CONNECT_REMEDIATION_SCRIPTS: readonly RemediationScript[] = [TLS12_SCRIPT, START_ADSYNC_SCRIPT];
 
 /** The verdict on one evidence file for one question. */
 export function evaluateConnectEvidence(
