@@ -19,7 +19,7 @@ const COMMANDS: Record<
     load: () => import("./password-landed"),
   },
   "collect-script": {
-    summary: "prints the PowerShell evidence collector that writes a snapshot",
+    summary: "prints the PowerShell evidence collector (a snapshot; --connect: the Connect server's)",
     load: () => import("./collect-script"),
   },
   lab: {
