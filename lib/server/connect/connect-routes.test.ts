@@ -17,6 +17,8 @@ import * as collectRoute from "@/app/api/connect/collect-script/route";
 import * as sandboxConnectRoute from "@/app/api/sandbox/connect/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
 import * as connectWritebackRoute from "@/app/api/verify/connect-writeback/route";
+import * as disableConnectWritebackRoute from "@/app/api/verify/disable-connect-writeback/route";
+import * as prerequisitesRoute from "@/app/api/verify/prerequisites/route";
 import { CONNECT_EVIDENCE_MAX_BYTES } from "@/lib/connect/evidence-schema";
 import { runDirectoryFor } from "@/lib/server/directory/run-directory";
 import { call, makeSession } from "@/lib/testing/route-harness";
@@ -263,5 +265,55 @@ describe("the Connect evidence routes", () => {
     expect((await control("nonsense")).status).toBe(422);
     await control("restore");
     expect((await check()).json).toMatchObject({ status: "passed" });
+  });
+
+  it("add the Connect server's health to the prerequisites as a part of its own, only once uploaded", async () => {
+    const runId = await createRunAs(owner);
+    const check = () =>
+      call(
+        prerequisitesRoute.POST,
+        "/api/verify/prerequisites",
+        {},
+        { method: "POST", body: { runId }, session: owner },
+      );
+    const before = await check();
+    expect(before.status).toBe(200);
+    expect(JSON.stringify(before.json.evidence ?? {})).not.toContain("connect-evidence");
+    await upload(
+      runId,
+      fresh((o) => ((o.Service as { Status: string }).Status = "Stopped")),
+    );
+    const after = await check();
+    expect(after.json.status).toBe("failed");
+    expect((after.json.findings as { code: string }[]).map((f) => f.code)).toContain("adsync-stopped");
+    expect((after.json.evidence as { connect?: { source: string } }).connect?.source).toBe(
+      "connect-evidence",
+    );
+  });
+
+  it("decide disable-connect-writeback from the setting in a clean-up run", async () => {
+    const runId = await createRunAs(owner, "cleanup");
+    const check = () =>
+      call(
+        disableConnectWritebackRoute.POST,
+        "/api/verify/disable-connect-writeback",
+        {},
+        {
+          method: "POST",
+          body: { runId },
+          session: owner,
+        },
+      );
+    await upload(runId, fresh());
+    const on = await check();
+    expect(on.json).toMatchObject({ status: "failed", confidence: "evidence" });
+    expect((on.json.findings as { code: string }[]).map((f) => f.code)).toContain(
+      "connect-writeback-still-on",
+    );
+    await upload(
+      runId,
+      fresh((o) => ((o.PasswordResetConfiguration as { Enabled: boolean }).Enabled = false)),
+    );
+    expect((await check()).json).toMatchObject({ status: "passed", confidence: "evidence" });
   });
 });
