@@ -110,6 +110,11 @@ test("hand-off: the Connect server's administrator uploads the collector's file 
     };
     sample.collectedAt = new Date().toISOString();
     sample.ComputerName = "SYNC-HANDOFF";
+    // A message from the file that looks like markup is shown as text, never as HTML.
+    (
+      sample as unknown as { Events: { RecentErrors: { Message: string }[] } }
+    ).Events.RecentErrors[0]!.Message =
+      "Reset failed for <b id=injected>CN=Megan Bowen</b>: ADPermissionsError.";
     for (const e of sample.Events.Summary)
       if (e.Id === 31019) e.LastTime = new Date(Date.now() - 60_000).toISOString();
     await admin.getByLabel("Upload the Connect server's evidence (.json)").setInputFiles({
@@ -130,6 +135,8 @@ test("hand-off: the Connect server's administrator uploads the collector's file 
       timeout: 15_000,
     });
     await expect(ownerPanel).toContainText("PasswordResetService 33004 ADPermissionsError");
+    await expect(ownerPanel).toContainText("Reset failed for <b id=injected>CN=Megan Bowen</b>");
+    await expect(page.locator("#injected")).toHaveCount(0);
     await stepSettles(page, runId, "passed");
     const event = (await storedRun(page, runId)).events.find((e) => e.type === "connect-evidence-uploaded");
     expect(event?.actor).toMatch(/Connect server admin/);
