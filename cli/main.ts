@@ -20,7 +20,7 @@ const COMMANDS: Record<
   },
   "collect-script": {
     summary:
-      "prints a PowerShell evidence collector: the domain snapshot, or with --cloud-sync the provisioning agent",
+      "prints a PowerShell evidence collector: the domain snapshot, --connect the Connect server's, --cloud-sync the provisioning agent's",
     load: () => import("./collect-script"),
   },
   lab: {

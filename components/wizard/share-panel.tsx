@@ -94,6 +94,14 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
     setHandOff((current) => (checked ? [...current, stepId] : current.filter((id) => id !== stepId)));
   }
 
+  // The Connect server's part (its collector, the upload, the Connect wizard) is often someone else's job.
+  const connectSteps = stepsForFlow(run.flow).filter((step) => step.where === "connect-server");
+  function handToConnectAdmin() {
+    setLabel("Connect server admin");
+    setRole("edit");
+    setHandOff(connectSteps.map((step) => step.id));
+  }
+
   return (
     <section
       aria-labelledby="share-heading"
@@ -169,6 +177,13 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
         </div>
         <fieldset>
           <legend className="font-medium">Hand these steps over (optional)</legend>
+          {connectSteps.length > 0 ? (
+            <p className="mt-1 text-sm">
+              <Button type="button" variant="secondary" onClick={handToConnectAdmin}>
+                Hand the Connect server&apos;s steps to whoever administers it
+              </Button>
+            </p>
+          ) : null}
           <div className="mt-1 grid gap-1 sm:grid-cols-2">
             {stepsForFlow(run.flow).map((step) => (
               <label key={step.id} className="flex items-start gap-2">

@@ -2,6 +2,7 @@
 // the context explicitly from the run it loaded and the request's tenant access (lib/server/verify-context.ts);
 // the CLI and the tests build their own.
 
+import { type ConnectEvidence } from "@/lib/connect/evidence-schema";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { type AutomaticResult, type Finding, type Flow } from "@/lib/steps/types";
 import { type StepId } from "@/lib/steps/ids";
@@ -22,6 +23,8 @@ export interface VerifyContext {
   directory?: RunDirectory;
   /** The provisioning agent files (cloud sync) uploaded for this run, already parsed (parseCloudSyncEvidence). */
   cloudSyncEvidence?: readonly CloudSyncEvidence[];
+  /** The Connect server's evidence uploaded for this run (null: none), read when a Connect check needs it. */
+  connectEvidence?: () => Promise<ConnectEvidence | null>;
 }
 
 /**
@@ -59,8 +62,9 @@ export interface VerificationSource {
    */
   part?: string;
   /**
-   * A part that only adds to a step (evidence a run may or may not have, such as the cloud sync agent's file): when
-   * every source of the part stands aside, the step is judged on its other parts as if the part were absent.
+   * A part whose sources are all optional may go unanswered without holding the step back (evidence a run may or
+   * may not have: the cloud sync agent's files, the Connect server's evidence in the prerequisites): when every source
+   * of the part stands aside, the step is judged on its other parts as if the part were absent.
    */
   optional?: boolean;
 }

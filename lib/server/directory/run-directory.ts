@@ -1,4 +1,5 @@
 import "server-only";
+import { connectorAccountFromEvidence } from "../connect/evidence-store";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { DirectoryError } from "@/lib/directory/errors";
 import { openDirectory } from "@/lib/directory/forest";
@@ -177,10 +178,12 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
     if (!(error instanceof DirectoryError)) throw error;
     configError = error;
   }
-  const [settings, pending, previous] = await Promise.all([
+  const [settings, pending, previous, evidenceConnector] = await Promise.all([
     readSettings(runId),
     readPending(runId),
     readScan(runId, "connector-permissions"),
+    // The AD DS connector account the Connect server's evidence names confirms the connector (issue 13).
+    connectorAccountFromEvidence(runId),
   ]);
   const scope = settings.scope.length > 0 ? settings.scope : (deployment?.scope ?? []);
   const live = deployment;
@@ -191,7 +194,7 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
       return text ? new SnapshotDirectory(parseSnapshotText(text)) : null;
     },
     settings: {
-      connector: deployment?.connector ?? null,
+      connector: deployment?.connector ?? evidenceConnector,
       confirmedConnectorDn: settings.confirmedConnectorDn,
       scope,
     },
