@@ -1,6 +1,5 @@
 // Every place the product produces PowerShell text, in one list, for powershell-scripts.test.ts to run through a
-// real parser with awkward inputs. A new generator is one more entry here (e.g. the Connect server collector:
-// `{ name: "Connect server collector", fixed: true, scripts: () => [connectCollectScript()] }`).
+// real parser with awkward inputs. A new generator is one more entry here.
 
 import { STEP_CATALOGUE } from "@/lib/steps/catalogue";
 import { type RemediationScript } from "@/lib/steps/types";
@@ -18,6 +17,8 @@ import {
   type ConnectorIdentity,
 } from "@/lib/verify/verdicts/directory-remediation";
 import { cloudSyncCollectScript } from "@/lib/verify/cloud-sync/collect-script";
+import { collectConnectScript } from "@/lib/connect/collect-script";
+import { CONNECT_REMEDIATION_SCRIPTS } from "@/lib/verify/verdicts/connect";
 import { cloudSyncVerdict } from "@/lib/verify/verdicts/cloud-sync";
 
 /** The admin's values a generator may embed: realistic, and some deliberately hostile. */
@@ -157,6 +158,12 @@ export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
     scripts: () => Object.values(STEP_CATALOGUE).flatMap((step) => powershellOnly(step.scriptHints ?? [])),
   },
   { name: "domain evidence collector (collect-script)", fixed: true, scripts: () => [collectScript()] },
+  { name: "Connect server collector (collect-script --connect)", fixed: true, scripts: () => [collectConnectScript()] },
+  {
+    name: "Connect server remediation (TLS 1.2, Start-ADSync)",
+    fixed: true,
+    scripts: () => powershellOnly(CONNECT_REMEDIATION_SCRIPTS),
+  },
   {
     name: "cloud sync agent collector (collect-script --cloud-sync)",
     fixed: true,
