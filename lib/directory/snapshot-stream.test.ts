@@ -1,8 +1,16 @@
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { DirectoryError } from "./errors";
-import { parseSnapshot, SNAPSHOT_FORMAT_COMPACT } from "./snapshot";
-import { bytesOf, readSnapshotStream, type StreamedUser, toCompact } from "./snapshot-stream";
+import { DIRECTORY_STEP_IDS, DirectoryScanner } from "./scan";
+import { parseSnapshot, SNAPSHOT_FORMAT_COMPACT, SnapshotDirectory } from "./snapshot";
+import {
+  bytesOf,
+  checkAndPack,
+  readSnapshotStream,
+  type StreamedUser,
+  StreamedSnapshotDirectory,
+  toCompact,
+} from "./snapshot-stream";
 import { fixtureSnapshot } from "./testing/fixture";
 
 const encoder = new TextEncoder();
@@ -148,5 +156,46 @@ describe("reading a snapshot as a stream", () => {
     await readSnapshotStream(slowly(), (batch) => void seen.push(...batch.map(() => delivered)));
     expect(seen.length).toBeGreaterThan(1);
     expect(seen[0]).toBeLessThan(text.byteLength - 512);
+  });
+});
+
+describe("a stored snapshot as a Directory port", () => {
+  async function stored(text: string) {
+    const { header, packed } = await checkAndPack(bytesOf(encoder.encode(text)));
+    expect(packed[0]).toBe(0x1f);
+    return new StreamedSnapshotDirectory(header, () => bytesOf(packed));
+  }
+
+  it.each(["/1", "/2"])(
+    "gives every directory step the verdicts of the whole-file port (format %s)",
+    async (format) => {
+      const whole = parseSnapshot(fixture());
+      const text = JSON.stringify(format === "/1" ? fixture() : toCompact(whole));
+      const streamed = await stored(text);
+      const settings = { connector: null, confirmedConnectorDn: null, scope: [] };
+      for (const step of DIRECTORY_STEP_IDS) {
+        const a = await new DirectoryScanner(new SnapshotDirectory(whole), settings).run(step);
+        const b = await new DirectoryScanner(streamed, settings).run(step);
+        expect({ ...b, describe: "", scannedAt: "" }, step).toEqual({ ...a, describe: "", scannedAt: "" });
+      }
+      const scoped = { ...settings, scope: ["OU=Staff,DC=contoso,DC=com"] };
+      const a = await new DirectoryScanner(new SnapshotDirectory(whole), scoped).run("connector-permissions");
+      const b = await new DirectoryScanner(streamed, scoped).run("connector-permissions");
+      expect(b.findings).toEqual(a.findings);
+    },
+  );
+
+  it("finds a user by SID and reads any object by DN", async () => {
+    const whole = parseSnapshot(fixture());
+    const streamed = await stored(JSON.stringify(toCompact(whole)));
+    const plain = new SnapshotDirectory(whole);
+    const user = whole.domains[0]!.users[4]!;
+    expect(await streamed.findUserBySid(user.sid!)).toEqual(await plain.findUserBySid(user.sid!));
+    expect(await streamed.readObject(user.dn.toUpperCase())).toEqual(await plain.readObject(user.dn));
+    expect(await streamed.readObject(whole.domains[0]!.containers[0]!.dn)).toEqual(
+      await plain.readObject(whole.domains[0]!.containers[0]!.dn),
+    );
+    expect(await streamed.findUserBySid("S-1-5-21-9-9-9-9")).toBeNull();
+    expect(await streamed.readObject("CN=Nobody,DC=contoso,DC=com")).toBeNull();
   });
 });

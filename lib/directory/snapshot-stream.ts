@@ -6,20 +6,27 @@
 // own, naming `domains[d].users[i].<field>` when it is wrong; the rest (format, connector, `sds`, each domain's
 // fields and containers) is validated once at the end by the same schema as a whole snapshot (snapshot.ts).
 
-import { createGunzip } from "node:zlib";
+import { once } from "node:events";
 import { Readable } from "node:stream";
+import { createGunzip, createGzip } from "node:zlib";
+import { domainHolding, isWithin, normalizeDn } from "./dn";
 import { DirectoryError } from "./errors";
 import { JsonSplitError, JsonSplitter, type JsonPath } from "./json-split";
+import { type DirectoryObject, type OnPremisesUser, type StreamOptions, type UserRecord } from "./port";
 import {
   checkSddl,
   invalidField,
   invalidSnapshot,
+  onPremisesUserOf,
+  PAGE,
   parseSnapshot,
   resolveSd,
   SNAPSHOT_FORMAT,
   SNAPSHOT_FORMAT_COMPACT,
   type Snapshot,
+  SnapshotDirectory,
   type SnapshotUser,
+  userRecordOf,
   userSchema,
 } from "./snapshot";
 
@@ -340,4 +347,97 @@ export function toCompact(snapshot: Snapshot): Record<string, unknown> {
   // `sds` comes before `domains`: a reader resolves each user's index as the user arrives.
   const { domains: _domains, ...rest } = snapshot;
   return { ...rest, format: SNAPSHOT_FORMAT_COMPACT, sds, domains };
+}
+
+/**
+ * Checks a snapshot file as it streams (gzip or plain) and packs it for storage: the result is the header and the
+ * whole file gzipped, so what is kept is a fraction of what was sent and the users can be streamed again from it.
+ * Nothing is returned for a file that is refused (the DirectoryError names the field).
+ */
+export async function checkAndPack(
+  source: AsyncIterable<Uint8Array>,
+  limits: SnapshotStreamLimits = {},
+): Promise<{ header: SnapshotHeader; packed: Buffer }> {
+  const reader = new SnapshotStreamReader(limits);
+  const gzip = createGzip({ level: 6 });
+  const packed: Buffer[] = [];
+  gzip.on("data", (chunk: Buffer) => packed.push(chunk));
+  const ended = once(gzip, "end");
+  try {
+    for await (const chunk of inflated(source, limits)) {
+      reader.write(chunk);
+      reader.take();
+      if (!gzip.write(chunk)) await once(gzip, "drain");
+    }
+    const header = reader.end();
+    gzip.end();
+    await ended;
+    return { header, packed: Buffer.concat(packed) };
+  } finally {
+    gzip.destroy();
+  }
+}
+
+/**
+ * The Directory port over a stored snapshot, reading its users from the file each time they are asked for, page by
+ * page: the domains, containers and connector come from the header, which is small.
+ */
+export class StreamedSnapshotDirectory extends SnapshotDirectory {
+  constructor(
+    private readonly header: SnapshotHeader,
+    /** Opens the stored file (gzip or plain) from its start. */
+    private readonly open: () => AsyncIterable<Uint8Array>,
+  ) {
+    super(header.snapshot);
+  }
+
+  /** Every user of the domain with index `domain` (all domains when null), in file order. */
+  private async *all(domain: number | null): AsyncGenerator<StreamedUser[]> {
+    for await (const batch of streamSnapshotUsers(this.open()))
+      yield domain === null ? batch : batch.filter((u) => u.domain === domain);
+  }
+
+  async *users(base: string, options: StreamOptions = {}): AsyncIterable<UserRecord[]> {
+    const domain = domainHolding(base, this.snapshot.domains);
+    if (!domain) return;
+    const d = this.snapshot.domains.indexOf(domain);
+    // The count is known for a whole domain; for an OU only as the users are read.
+    const total = normalizeDn(base) === normalizeDn(domain.dn) ? (this.header.userCounts[d] ?? null) : null;
+    let page: UserRecord[] = [];
+    let scanned = 0;
+    for await (const batch of this.all(d)) {
+      for (const { user } of batch) {
+        if (!isWithin(user.dn, base)) continue;
+        page.push(userRecordOf(user));
+        if (page.length === PAGE) {
+          scanned += page.length;
+          options.onProgress?.({ phase: "users", scanned, total });
+          yield page;
+          page = [];
+        }
+      }
+    }
+    if (page.length > 0) {
+      scanned += page.length;
+      options.onProgress?.({ phase: "users", scanned, total });
+      yield page;
+    }
+  }
+
+  async readObject(target: string): Promise<DirectoryObject | null> {
+    const found = await super.readObject(target);
+    if (found) return found;
+    const key = normalizeDn(target);
+    for await (const batch of this.all(null))
+      for (const { user } of batch)
+        if (normalizeDn(user.dn) === key) return { dn: user.dn, sd: user.sd, objectClass: user.objectClass };
+    return null;
+  }
+
+  async findUserBySid(wanted: string): Promise<OnPremisesUser | null> {
+    const key = wanted.trim().toUpperCase();
+    for await (const batch of this.all(null))
+      for (const { user } of batch) if (user.sid?.toUpperCase() === key) return onPremisesUserOf(user);
+    return null;
+  }
 }

@@ -260,7 +260,36 @@ export function parseSnapshotText(text: string): Snapshot {
   return parseSnapshot(value);
 }
 
-const PAGE = 1000;
+export const PAGE = 1000;
+
+/** A snapshot user as the port hands it to the scanner. */
+export function userRecordOf(u: SnapshotUser): UserRecord {
+  return {
+    dn: u.dn,
+    sd: u.sd,
+    objectClass: u.objectClass,
+    sid: u.sid ?? null,
+    userAccountControl: u.userAccountControl ?? null,
+    adminCount: u.adminCount ?? null,
+    tokenGroups: u.tokenGroups ?? null,
+  };
+}
+
+/** A snapshot user as the end-to-end test reads it. */
+export function onPremisesUserOf(u: SnapshotUser): OnPremisesUser {
+  return userState({
+    dn: u.dn,
+    sAMAccountName: typeof u.sAMAccountName === "string" ? u.sAMAccountName : null,
+    sid: u.sid ?? null,
+    replPropertyMetaData: u.replPropertyMetaData
+      ? new Uint8Array(Buffer.from(u.replPropertyMetaData, "base64"))
+      : null,
+    pwdLastSet: u.pwdLastSet ?? null,
+    userAccountControl: u.userAccountControl ?? null,
+    lockoutTime: u.lockoutTime ?? null,
+    adminCount: u.adminCount ?? null,
+  });
+}
 
 export class SnapshotDirectory implements DirectoryPort {
   readonly kind = "snapshot" as const;
@@ -376,15 +405,7 @@ export class SnapshotDirectory implements DirectoryPort {
     const domain = domainHolding(base, this.snapshot.domains);
     const all = (domain?.users ?? []).filter((u) => isWithin(u.dn, base));
     for (let i = 0; i < all.length; i += PAGE) {
-      const page = all.slice(i, i + PAGE).map((u) => ({
-        dn: u.dn,
-        sd: u.sd,
-        objectClass: u.objectClass,
-        sid: u.sid ?? null,
-        userAccountControl: u.userAccountControl ?? null,
-        adminCount: u.adminCount ?? null,
-        tokenGroups: u.tokenGroups ?? null,
-      }));
+      const page = all.slice(i, i + PAGE).map(userRecordOf);
       options.onProgress?.({ phase: "users", scanned: i + page.length, total: all.length });
       yield page;
     }
@@ -394,19 +415,7 @@ export class SnapshotDirectory implements DirectoryPort {
     const key = wanted.trim().toUpperCase();
     for (const d of this.snapshot.domains) {
       const u = d.users.find((x) => x.sid?.toUpperCase() === key);
-      if (u)
-        return userState({
-          dn: u.dn,
-          sAMAccountName: typeof u.sAMAccountName === "string" ? u.sAMAccountName : null,
-          sid: u.sid ?? null,
-          replPropertyMetaData: u.replPropertyMetaData
-            ? new Uint8Array(Buffer.from(u.replPropertyMetaData, "base64"))
-            : null,
-          pwdLastSet: u.pwdLastSet ?? null,
-          userAccountControl: u.userAccountControl ?? null,
-          lockoutTime: u.lockoutTime ?? null,
-          adminCount: u.adminCount ?? null,
-        });
+      if (u) return onPremisesUserOf(u);
     }
     return null;
   }
