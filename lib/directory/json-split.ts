@@ -68,8 +68,8 @@ class Collector {
   size = 0;
   add(bytes: Uint8Array): void {
     if (bytes.byteLength === 0) return;
-    // A chunk's view may be reused by the stream that produced it: keep a copy.
-    this.parts.push(bytes.slice());
+    // A view, not a copy: streams hand over a fresh buffer for each chunk and do not write to it again.
+    this.parts.push(bytes);
     this.size += bytes.byteLength;
   }
   take(): string {

@@ -53,13 +53,15 @@ export interface SnapshotStreamLimits {
   maxUserBytes?: number;
   /** Largest part outside the users (domains' fields, containers, the sds table), in bytes. */
   maxHeaderBytes?: number;
+  /** The sender said the bytes are gzip (Content-Encoding or Content-Type): anything else is refused. */
+  expectGzip?: boolean;
 }
 
-export const DEFAULT_LIMITS = {
+export const DEFAULT_LIMITS: Required<Omit<SnapshotStreamLimits, "expectGzip">> = {
   maxInflatedBytes: 4 * 1024 ** 3,
   maxUserBytes: 1024 ** 2,
   maxHeaderBytes: 256 * 1024 ** 2,
-} as const satisfies Required<SnapshotStreamLimits>;
+};
 
 const REMEDY = "Run the evidence collector again and upload its output unchanged.";
 
@@ -78,7 +80,8 @@ export class SnapshotStreamReader {
   private sds: string[] | null = null;
   private readonly domainSids = new Map<number, string>();
   private readonly counts: number[] = [];
-  private readonly validSddl = new Set<string>();
+  /** Per domain SID, descriptors already found valid (their sds index, or their text). */
+  private readonly validSddl = new Map<string, Set<string | number>>();
   /** The first user that uses an index while the format is not yet known (an index is only valid in /2). */
   private firstIndexUser: string | null = null;
 
@@ -118,7 +121,9 @@ export class SnapshotStreamReader {
     } catch {
       throw notJson(path);
     }
+    let sdIndex: number | null = null;
     if (typeof raw === "object" && raw !== null && typeof (raw as { sd?: unknown }).sd === "number") {
+      sdIndex = (raw as { sd: number }).sd;
       if (this.format === SNAPSHOT_FORMAT)
         throw invalidField(`${path}.sd`, "must be SDDL text (an index needs format /2)");
       if (this.format === null) this.firstIndexUser ??= `${path}.sd`;
@@ -129,11 +134,14 @@ export class SnapshotStreamReader {
     const user = parsed.data;
     if (user.sd !== null) {
       const sid = this.domainSids.get(domain) ?? PLACEHOLDER_DOMAIN_SID;
-      const key = `${sid}\u0000${user.sd}`;
-      if (!this.validSddl.has(key)) {
+      // By index in the compact format (no hashing of a long string), by the text itself otherwise.
+      const key = sdIndex ?? user.sd;
+      let valid = this.validSddl.get(sid);
+      if (!valid) this.validSddl.set(sid, (valid = new Set()));
+      if (!valid.has(key)) {
         checkSddl(user.sd, sid, `${path}.sd`);
-        if (this.validSddl.size >= SDDL_CACHE_SIZE) this.validSddl.clear();
-        this.validSddl.add(key);
+        if (valid.size >= SDDL_CACHE_SIZE) valid.clear();
+        valid.add(key);
       }
     }
     this.counts[domain] = index + 1;
@@ -225,6 +233,12 @@ export async function* inflated(
     [Symbol.asyncIterator]: () => iterator,
   };
   if (first[0] !== GZIP_MAGIC[0] || first[1] !== GZIP_MAGIC[1]) {
+    if (limits.expectGzip)
+      throw new DirectoryError(
+        "snapshot-invalid",
+        "The snapshot was sent as gzip but is not gzip.",
+        "Upload the .json.gz file the collector wrote, unchanged, or send the plain .json as application/json.",
+      );
     let total = first.byteLength;
     if (total > max) throw tooLarge(max);
     if (first.byteLength > 0) yield first;

@@ -116,7 +116,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     event.target.value = "";
     if (!file) return;
     try {
-      const { snapshot } = await directoryApi.uploadSnapshot(run.id, await file.text());
+      const { snapshot } = await directoryApi.uploadSnapshot(run.id, file);
       setMessage({
         kind: "info",
         text: `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
@@ -287,7 +287,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
             <input
               id={`${stepId}-snapshot`}
               type="file"
-              accept=".json,application/json"
+              accept=".json,.gz,application/json,application/gzip"
               className="mt-1 block"
               onChange={upload}
             />
