@@ -32,7 +32,11 @@ const LCP_GOAL = 1000;
 const INP_GOAL = 100;
 
 const require = createRequire(path.join(root, "package.json"));
-const webVitals = readFileSync(require.resolve("web-vitals/dist/web-vitals.iife.js"), "utf8");
+// The IIFE build is not among the package's exports: found beside its main file (dist/).
+const webVitals = readFileSync(
+  path.join(path.dirname(require.resolve("web-vitals")), "web-vitals.iife.js"),
+  "utf8",
+);
 // Runs before the page's own scripts in every document: the library, then the two observers.
 const INIT = `${webVitals}
 window.__vitals = { lcp: null, inp: null };
