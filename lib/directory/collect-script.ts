@@ -66,17 +66,33 @@ function Get-TokenGroups([string]$dn, [string]$server) {
   $o = Get-ADObject -Identity $dn -Server $server -Properties tokenGroups
   return @($o.tokenGroups | ForEach-Object { $_.Value })
 }
+function ConvertTo-LdapFilterValue([string]$text) {
+  # RFC 4515: a name may hold ( ) which would otherwise end the filter; * would turn it into a wildcard.
+  $out = New-Object System.Text.StringBuilder
+  foreach ($ch in $text.ToCharArray()) {
+    switch ($ch) {
+      '\' { [void]$out.Append('\5c') }
+      '*' { [void]$out.Append('\2a') }
+      '(' { [void]$out.Append('\28') }
+      ')' { [void]$out.Append('\29') }
+      ([char]0) { [void]$out.Append('\00') }
+      default { [void]$out.Append($ch) }
+    }
+  }
+  return $out.ToString()
+}
 function Find-Connector([string]$server, [string]$domainDn) {
   if ($ConnectorAccount) {
     $name = $ConnectorAccount
     if ($name -like '*\*') { $name = $name.Split('\')[-1] }
-    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties objectSid, sAMAccountName }
-    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties 'objectSid', 'sAMAccountName' }
+    $value = ConvertTo-LdapFilterValue $name
+    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$value)(sAMAccountName=$value$))" -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
     if ($found.Count -eq 1) { return $found[0] }
     return $null
   }
   $filter = '(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))'
-  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
   if ($found.Count -gt 1) { throw "Several possible connector accounts: $($found.sAMAccountName -join ', '). Run again with -ConnectorAccount (Get-ADSyncADConnectorAccount on the Connect server shows it)." }
   if ($found.Count -eq 1) { return $found[0] }
   return $null
@@ -90,7 +106,7 @@ foreach ($dns in $Domain) {
   Write-Progress -Activity 'Collecting' -Status $dns
   $d = Get-ADDomain -Server $dns
   $server = $d.PDCEmulator
-  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties nTSecurityDescriptor, minPwdAge
+  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties 'nTSecurityDescriptor', 'minPwdAge'
   $rootDse = Get-ADRootDSE -Server $server
 
   $psos = $null
@@ -106,7 +122,7 @@ foreach ($dns in $Domain) {
     [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls; supportedControlError = $controlsError }
   })
 
-  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties nTSecurityDescriptor, objectClass -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
+  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties 'nTSecurityDescriptor', 'objectClass' -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
     [ordered]@{ dn = $_.DistinguishedName; sd = (Get-SdRef $_); objectClass = @($_.objectClass) }
   })
 
@@ -133,7 +149,7 @@ foreach ($dns in $Domain) {
   if ($null -eq $connector) {
     $c = Find-Connector $server $d.DistinguishedName
     if ($c) {
-      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
+      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; objectClass = @($c.ObjectClass); tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
     }
   }
 

@@ -120,7 +120,14 @@ export const snapshotSchema = z
     }),
     collectedAt: z.iso.datetime({ offset: true, error: "is not an ISO-8601 time" }),
     connector: z
-      .object({ name: z.string().nullish(), dn, sid, tokenGroups: z.array(sid) })
+      .object({
+        name: z.string().nullish(),
+        dn,
+        sid,
+        tokenGroups: z.array(sid),
+        // The account's classes (the collector writes the most specific one): tells a cloud sync gMSA apart.
+        objectClass: z.array(z.string().max(200)).max(20).nullish(),
+      })
       .loose()
       .nullish(),
     domains: z.array(domainSchema).min(1, "needs at least one domain"),
@@ -353,7 +360,7 @@ export class SnapshotDirectory implements DirectoryPort {
       sAMAccountName: c.name?.split("\\").pop() ?? null,
       name: c.name ?? null,
       description: null,
-      objectClass: [],
+      objectClass: c.objectClass ?? [],
       tokenGroups: c.tokenGroups,
     };
   }

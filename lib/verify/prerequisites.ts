@@ -1,10 +1,12 @@
 // prerequisites — the wizard reads, nobody acts. Two parts, each judged by its strongest readable source:
 // the directory (domain controllers and their password-policy hints control, the connector account) and the tenant
-// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step.
+// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step. A third,
+// optional part: the cloud sync provisioning agents' own files, when the run has them (sources/cloud-sync.ts).
 
 import { type StepVerifier } from "./types";
 import { directorySources } from "./sources/directory";
 import { optional, tenantSource } from "./sources/tenant";
+import { cloudSyncAgentSource } from "./sources/cloud-sync";
 import { evaluatePrerequisites } from "./verdicts/tenant";
 import { type Finding } from "@/lib/steps/types";
 
@@ -27,5 +29,5 @@ const tenant = tenantSource(
 
 export const prerequisites: StepVerifier = {
   stepId: "prerequisites",
-  sources: [...directorySources("prerequisites"), tenant],
+  sources: [...directorySources("prerequisites"), tenant, cloudSyncAgentSource],
 };

@@ -7,6 +7,7 @@ import { type AutomaticResult, type Finding, type Flow } from "@/lib/steps/types
 import { type StepId } from "@/lib/steps/ids";
 import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantContext } from "@/lib/tenant/port";
+import { type CloudSyncEvidence } from "./cloud-sync/evidence";
 
 export interface VerifyContext {
   run: { id: string; flow: Flow; mode: "sandbox" | "live" };
@@ -19,6 +20,8 @@ export interface VerifyContext {
   onPremisesUsers?: OnPremisesUserLookup;
   /** The on-premises directory of this run: LDAP or the sandbox copy, and/or the run's uploaded snapshot. */
   directory?: RunDirectory;
+  /** The provisioning agent files (cloud sync) uploaded for this run, already parsed (parseCloudSyncEvidence). */
+  cloudSyncEvidence?: readonly CloudSyncEvidence[];
 }
 
 /**
@@ -55,6 +58,11 @@ export interface VerificationSource {
    * part); the verdict then combines the first answer of every part. Sources without a part form one part.
    */
   part?: string;
+  /**
+   * A part that only adds to a step (evidence a run may or may not have, such as the cloud sync agent's file): when
+   * every source of the part stands aside, the step is judged on its other parts as if the part were absent.
+   */
+  optional?: boolean;
 }
 
 /** One step's check: its sources, strongest first. */

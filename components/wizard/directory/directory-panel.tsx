@@ -10,6 +10,7 @@ import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
 import { FindingsList } from "./findings-list";
 import { FixFlow } from "./fix-flow";
+import { OtherConnectorForm } from "./other-connector-form";
 import { RecheckTimer } from "./recheck-timer";
 import { SandboxDirectoryControls } from "./sandbox-directory-controls";
 import { useRunActions } from "../use-run-actions";
@@ -229,6 +230,9 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
             </div>
           ))}
         </fieldset>
+      ) : null}
+      {stepId === "prerequisites" && !state.configuredConnector && !readOnly ? (
+        <OtherConnectorForm id={`${stepId}-other-connector`} onConfirm={confirm} />
       ) : null}
 
       {stepId !== "prerequisites" ? (

@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { FINDING_CODES } from "@/lib/directory/checks/types";
+import { DELTA_FORMAT, type DeltaBaseline } from "@/lib/directory/delta";
 import { type PendingChange } from "@/lib/directory/run-directory";
 import { DIRECTORY_STEP_IDS, type DirectoryStepId, type StepScan } from "@/lib/directory/scan";
 import { parseSnapshot } from "@/lib/directory/snapshot";
@@ -160,4 +161,46 @@ export async function addPending(runId: string, change: PendingChange): Promise<
   const all = await readPending(runId);
   // Keep the last few; older ones are outside the re-check window anyway.
   await write(runId, "changes", JSON.stringify([...all, change].slice(-20)));
+}
+
+// What a delta re-check of connector-permissions builds on (lib/directory/delta.ts): the DC's position, the scope,
+// the connector's groups and each user's outcome. Written by the wizard itself; a body that does not parse is
+// treated as absent (the next check is a full scan).
+export const baselineSchema = z
+  .object({
+    format: z.literal(DELTA_FORMAT),
+    fullScanAt: z.string(),
+    markedAt: z.string(),
+    mark: z.object({
+      server: z.string(),
+      dnsHostName: z.string().nullable(),
+      invocationId: z.string(),
+      highestCommittedUsn: z.string().regex(/^\d+$/),
+    }),
+    describe: z.string(),
+    domain: z.object({ dn: z.string(), sid: z.string() }),
+    scope: z.array(z.string()),
+    connector: z.object({ dn: z.string(), sid: z.string(), tokenGroups: z.array(z.string()) }),
+    above: z.array(z.object({ dn: z.string(), sd: z.string() })),
+    containers: z.array(z.object({ guid: z.string(), dn: z.string(), sd: z.string() })),
+    users: z.array(
+      z.object({
+        guid: z.string(),
+        dn: z.string(),
+        r: z.number().int(),
+        f: z.array(findingSchema).optional(),
+      }),
+    ),
+  })
+  .loose();
+
+export async function readBaseline(runId: string): Promise<DeltaBaseline | null> {
+  const text = await read(runId, "delta:connector-permissions");
+  if (!text) return null;
+  const parsed = baselineSchema.safeParse(JSON.parse(text));
+  return parsed.success ? (parsed.data as unknown as DeltaBaseline) : null;
+}
+
+export async function writeBaseline(runId: string, baseline: DeltaBaseline | null): Promise<void> {
+  await write(runId, "delta:connector-permissions", baseline ? JSON.stringify(baseline) : "");
 }

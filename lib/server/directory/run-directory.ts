@@ -11,7 +11,15 @@ import { type SandboxDirectory, sandboxDirectory } from "@/lib/sandbox/directory
 import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
 import { sandboxKey } from "../tenant-access";
-import { readPending, readScan, readSettings, readStoredSnapshot, writeScan } from "./artifacts";
+import {
+  readBaseline,
+  readPending,
+  readScan,
+  readSettings,
+  readStoredSnapshot,
+  writeBaseline,
+  writeScan,
+} from "./artifacts";
 import { directoryConfiguration, type DirectoryConfiguration } from "./config";
 import { clearProgress, setProgress } from "./progress";
 
@@ -196,5 +204,9 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
     },
     onProgress: (stepId, progress) => setProgress(runId, stepId, progress),
     previousUserTotal: previous?.facts.users?.total ?? null,
+    // Only the deployment's LDAP connection reports changes; the sandbox copy is re-read whole (it is small).
+    ...(deployment?.kind === "ldap"
+      ? { deltaBaseline: { read: () => readBaseline(runId), save: (b) => writeBaseline(runId, b) } }
+      : {}),
   };
 }

@@ -53,7 +53,8 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
     if (scan) {
       scans[stepId] = {
         scannedAt: scan.scannedAt,
-        summary: scan.summary,
+        // "… Read 37 changes since 10:42 UTC." or "… Full scan: the connector's groups changed." (lib/directory/delta.ts)
+        summary: scan.reading ? `${scan.summary} ${scan.reading.sentence}` : scan.summary,
         status: scanVerdict(scan),
         source: scan.describe,
         findings: scan.findings.length,
