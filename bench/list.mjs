@@ -23,6 +23,16 @@ const BENCHMARKS = [
     command: "node --import tsx bench/page-weight.ts [--reuse-build] [--verbose] [--limit 1.3]",
     what: "gzip JavaScript of the landing, run and step pages against a bare Next.js app built in the same run",
   },
+  {
+    script: "bench:snapshot",
+    command: "node --import tsx bench/snapshot.ts [--counts 10000,100000] [--keep]",
+    what: "check a generated 10,000- and 100,000-user snapshot (upload check + scan, streamed): time and peak memory against JSON.parse of the same file",
+  },
+  {
+    script: "bench:page-vitals",
+    command: "node --import tsx bench/page-vitals.ts [--reuse-build] [--loads 5]",
+    what: "LCP of the run page and INP of moving between steps in headless Chromium (web-vitals) against a bare HTML page",
+  },
 ];
 
 console.log("Benchmarks (details and figures in bench/README.md):\n");

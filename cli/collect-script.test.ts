@@ -26,7 +26,7 @@ describe("sspr-writeback collect-script --cloud-sync", () => {
   it("still prints the domain collector without arguments, and refuses unknown ones", async () => {
     const io = capture();
     expect(await run([])).toBe(0);
-    expect(io.out()).toContain("format = 'sspr-writeback-snapshot/1'");
+    expect(io.out()).toContain("format = 'sspr-writeback-snapshot/2'");
     expect(await run(["--connect-sync"])).toBe(2);
     expect(io.err()).toContain("--cloud-sync");
   });

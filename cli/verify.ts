@@ -2,7 +2,7 @@
 // line"). Exit status: 0 every check passed (warnings allowed), 1 a check found problems, 2 a check could not run
 // (connection, TLS, credentials, bad snapshot, bad options).
 
-import { readFileSync } from "node:fs";
+import { accessSync, constants, createReadStream, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeAccount } from "../lib/directory/checks/connector";
@@ -19,7 +19,7 @@ import {
   type ScanSettings,
   type StepScan,
 } from "../lib/directory/scan";
-import { parseSnapshotText, SnapshotDirectory } from "../lib/directory/snapshot";
+import { readSnapshotStream, StreamedSnapshotDirectory } from "../lib/directory/snapshot-stream";
 import { ConnectEvidenceError, parseConnectEvidenceText } from "../lib/connect/evidence-schema";
 import { connectorAccounts, evaluateConnectEvidence } from "../lib/verify/verdicts/connect";
 
@@ -164,17 +164,20 @@ function statusOf(scan: StepScan): CheckStatus {
 
 export async function openPort(args: VerifyArgs): Promise<DirectoryPort> {
   if (args.snapshot) {
-    let text: string;
+    // Streamed from the file (plain or .json.gz), read once to check it and again for each pass over the users,
+    // so a domain of any size is checked in the memory of a page of users.
+    const file = args.snapshot;
     try {
-      text = readFileSync(args.snapshot, "utf8");
+      accessSync(file, constants.R_OK);
     } catch {
       throw new DirectoryError(
         "snapshot-invalid",
-        `Cannot read the snapshot file ${args.snapshot}.`,
+        `Cannot read the snapshot file ${file}.`,
         "Check the path.",
       );
     }
-    return new SnapshotDirectory(parseSnapshotText(text));
+    const open = () => createReadStream(file) as AsyncIterable<Uint8Array>;
+    return new StreamedSnapshotDirectory(await readSnapshotStream(open()), open);
   }
   const readText = (file: string, what: string): string => {
     try {

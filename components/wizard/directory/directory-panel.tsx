@@ -140,7 +140,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     event.target.value = "";
     if (!file) return;
     try {
-      const { snapshot } = await directoryApi.uploadSnapshot(run.id, await file.text());
+      const { snapshot } = await directoryApi.uploadSnapshot(run.id, file);
       answer(
         "upload",
         "info",
@@ -308,20 +308,20 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
         <div className="mt-2 space-y-2">
           <p>
             Run the read-only PowerShell collector on a domain-joined machine with the ActiveDirectory module,
-            then upload the JSON file it writes. The same checks run on it; the result counts as evidence
-            rather than verified.
+            then upload the file it writes (.json.gz, or .json). The same checks run on it; the result counts
+            as evidence rather than verified.
           </p>
           <a className="underline" href={COLLECT_SCRIPT_URL} download>
             Download the evidence collector (PowerShell)
           </a>
           <div>
             <label htmlFor={`${stepId}-snapshot`} className="font-medium">
-              Upload a snapshot (.json)
+              Upload a snapshot (.json.gz or .json)
             </label>
             <input
               id={`${stepId}-snapshot`}
               type="file"
-              accept=".json,application/json"
+              accept=".json,.gz,application/json,application/gzip"
               className="mt-1 block"
               onChange={upload}
             />

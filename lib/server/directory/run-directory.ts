@@ -7,7 +7,7 @@ import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { openLdapWriter } from "@/lib/directory/ldap-writer";
 import { type DirectoryPort, type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type DirectoryWriter } from "@/lib/directory/writer";
-import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
+import { StreamedSnapshotDirectory } from "@/lib/directory/snapshot-stream";
 import { type SandboxDirectory, sandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
@@ -17,7 +17,7 @@ import {
   readPending,
   readScan,
   readSettings,
-  readSnapshotText,
+  readStoredSnapshot,
   writeBaseline,
   writeScan,
 } from "./artifacts";
@@ -190,8 +190,8 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
   return {
     openLive: live ? () => live.open(scope) : configError ? () => Promise.reject(configError) : null,
     openSnapshot: async () => {
-      const text = await readSnapshotText(runId);
-      return text ? new SnapshotDirectory(parseSnapshotText(text)) : null;
+      const stored = await readStoredSnapshot(runId);
+      return stored ? new StreamedSnapshotDirectory(stored.header, stored.open) : null;
     },
     settings: {
       connector: deployment?.connector ?? evidenceConnector,
