@@ -3,6 +3,7 @@
 import { useEffect, useState } from "react";
 import { ApiCallError } from "@/lib/client/api";
 import { useRunAccess } from "@/lib/client/run-access";
+import { useRefreshRun } from "./use-refresh-run";
 
 /** The amber box every sandbox control panel sits in. */
 export const SANDBOX_BOX =
@@ -21,6 +22,7 @@ export function useSandboxControls<View extends { message?: string | null }, Con
   const [view, setView] = useState<View | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const refreshRun = useRefreshRun();
   const { read } = api;
 
   useEffect(() => {
@@ -39,6 +41,8 @@ export function useSandboxControls<View extends { message?: string | null }, Con
       const next = await api.act(runId, control);
       setView(next);
       setMessage(next.message ?? null);
+      // The simulation is in the run's timeline now.
+      await refreshRun();
     } catch (error) {
       setMessage(error instanceof ApiCallError ? error.message : "The sandbox did not answer.");
     } finally {

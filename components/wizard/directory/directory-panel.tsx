@@ -12,6 +12,7 @@ import { FindingsList } from "./findings-list";
 import { FixFlow } from "./fix-flow";
 import { RecheckTimer } from "./recheck-timer";
 import { SandboxDirectoryControls } from "./sandbox-directory-controls";
+import { useRefreshRun } from "../use-refresh-run";
 import { useRunActions } from "../use-run-actions";
 
 const FIELD =
@@ -38,6 +39,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [scopeText, setScopeText] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const refreshRun = useRefreshRun();
 
   useEffect(() => {
     let live = true;
@@ -84,6 +86,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   async function confirm(dn: string | null) {
     try {
       setState(await directoryApi.saveSettings(run.id, { confirmedConnectorDn: dn }));
+      await refreshRun();
       setMessage({
         kind: "info",
         text: dn ? "Connector confirmed. Check the step again." : "Confirmation removed.",
@@ -117,6 +120,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     if (!file) return;
     try {
       const { snapshot } = await directoryApi.uploadSnapshot(run.id, await file.text());
+      await refreshRun();
       setMessage({
         kind: "info",
         text: `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
@@ -222,7 +226,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               {state.settings.confirmedConnectorDn?.toLowerCase() === c.dn.toLowerCase() ? (
                 <span className="font-semibold">Confirmed</span>
               ) : (
-                <Button variant="secondary" onClick={() => confirm(c.dn)}>
+                <Button variant="secondary" disabled={readOnly} onClick={() => confirm(c.dn)}>
                   {`Confirm ${c.name}`}
                 </Button>
               )}
@@ -242,8 +246,9 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
             className={FIELD}
             value={scopeText ?? state.settings.scope.join("\n")}
             onChange={(e) => setScopeText(e.target.value)}
+            readOnly={readOnly}
           />
-          <Button type="submit" variant="secondary">
+          <Button type="submit" variant="secondary" disabled={readOnly}>
             Save the scope
           </Button>
         </form>
@@ -288,7 +293,8 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               id={`${stepId}-snapshot`}
               type="file"
               accept=".json,application/json"
-              className="mt-1 block"
+              className="mt-1 block w-full max-w-full text-sm"
+              disabled={readOnly}
               onChange={upload}
             />
           </div>

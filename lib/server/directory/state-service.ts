@@ -7,7 +7,7 @@ import { DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
 import { parseSnapshotText } from "@/lib/directory/snapshot";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
-import { loadRun } from "../runs-service";
+import { loadRun, loadRunAs, recordRunEvents } from "../runs-service";
 import {
   readPending,
   readScan,
@@ -96,9 +96,21 @@ export async function updateDirectorySettings(
   runId: string,
   input: z.infer<typeof settingsBodySchema>,
 ): Promise<DirectoryState> {
-  await loadRun(who, runId, "edit");
+  const { access } = await loadRunAs(who, runId, "edit");
   const current = await readSettings(runId);
   await writeSettings(runId, { ...current, ...input });
+  const dn = input.confirmedConnectorDn;
+  if (dn !== undefined && dn !== current.confirmedConnectorDn) {
+    await recordRunEvents(runId, [
+      {
+        actor: access.actor,
+        type: dn ? "connector-confirmed" : "connector-unconfirmed",
+        stepId: null,
+        summary: dn ? `Confirmed the connector account ${dn}` : "Cleared the confirmed connector account",
+        detail: { dn },
+      },
+    ]);
+  }
   return directoryState(who, runId);
 }
 
@@ -108,14 +120,24 @@ export async function uploadSnapshot(
   runId: string,
   text: string,
 ): Promise<DirectoryState["snapshot"]> {
-  await loadRun(who, runId, "edit");
+  const { access } = await loadRunAs(who, runId, "edit");
   const snapshot = parseSnapshotText(text);
   await writeSnapshotText(runId, text);
-  return {
+  const uploaded = {
     collectedAt: snapshot.collectedAt,
     domains: snapshot.domains.map((d) => d.dnsName),
     users: snapshot.domains.reduce((n, d) => n + d.users.length, 0),
   };
+  await recordRunEvents(runId, [
+    {
+      actor: access.actor,
+      type: "evidence-uploaded",
+      stepId: null,
+      summary: `Uploaded directory evidence collected ${uploaded.collectedAt}: ${uploaded.users} user(s) in ${uploaded.domains.join(", ") || "no domain"}`,
+      detail: uploaded,
+    },
+  ]);
+  return uploaded;
 }
 
 export const findingsQuerySchema = z
