@@ -13,7 +13,9 @@ export interface RunAccessState extends RunAccessView {
   lost: LostLinkView | null;
 }
 
-const RunAccessContext = createContext<{ access: RunAccessState; lose(lost: LostLinkView): void } | null>(null);
+const RunAccessContext = createContext<{ access: RunAccessState; lose(lost: LostLinkView): void } | null>(
+  null,
+);
 
 export function RunAccessProvider({ access, children }: { access: RunAccessView; children: ReactNode }) {
   const [lost, setLost] = useState<LostLinkView | null>(null);

@@ -143,7 +143,8 @@ export function confidenceSource(state: StepState, mode: ReportInput["mode"]): s
     return `Confirmed by ${state.attestation.by}, ${formatDateTime(state.attestation.at)}; nothing the wizard can read shows it.`;
   }
   const sources = evidenceSources(state.evidence);
-  const read = sources.length > 0 ? `${sources.join("; ")}.` : CONFIDENCE_LABELS[state.confidence].explanation;
+  const read =
+    sources.length > 0 ? `${sources.join("; ")}.` : CONFIDENCE_LABELS[state.confidence].explanation;
   const when = state.checkedAt ? ` Checked ${formatDateTime(state.checkedAt)}.` : "";
   const sandbox = mode === "sandbox" ? " Sandbox run: the tenant and directory read are simulated." : "";
   return `${read}${when}${sandbox}`;
@@ -343,7 +344,9 @@ export function renderReportMarkdown(report: RunReport): string {
   }
   lines.push("", "## Timeline", "");
   for (const line of collapseTimeline(report.timeline.map((e, i) => ({ ...e, id: i })))) {
-    lines.push(`- ${formatDateTime(line.last.at)} — ${line.last.actor}: ${describeLine(line, formatDateTime)}`);
+    lines.push(
+      `- ${formatDateTime(line.last.at)} — ${line.last.actor}: ${describeLine(line, formatDateTime)}`,
+    );
   }
   lines.push("");
   // Redacted once more: the Markdown is the text people paste into tickets.

@@ -7,7 +7,11 @@ import { getStores } from "./stores";
 // run answers 404 as for anyone without access, but to that browser the answer also says why: the grant proves it
 // once had the link, so nothing is disclosed that it did not know, and "revoked by its owner" beats "not found".
 
-export async function lostLinkFor(who: Who, runId: string, now: Date = new Date()): Promise<LostLinkView | null> {
+export async function lostLinkFor(
+  who: Who,
+  runId: string,
+  now: Date = new Date(),
+): Promise<LostLinkView | null> {
   const grant = grantFor(toPrincipal(who), runId);
   if (!grant) return null;
   const { links } = await getStores();
