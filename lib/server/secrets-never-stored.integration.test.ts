@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import type * as Fs from "node:fs";
+import type * as Path from "node:path";
 import { randomBytes } from "node:crypto";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -14,8 +16,8 @@ const TENANT_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 const setup = vi.hoisted(() => {
   // Read synchronously before any app module loads: the env module parses process.env once.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const fs = require("node:fs") as typeof import("node:fs");
-  const path = require("node:path") as typeof import("node:path");
+  const fs = require("node:fs") as typeof Fs;
+  const path = require("node:path") as typeof Path;
   /* eslint-enable @typescript-eslint/no-require-imports */
   const dir = process.env.SSPR_LAB_DIR ? path.resolve(process.env.SSPR_LAB_DIR) : path.resolve(".lab");
   const file = path.join(dir, "settings.json");
