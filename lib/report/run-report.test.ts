@@ -191,6 +191,12 @@ describe("report redaction by what a value is", () => {
   const json = JSON.stringify(report);
   const markdown = renderReportMarkdown(report);
 
+  it("keeps an audit record's id: an identifier, not a token", () => {
+    const id = "Directory_8a7c3b2e-1f4d-4c6a-9b8e-2d3f4a5b6c7d_ABCDE_12345678";
+    expect(redactText(`"auditRecordId":"${id}"`)).toBe(`"auditRecordId":"${id}"`);
+    expect(redactText(`token ${TOKEN}`)).toBe("token [redacted]");
+  });
+
   it("keeps a key named passed, pwdLastSet and changePassword with their values", () => {
     const evidence = report.steps.find((s) => s.id === "end-to-end-test")!.evidence;
     expect(evidence).toContainEqual({ key: "passed", value: "7" });
@@ -258,7 +264,7 @@ describe("report: confidence and the wizard's own changes", () => {
   });
   base.steps["connector-permissions"]!.evidence = {
     ...base.steps["connector-permissions"]!.evidence,
-    source: "Read over LDAPS from dc1.contoso.test",
+    source: "LDAPS to dc1.contoso.test",
   };
   const report = buildRunReport(base, new Date("2026-01-03T00:00:00.000Z"));
   const markdown = renderReportMarkdown(report);
@@ -266,12 +272,12 @@ describe("report: confidence and the wizard's own changes", () => {
   it("says per step how its confidence was established", () => {
     const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
     expect(byId["connector-permissions"]?.confidenceSource).toContain(
-      "Read over LDAPS from dc1.contoso.test",
+      "Read from LDAPS to dc1.contoso.test.",
     );
     expect(byId["connector-permissions"]?.confidenceSource).toContain("Sandbox run");
     expect(byId.prerequisites?.confidenceSource).toMatch(/^Confirmed by Ada Admin, /);
     expect(byId["password-policy"]?.confidenceSource).toBe("Not established yet.");
-    expect(markdown).toContain("- Confidence: Verified — Read over LDAPS from dc1.contoso.test.");
+    expect(markdown).toContain("- Confidence: Verified — Read from LDAPS to dc1.contoso.test.");
   });
 
   it("lists the fixes applied and revoked with their counts and targets", () => {

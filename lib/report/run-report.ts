@@ -73,10 +73,10 @@ const TEXT_RULES: [RegExp, string][] = [
     "$1$2[redacted]",
   ],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer [redacted]"],
-  // Long random-looking strings (share tokens, keys): upper case, lower case and digits mixed, 40 or more.
-  // SIDs (S-1-5-21-…) and GUIDs have no lower case or are shorter, so evidence about objects stays readable.
+  // A share token on its own: exactly 43 base64url characters (256 bits), upper case, lower case and digits mixed.
+  // Only that shape: longer identifiers (an audit record's id, a tenant-prefixed GUID) are what support asks for.
   [
-    /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g,
+    /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
     "[redacted]",
   ],
   // SHA-256 digests in hex (a share token's hash).
@@ -143,8 +143,9 @@ export function confidenceSource(state: StepState, mode: ReportInput["mode"]): s
     return `Confirmed by ${state.attestation.by}, ${formatDateTime(state.attestation.at)}; nothing the wizard can read shows it.`;
   }
   const sources = evidenceSources(state.evidence);
+  // A scan says what it read: "the sandbox directory (…)", "snapshot collected …", "LDAPS to <host> as <account>".
   const read =
-    sources.length > 0 ? `${sources.join("; ")}.` : CONFIDENCE_LABELS[state.confidence].explanation;
+    sources.length > 0 ? `Read from ${sources.join("; ")}.` : CONFIDENCE_LABELS[state.confidence].explanation;
   const when = state.checkedAt ? ` Checked ${formatDateTime(state.checkedAt)}.` : "";
   const sandbox = mode === "sandbox" ? " Sandbox run: the tenant and directory read are simulated." : "";
   return `${read}${when}${sandbox}`;
