@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import {
   ApiCallError,
@@ -41,6 +41,8 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const [revoking, setRevoking] = useState<ShareLinkView | null>(null);
+  // After a revoke the button that asked for it is gone: focus goes to the sentence that says what happened.
+  const messageRef = useRef<HTMLParagraphElement>(null);
 
   // Every move of the run (a link opened, a step checked through a link) may change the list: its uses, its
   // status. Read it again then, so the list is current without a reload.
@@ -100,6 +102,7 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
       const result = await revokeShareLinkRequest(run.id, link.id);
       setLinks((current) => current.map((l) => (l.id === link.id ? { ...l, ...result.link } : l)));
       setMessage({ kind: "info", text: `The link “${link.label}” no longer works.` });
+      requestAnimationFrame(() => messageRef.current?.focus());
       await refreshRun();
     } catch (error) {
       setMessage({
@@ -241,6 +244,8 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
 
       {message ? (
         <p
+          ref={messageRef}
+          tabIndex={-1}
           role={message.kind === "error" ? "alert" : "status"}
           className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
         >

@@ -19,10 +19,11 @@ const RunAccessContext = createContext<{ access: RunAccessState; lose(lost: Lost
 
 export function RunAccessProvider({ access, children }: { access: RunAccessView; children: ReactNode }) {
   const [lost, setLost] = useState<LostLinkView | null>(null);
+  // `lose` is setLost itself: stable, so the poller that calls it is not restarted by the change it reports.
   const value = useMemo(
     () => ({
       access: lost ? { ...access, role: "view" as const, lost } : { ...access, lost: null },
-      lose: (next: LostLinkView) => setLost(next),
+      lose: setLost,
     }),
     [access, lost],
   );
