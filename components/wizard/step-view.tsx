@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useRunAccess } from "@/lib/client/run-access";
+import { NotesSaved } from "./notes-saved";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepDraft } from "@/lib/client/run-store";
 import { formatDateTime } from "@/lib/format";
@@ -410,6 +411,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
               <Button type="submit" variant="secondary" disabled={pending}>
                 Save notes
               </Button>
+              <NotesSaved stepId={stepId} />
             </form>
             <ActionResult outcome={outcome?.where === "notes" ? outcome : null} label="notes" />
           </section>

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { PLACE_LABELS, stepsForFlow } from "@/lib/steps/catalogue";
 import { blockers } from "@/lib/steps/machine";
+import { ConfidenceTag } from "./confidence-tag";
 import { StatusTag } from "./status-tag";
 
 /** The GOV.UK "complete multiple tasks" pattern: one row per step, its status, and why it cannot start yet. */
@@ -44,8 +45,9 @@ export function TaskList() {
                   {state?.assignee ? ` · Assigned to ${state.assignee}` : ""}
                 </p>
               </div>
-              <div className="shrink-0">
+              <div className="flex shrink-0 flex-wrap items-center gap-2">
                 <StatusTag status={state?.status ?? "not-started"} blocked={blocked} />
+                <ConfidenceTag confidence={state?.confidence ?? null} />
               </div>
             </li>
           );

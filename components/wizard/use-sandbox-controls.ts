@@ -4,6 +4,7 @@ import { useEffect, useState } from "react";
 import { ApiCallError } from "@/lib/client/api";
 import { useRunAccess } from "@/lib/client/run-access";
 import { outcomeKey, type ActionOutcome } from "./action-result";
+import { useRefreshRun } from "./use-refresh-run";
 
 /** The amber box every sandbox control panel sits in. */
 export const SANDBOX_BOX =
@@ -24,6 +25,7 @@ export function useSandboxControls<View extends { message?: string | null }, Con
   const [busy, setBusy] = useState(false);
   // The answer to the last button, shown beside the buttons (ActionResult), focused and announced.
   const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const refreshRun = useRefreshRun();
   const { read } = api;
 
   useEffect(() => {
@@ -49,6 +51,8 @@ export function useSandboxControls<View extends { message?: string | null }, Con
         next: "press “Check now” to see what the wizard finds.",
         key: outcomeKey(),
       });
+      // The simulation is in the run's timeline now.
+      await refreshRun();
     } catch (error) {
       setOutcome({
         tone: "error",

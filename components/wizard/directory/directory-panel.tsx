@@ -14,6 +14,7 @@ import { FixFlow } from "./fix-flow";
 import { OtherConnectorForm } from "./other-connector-form";
 import { RecheckTimer } from "./recheck-timer";
 import { SandboxDirectoryControls } from "./sandbox-directory-controls";
+import { useRefreshRun } from "../use-refresh-run";
 import { useRunActions } from "../use-run-actions";
 
 const FIELD =
@@ -58,6 +59,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     });
   const [scopeText, setScopeText] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const refreshRun = useRefreshRun();
 
   useEffect(() => {
     let live = true;
@@ -104,6 +106,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   async function confirm(dn: string | null) {
     try {
       setState(await directoryApi.saveSettings(run.id, { confirmedConnectorDn: dn }));
+      await refreshRun();
       answer(
         "connector",
         "info",
@@ -141,6 +144,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     if (!file) return;
     try {
       const { snapshot } = await directoryApi.uploadSnapshot(run.id, file);
+      await refreshRun();
       answer(
         "upload",
         "info",
@@ -250,6 +254,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
                 <Button
                   variant="secondary"
                   data-wizard-action="confirm-connector"
+                  disabled={readOnly}
                   onClick={() => confirm(c.dn)}
                 >
                   {`Confirm ${c.name}`}
@@ -275,8 +280,9 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
             className={FIELD}
             value={scopeText ?? state.settings.scope.join("\n")}
             onChange={(e) => setScopeText(e.target.value)}
+            readOnly={readOnly}
           />
-          <Button type="submit" variant="secondary">
+          <Button type="submit" variant="secondary" disabled={readOnly}>
             Save the scope
           </Button>
           <ActionResult outcome={outcome?.where === "scope" ? outcome : null} label="scope" />
@@ -322,7 +328,8 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               id={`${stepId}-snapshot`}
               type="file"
               accept=".json,.gz,application/json,application/gzip"
-              className="mt-1 block"
+              className="mt-1 block w-full max-w-full text-sm"
+              disabled={readOnly}
               onChange={upload}
             />
           </div>

@@ -110,20 +110,25 @@ export function FindingsList({
             ))}
           </ul>
           <div className="flex flex-wrap gap-3">
-            <Button
-              variant="secondary"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              Previous page
-            </Button>
-            <Button
-              variant="secondary"
-              disabled={offset + PAGE >= page.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              Next page
-            </Button>
+            {/* Paging only when there is more than one page. */}
+            {page.total > PAGE ? (
+              <>
+                <Button
+                  variant="secondary"
+                  disabled={offset === 0}
+                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                >
+                  Previous page
+                </Button>
+                <Button
+                  variant="secondary"
+                  disabled={offset + PAGE >= page.total}
+                  onClick={() => setOffset(offset + PAGE)}
+                >
+                  Next page
+                </Button>
+              </>
+            ) : null}
             <a
               className="self-center underline"
               href={directoryApi.exportUrl(runId, stepId, "csv", q || undefined)}

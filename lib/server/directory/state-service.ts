@@ -7,7 +7,7 @@ import { DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
 import { checkAndPack, type SnapshotHeader } from "@/lib/directory/snapshot-stream";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
-import { loadRun } from "../runs-service";
+import { loadRun, loadRunAs, recordRunEvents } from "../runs-service";
 import {
   readPending,
   readScan,
@@ -85,9 +85,21 @@ export async function updateDirectorySettings(
   runId: string,
   input: z.infer<typeof settingsBodySchema>,
 ): Promise<DirectoryState> {
-  await loadRun(who, runId, "edit");
+  const { access } = await loadRunAs(who, runId, "edit");
   const current = await readSettings(runId);
   await writeSettings(runId, { ...current, ...input });
+  const dn = input.confirmedConnectorDn;
+  if (dn !== undefined && dn !== current.confirmedConnectorDn) {
+    await recordRunEvents(runId, [
+      {
+        actor: access.actor,
+        type: dn ? "connector-confirmed" : "connector-unconfirmed",
+        stepId: null,
+        summary: dn ? `Confirmed the connector account ${dn}` : "Cleared the confirmed connector account",
+        detail: { dn },
+      },
+    ]);
+  }
   return directoryState(who, runId);
 }
 
@@ -102,7 +114,7 @@ function snapshotSummary({ snapshot, userCounts }: SnapshotHeader): NonNullable<
 /**
  * Checks the whole snapshot as it streams in (plain JSON or gzip, format /1 or the compact /2) and stores it packed;
  * a bad one is refused naming the field and nothing is written. Memory holds one page of users and the gzipped copy,
- * not the file.
+ * not the file. The upload is a timeline entry (counts and domains, never the file).
  */
 export async function uploadSnapshot(
   who: Who,
@@ -110,10 +122,20 @@ export async function uploadSnapshot(
   body: AsyncIterable<Uint8Array>,
   options: { gzip?: boolean } = {},
 ): Promise<DirectoryState["snapshot"]> {
-  await loadRun(who, runId, "edit");
+  const { access } = await loadRunAs(who, runId, "edit");
   const { header, packed } = await checkAndPack(body, { expectGzip: options.gzip === true });
   await writeSnapshot(runId, header, packed);
-  return snapshotSummary(header);
+  const uploaded = snapshotSummary(header);
+  await recordRunEvents(runId, [
+    {
+      actor: access.actor,
+      type: "evidence-uploaded",
+      stepId: null,
+      summary: `Uploaded directory evidence collected ${uploaded.collectedAt}: ${uploaded.users} user(s) in ${uploaded.domains.join(", ") || "no domain"}`,
+      detail: { ...uploaded },
+    },
+  ]);
+  return uploaded;
 }
 
 export const findingsQuerySchema = z
