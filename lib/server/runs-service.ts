@@ -2,12 +2,14 @@ import "server-only";
 import { initialStepStates } from "@/lib/steps/machine";
 import { type StepId } from "@/lib/steps/ids";
 import { getStep } from "@/lib/steps/catalogue";
+import { formatDateTime } from "@/lib/format";
 import {
   applyRunChanges,
   applyVerification,
   type ChangeOutcome,
   type RunChange,
   type RunDraft,
+  type TimelineEvent,
   type VerificationInput,
 } from "@/lib/steps/run-changes";
 import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
@@ -20,7 +22,8 @@ import { type Database } from "./db/schema";
 import { appMode } from "./env";
 import { rememberSandboxRun, type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
-import { type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
+import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
+import { lostLinkFor, lostLinkMessage } from "./lost-link";
 import { actorName } from "./session";
 import { getStores } from "./stores";
 
@@ -109,7 +112,12 @@ export async function authorizeRun(
   const repo = await getRepository();
   const run = await repo.get(id);
   const access = run ? await resolveRunAccess(who, run) : null;
-  if (!run || !access) throw notFound(id);
+  if (!run) throw notFound(id);
+  if (!access) {
+    const lost = await lostLinkFor(who, id);
+    if (!lost) throw notFound(id);
+    throw new ApiError("not-found", lostLinkMessage(lost, formatDateTime), { lostLink: lost });
+  }
   requireRole(access, need);
   return { access, record: run };
 }
@@ -223,6 +231,29 @@ export async function commitRunChange(
   );
 }
 
+/**
+ * Appends timeline events that are nobody's change to the run (a sandbox control, uploaded evidence), with
+ * `within` in the same transaction. No access check: the caller has established why the event exists.
+ * The version moves on, so pollers holding the old ETag see the new events.
+ */
+export async function recordRunEvents(
+  runId: string,
+  events: NewEvent[],
+  within?: (trx: Transaction<Database>) => Promise<void>,
+): Promise<void> {
+  const repo = await getRepository();
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const run = await repo.get(runId);
+    if (!run) return;
+    const outcome = await repo.update(run.id, run.version, () => ({ events, within }));
+    if (outcome.ok || outcome.reason === "not-found") return;
+  }
+  throw new ApiError(
+    "conflict",
+    "The run is being changed by someone else right now. Try again in a moment.",
+  );
+}
+
 export async function patchRun(
   who: Who,
   id: string,
@@ -244,6 +275,8 @@ export async function verifyStep(
   stepId: StepId,
   request: VerifyBody,
   tenant: TenantAccess | null,
+  /** Timeline entries of the action that asked for this check (a fix), committed with it, before its own. */
+  leadingEvents?: (actor: string) => TimelineEvent[],
 ): Promise<VerifyResponse> {
   const step = getStep(stepId);
   // Edit rights are checked before any verifier reads a directory or tenant on the caller's behalf.
@@ -274,7 +307,12 @@ export async function verifyStep(
   const { view } = await commitRunChange(who, request.runId, {
     need: "edit",
     expectedVersion: request.expectedVersion,
-    decide: (draft, _run, access) => applyVerification(draft, stepId, input, access.actor, now.toISOString()),
+    decide: (draft, _run, access) => {
+      const decided = applyVerification(draft, stepId, input, access.actor, now.toISOString());
+      return decided.ok && leadingEvents
+        ? { ...decided, events: [...leadingEvents(access.actor), ...decided.events] }
+        : decided;
+    },
     stepResults: (_run, draft) =>
       input.kind === "unchecked"
         ? []

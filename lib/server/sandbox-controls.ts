@@ -11,7 +11,7 @@ import { type Who } from "./access";
 import { ApiError } from "./api-error";
 import { sandboxDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
-import { loadRun } from "./runs-service";
+import { loadRun, loadRunAs, recordRunEvents } from "./runs-service";
 import { rememberSandboxRun, sandboxKey, sandboxTenantDefaults, sandboxTenantOf } from "./tenant-access";
 
 // The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
@@ -90,8 +90,11 @@ export async function applySandboxControlForRun(
   control: SandboxControlInput,
 ): Promise<SandboxView> {
   sandboxOnly();
-  rememberSandboxRun(await loadRun(who, runId, "edit"));
-  return applySandboxControl(sandboxKey(runId), control);
+  const { view, access } = await loadRunAs(who, runId, "edit");
+  rememberSandboxRun(view);
+  const answer = applySandboxControl(sandboxKey(runId), control);
+  await recordSimulation(runId, access.actor, "tenant", control.action, answer.message);
+  return answer;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -147,6 +150,27 @@ export async function applySandboxDirectoryControlForRun(
   control: SandboxDirectoryControlInput,
 ): Promise<SandboxDirectoryView> {
   sandboxOnly("directory");
-  await loadRun(who, runId, "edit");
-  return applySandboxDirectoryControl(runSandboxDirectory(runId), control);
+  const { access } = await loadRunAs(who, runId, "edit");
+  const answer = await applySandboxDirectoryControl(runSandboxDirectory(runId), control);
+  await recordSimulation(runId, access.actor, "directory", control.action, answer.message);
+  return answer;
+}
+
+/** A simulated action goes into the run's timeline in the words the panel showed. */
+async function recordSimulation(
+  runId: string,
+  actor: string,
+  system: "tenant" | "directory",
+  action: string,
+  message: string | null,
+): Promise<void> {
+  await recordRunEvents(runId, [
+    {
+      actor,
+      type: "sandbox-simulated",
+      stepId: null,
+      summary: message ?? `Simulated: ${action} (sandbox ${system})`,
+      detail: { system, action },
+    },
+  ]);
 }
