@@ -117,6 +117,12 @@ describe("the request guard", () => {
     expect(next).not.toHaveBeenCalled();
   });
 
+  it("lets through a declared length within the limit of the route it is for", () => {
+    expect(requestRefusal("POST", "/api/runs/r/connect-evidence", String(400 * 1024))).toBeNull();
+    expect(requestRefusal("POST", "/api/runs/r/directory/snapshot", String(20 * 1024 * 1024))).toBeNull();
+    expect(requestRefusal("POST", "/api/runs/r", String(400 * 1024))).toMatchObject({ status: 413 });
+  });
+
   it("decides from the method and the path alone", () => {
     expect(requestRefusal("GET", "/runs/%E2%82%AC")).toBeNull();
     expect(requestRefusal("get", "/")).toMatchObject({ status: 405 });
