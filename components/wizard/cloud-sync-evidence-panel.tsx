@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { fetchRun } from "@/lib/client/api";
 import { CLOUD_SYNC_COLLECT_SCRIPT_URL, cloudSyncApi } from "@/lib/client/cloud-sync-api";
@@ -57,13 +57,23 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
   const [state, setState] = useState<CloudSyncEvidenceState | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // Closed until the run has a file; then open, and from there as the reader leaves it (a removal keeps it open).
+  const [open, setOpen] = useState(false);
+  const openedOnce = useRef(false);
 
   // Read again whenever the run moves on: an upload through an edit link shows up here.
   useEffect(() => {
     let live = true;
     cloudSyncApi
       .state(runId)
-      .then((s) => live && setState(s))
+      .then((s) => {
+        if (!live) return;
+        setState(s);
+        if (s.agents.length > 0 && !openedOnce.current) {
+          openedOnce.current = true;
+          setOpen(true);
+        }
+      })
       .catch(() => {
         // Nothing to show yet; the panel still offers the collector and the upload.
       });
@@ -130,7 +140,7 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
       aria-labelledby={headingId}
       className="rounded-lg border border-slate-300 p-4 dark:border-slate-700"
     >
-      <details open={agents.length > 0}>
+      <details open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
         <summary className="cursor-pointer">
           <h2 id={headingId} className="inline text-xl font-semibold">
             Using cloud sync instead of Connect?
