@@ -1,6 +1,7 @@
 "use client";
 
 import { type StepId } from "@/lib/steps/ids";
+import { CloudSyncEvidencePanel } from "./cloud-sync-evidence-panel";
 import { ConnectEvidencePanel } from "./connect-evidence-panel";
 import { DIRECTORY_PANELS } from "./directory/panels";
 import { TENANT_PANELS } from "./tenant/panels";
@@ -22,6 +23,7 @@ export function StepExtras({ stepId }: { stepId: StepId }) {
       {Directory ? <Directory stepId={stepId} /> : null}
       {Tenant ? <Tenant stepId={stepId} /> : null}
       {connect ? <ConnectEvidencePanel stepId={stepId} /> : null}
+      {stepId === "prerequisites" ? <CloudSyncEvidencePanel stepId={stepId} /> : null}
     </>
   );
 }

@@ -31,6 +31,7 @@ import * as fixApplyRoute from "@/app/api/runs/[id]/directory/fix/apply/route";
 import * as fixPreviewRoute from "@/app/api/runs/[id]/directory/fix/preview/route";
 import * as snapshotRoute from "@/app/api/runs/[id]/directory/snapshot/route";
 import * as connectEvidenceRoute from "@/app/api/runs/[id]/connect-evidence/route";
+import * as cloudSyncEvidenceRoute from "@/app/api/runs/[id]/cloud-sync-evidence/route";
 import { type StepScan } from "@/lib/directory/scan";
 import { fixtureSnapshot } from "@/lib/directory/testing/fixture";
 import { getDatabase } from "@/lib/server/db";
@@ -67,6 +68,24 @@ interface Fixture {
 }
 
 const owner = makeSession("Olivia Owner");
+
+const CLOUD_SYNC_SAMPLE = readFileSync(
+  join(process.cwd(), "docs/samples/sspr-writeback-cloud-sync.sample.json"),
+  "utf8",
+);
+/** The agent file seeded into the enable run, which refused removals must leave in place. */
+const CLOUD_SYNC_KEEP = "KEEP01";
+
+async function uploadCloudSync(runId: string, computerName: string): Promise<void> {
+  const body = JSON.stringify({ ...(JSON.parse(CLOUD_SYNC_SAMPLE) as object), computerName });
+  const res = await call(
+    cloudSyncEvidenceRoute.POST,
+    `/api/runs/${runId}/cloud-sync-evidence`,
+    { id: runId },
+    { method: "POST", rawBody: body, session: owner },
+  );
+  expect(res.status, JSON.stringify(res.json)).toBe(201);
+}
 
 async function grantFor(token: string): Promise<Caller> {
   const session = makeSession();
@@ -451,8 +470,28 @@ CASES.push(
         { id: f.runId },
         opts(caller, {
           method: "POST",
-          rawBody: readFileSync(join(process.cwd(), "lib/connect/samples/connect-evidence.sample.json"), "utf8"),
+          rawBody: readFileSync(
+            join(process.cwd(), "lib/connect/samples/connect-evidence.sample.json"),
+            "utf8",
+          ),
         }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/cloud-sync-evidence",
+    flow: "enable",
+    // Uploading a provisioning agent's file: edit rights (the hand-off to whoever administers the agent servers).
+    expected: { ...RUN_WRITE, owner: 201, edit: 201 },
+    touchesRun: true,
+    effect: (_f, json) => {
+      expect(json.agent).toMatchObject({ computerName: "SYNC01" });
+    },
+    send: (f, caller) =>
+      call(
+        cloudSyncEvidenceRoute.POST,
+        `/api/runs/${f.runId}/cloud-sync-evidence`,
+        { id: f.runId },
+        opts(caller, { method: "POST", rawBody: CLOUD_SYNC_SAMPLE }),
       ),
   },
   {
@@ -578,12 +617,55 @@ const READ_CASES: RouteCase[] = [
       call(reportRoute.GET, `/api/runs/${f.runId}/report?format=md`, { id: f.runId }, opts(caller)),
   },
   {
+    name: "GET /api/runs/<id>/cloud-sync-evidence",
+    flow: "enable",
+    expected: READ,
+    touchesRun: false,
+    send: (f, caller) =>
+      call(
+        cloudSyncEvidenceRoute.GET,
+        `/api/runs/${f.runId}/cloud-sync-evidence`,
+        { id: f.runId },
+        opts(caller),
+      ),
+  },
+  {
     name: "GET /api/runs/<id>/share-links",
     flow: "enable",
     expected: OWNER_ONLY(200),
     touchesRun: false,
     send: (f, caller) =>
       call(shareLinksRoute.GET, `/api/runs/${f.runId}/share-links`, { id: f.runId }, opts(caller)),
+  },
+];
+
+// Further methods of routes already listed above (the coverage check below maps each route file to one case).
+const MORE_METHOD_CASES: RouteCase[] = [
+  {
+    name: "DELETE /api/runs/<id>/cloud-sync-evidence",
+    flow: "enable",
+    expected: RUN_WRITE,
+    touchesRun: true,
+    effect: (_f, json, role) => {
+      const names = (json.agents as { computerName: string }[]).map((a) => a.computerName);
+      expect(names).not.toContain(`DEL-${role}`);
+      expect(names).toContain(CLOUD_SYNC_KEEP);
+    },
+    send: async (f, caller) => {
+      // The allowed roles remove a file the owner has just uploaded; the others try the seeded one, which must stay.
+      const allowed = caller.session?.id === owner.id || caller === f.callers.edit;
+      let name = CLOUD_SYNC_KEEP;
+      if (allowed) {
+        name = caller === f.callers.edit ? "DEL-edit" : "DEL-owner";
+        await uploadCloudSync(f.runId, name);
+      }
+      return call(
+        cloudSyncEvidenceRoute.DELETE,
+        `/api/runs/${f.runId}/cloud-sync-evidence?computerName=${encodeURIComponent(name)}`,
+        { id: f.runId },
+        opts(caller, { method: "DELETE" }),
+      );
+    },
   },
 ];
 
@@ -598,11 +680,12 @@ beforeAll(async () => {
   fixtures.enable = await fixture("enable");
   fixtures.cleanup = await fixture("cleanup");
   await seedScan(fixtures.enable.runId);
+  await uploadCloudSync(fixtures.enable.runId, CLOUD_SYNC_KEEP);
 });
 
 afterAll(() => graph.close());
 
-describe.each([...CASES, ...READ_CASES])("$name", (route) => {
+describe.each([...CASES, ...MORE_METHOD_CASES, ...READ_CASES])("$name", (route) => {
   it.each(ROLES.map((role) => [role, route.expected[role]] as const))("%s → %i", async (role, status) => {
     const f = fixtures[route.flow];
     if (!f) throw new Error("fixture missing");

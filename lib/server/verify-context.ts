@@ -3,6 +3,7 @@ import { type RunEvent } from "@/lib/server/runs-repository";
 import { END_TO_END_EVENT, endToEndRecordSchema } from "@/lib/tenant/end-to-end";
 import { type EndToEndTestRecord } from "@/lib/tenant/port";
 import { type VerifyContext } from "@/lib/verify/types";
+import { cloudSyncEvidenceForRun } from "./cloud-sync/evidence-store";
 import { connectEvidenceForRun } from "./connect/evidence-store";
 import { ldapUserLookup, runDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
@@ -31,6 +32,8 @@ export async function buildVerifyContext(
     now,
     directory: await runDirectoryFor(run.id),
     connectEvidence: () => connectEvidenceForRun(run.id),
+    // The provisioning agents' files (cloud sync), read by the prerequisites' optional cloud sync part.
+    cloudSyncEvidence: await cloudSyncEvidenceForRun(run.id),
   };
   if (!access) {
     // In the sandbox every request reaches the simulated tenant; a missing access there is a background re-check.
