@@ -6,7 +6,8 @@ vi.hoisted(() => {
   process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
 });
 
-import { installRequestGuard, requestRefusal } from "./request-guard";
+import { bodyLimitFor, installRequestGuard, requestRefusal } from "./request-guard";
+import { CLOUD_SYNC_EVIDENCE_MAX_BYTES } from "@/lib/verify/cloud-sync/evidence";
 
 // Requests no route can serve are answered before Next sees them, in the app's JSON error shape: Next cannot
 // build a Request for TRACE or CONNECT (undici refuses those methods) and fails on a path whose percent-encoding is
@@ -121,6 +122,7 @@ describe("the request guard", () => {
     expect(requestRefusal("POST", "/api/runs/r/connect-evidence", String(400 * 1024))).toBeNull();
     expect(requestRefusal("POST", "/api/runs/r/directory/snapshot", String(20 * 1024 * 1024))).toBeNull();
     expect(requestRefusal("POST", "/api/runs/r", String(400 * 1024))).toMatchObject({ status: 413 });
+    expect(bodyLimitFor("/api/runs/r/cloud-sync-evidence")).toBeGreaterThanOrEqual(CLOUD_SYNC_EVIDENCE_MAX_BYTES);
   });
 
   it("decides from the method and the path alone", () => {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, Server, type ServerResponse } from "node:http";
 import { type Socket } from "node:net";
 import { CONNECT_EVIDENCE_MAX_BYTES } from "@/lib/connect/evidence-schema";
+import { CLOUD_SYNC_EVIDENCE_MAX_BYTES } from "@/lib/verify/cloud-sync/evidence";
 import { env } from "./env";
 import { BODY_IDLE_TIMEOUT_MS } from "./http";
 
@@ -22,16 +23,18 @@ export interface Refusal {
   headers: Record<string, string>;
 }
 
-/** The snapshot upload takes a domain's worth of JSON, Connect evidence its own limit; every other body is an
+/** The snapshot upload takes a domain's worth of JSON, Connect evidence and cloud sync agent files their own limits; every other body is an
  * ordinary request's. A route with a larger limit of its own is listed here too (request-guard.test.ts). */
 const SNAPSHOT_UPLOAD = /^\/api\/runs\/[^/]+\/directory\/snapshot\/?$/;
 const CONNECT_EVIDENCE = /^\/api\/runs\/[^/]+\/connect-evidence\/?$/;
+const CLOUD_SYNC_EVIDENCE = /^\/api\/runs\/[^/]+\/cloud-sync-evidence\/?$/;
 
 /** The most bytes any route at `path` accepts (the route itself checks its own limit again). */
 export function bodyLimitFor(path: string): number {
   const config = env();
   if (SNAPSHOT_UPLOAD.test(path)) return config.DIRECTORY_SNAPSHOT_MAX_BYTES;
   if (CONNECT_EVIDENCE.test(path)) return Math.max(config.MAX_BODY_BYTES, CONNECT_EVIDENCE_MAX_BYTES);
+  if (CLOUD_SYNC_EVIDENCE.test(path)) return Math.max(config.MAX_BODY_BYTES, CLOUD_SYNC_EVIDENCE_MAX_BYTES);
   return config.MAX_BODY_BYTES;
 }
 
