@@ -561,7 +561,7 @@ let graph: RouteServer;
 beforeAll(async () => {
   // Before the first request: the configuration (SANDBOX_GRAPH_URL) is read once.
   graph = await startSandboxGraph();
-  shareGuessLimiter().clear();
+  await shareGuessLimiter().clear();
   fixtures.enable = await fixture("enable");
   fixtures.cleanup = await fixture("cleanup");
   await seedScan(fixtures.enable.runId);

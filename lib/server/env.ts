@@ -1,5 +1,6 @@
 import "server-only";
 import { parseDomainSelection } from "@/lib/directory/domain-selection";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // Configuration is parsed once, at start, and a bad value stops the server with a sentence naming it.
@@ -45,6 +46,27 @@ export const envSchema = z.object({
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
     "must be an origin such as https://wizard.contoso.com (scheme and host, no path)",
+  ),
+  // Reverse proxies whose X-Forwarded-For the rate limits believe: addresses or CIDR ranges, comma-separated
+  // (docs/deployment.md). Unset: the client is the socket's peer, whatever X-Forwarded-For says.
+  TRUSTED_PROXIES: optionalString.refine(
+    (value) =>
+      value === undefined ||
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .every((entry) => {
+          const [address = "", bits, extra] = entry.split("/");
+          const family = isIP(address);
+          const max = family === 6 ? 128 : 32;
+          return (
+            family !== 0 &&
+            extra === undefined &&
+            (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max))
+          );
+        }),
+    "must be IP addresses or CIDR ranges separated by commas (e.g. 10.0.0.5, 192.168.0.0/24, fd00::/8)",
   ),
   MAX_BODY_BYTES: z.coerce
     .number({ error: "must be a number of bytes" })

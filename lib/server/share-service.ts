@@ -175,7 +175,7 @@ export async function revokeShareLink(
 export type OpenOutcome =
   | { ok: true; runId: string; grant: LinkGrant }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "rate-limited"; retryAfter: number };
+  | { ok: false; reason: "rate-limited"; retryAfter: number; limit: "client" | "link" };
 
 /**
  * Exchanges a token for a grant. Every failure costs the client one attempt of its bucket, and once the bucket
@@ -188,20 +188,20 @@ export async function openShareLink(
   now: Date = new Date(),
 ): Promise<OpenOutcome> {
   const limiter = shareGuessLimiter();
-  const wait = limiter.retryAfter(request);
-  if (wait > 0) return { ok: false, reason: "rate-limited", retryAfter: wait };
+  const wait = await limiter.retryAfter(request);
+  if (wait > 0) return { ok: false, reason: "rate-limited", retryAfter: wait, limit: "client" };
   if (!SHARE_TOKEN_PATTERN.test(token)) {
-    limiter.fail(request);
+    await limiter.fail(request);
     return { ok: false, reason: "invalid" };
   }
   const { links } = await getStores();
   const link = await links.findByTokenHash(hashShareToken(token));
   if (!link) {
-    limiter.fail(request);
+    await limiter.fail(request);
     return { ok: false, reason: "invalid" };
   }
   if (!linkIsLive(link, now)) {
-    limiter.fail(request);
+    await limiter.fail(request);
     // A real but dead link is worth a line in the run's history: someone still holds it.
     await recordRunEvents(link.runId, [
       {
@@ -213,6 +213,9 @@ export async function openShareLink(
     ]);
     return { ok: false, reason: "invalid" };
   }
+  // Openings of one valid link are limited per link (each is recorded): replaying it slows only that link.
+  const linkWait = await limiter.open(link.id);
+  if (linkWait > 0) return { ok: false, reason: "rate-limited", retryAfter: linkWait, limit: "link" };
   const actor = principal ? linkActor(principal.session, link.label) : `${link.label} (via link)`;
   await recordRunEvents(link.runId, [
     {
