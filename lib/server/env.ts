@@ -192,7 +192,16 @@ export class ConfigurationError extends Error {
 /** Parses an environment; throws one sentence per bad variable, naming it. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
+  if (result.success) {
+    // PostgreSQL is how several instances share state; a key generated per instance (SESSION_SECRET_FILE) would make
+    // each instance refuse the others' cookies and sandbox keys, so every instance must be given the same one.
+    if (result.data.DATABASE_URL && !result.data.SESSION_SECRET) {
+      throw new ConfigurationError(
+        "Configuration error: SESSION_SECRET must be set when DATABASE_URL is PostgreSQL (every instance needs the same key; generate one with `openssl rand -base64 48`).",
+      );
+    }
+    return result.data;
+  }
   const sentences = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
     return `Configuration error: ${name} ${issue.message}.`;
