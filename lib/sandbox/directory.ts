@@ -1,6 +1,6 @@
 // The sandbox directory (ARCHITECTURE.md "Modes and connections"): the snapshot adapter over a built-in, mutable
 // snapshot — contoso-snapshot.json, exported from the Samba lab by lab/export-sandbox-fixture.ts. Every sandbox run
-// gets its own copy (keyed like the sandbox tenant, by an HMAC of the run id), bounded in memory. Fixes the wizard
+// gets its own copy, stored with the run in the database (lib/server/sandbox-store.ts) with the run's tenant. Fixes the wizard
 // applies change the copy's SDDL the way a domain controller would (the object's DACL, then inheritance into every
 // object below it), and the sandbox tenant's password resets stamp the copy's unicodePwd (replPropertyMetaData) and pwdLastSet, so the directory steps
 // and the end-to-end test read the consequences through the same Directory port as with a real domain.
@@ -8,7 +8,6 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { LRUCache } from "lru-cache";
 import { type ChangePreview, previewChanges } from "@/lib/directory/preview";
 import { type AppliedChange, applyChanges, type DirectoryWriter } from "@/lib/directory/writer";
 import { planGrant } from "@/lib/directory/changes";
@@ -94,6 +93,12 @@ function days(ticks: string | null): string {
   return ticks === null ? "unknown" : formatDays(ticksToDays(ticks));
 }
 
+/** A sandbox directory as plain JSON. */
+export interface SandboxDirectoryState {
+  snapshot: Snapshot;
+  hiddenPolicies: [string, { minPwdAge: string; appliesTo: string[]; precedence: number }][];
+}
+
 export class SandboxDirectory {
   private data: Snapshot;
   /** The real settings of policies the wizard cannot read yet, by normalised DN; the admin's changes reach them. */
@@ -101,6 +106,21 @@ export class SandboxDirectory {
 
   constructor(snapshot: Snapshot = sandboxSnapshot()) {
     this.data = snapshot;
+  }
+
+  /**
+   * This copy as plain JSON: the run stores it in the database with its tenant (lib/server/sandbox-store.ts). It shares
+   * this copy's objects, so serialise it.
+   */
+  toState(): SandboxDirectoryState {
+    return { snapshot: this.data, hiddenPolicies: [...this.hiddenPolicies] };
+  }
+
+  /** A copy as it was stored; it takes over the objects of `state` (a freshly parsed one). */
+  static fromState(state: SandboxDirectoryState): SandboxDirectory {
+    const directory = new SandboxDirectory(state.snapshot);
+    directory.hiddenPolicies = new Map(state.hiddenPolicies);
+    return directory;
   }
 
   /** This run's copy as it is now (every change made so far). */
@@ -424,28 +444,4 @@ export class SandboxDirectory {
     }
     return null;
   }
-}
-
-/**
- * Live sandbox directories, one per run key; bounded like the sandbox tenants (least recently used goes first, and
- * that run starts again from the built-in snapshot).
- */
-export const MAX_SANDBOX_DIRECTORIES = 500;
-const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-directories");
-
-function registry(): LRUCache<string, SandboxDirectory> {
-  // On globalThis: Next bundles route handlers separately, and every one of them must see the same directories.
-  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxDirectory> | undefined>;
-  return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxDirectory>({ max: MAX_SANDBOX_DIRECTORIES }));
-}
-
-/** The run's simulated directory; reading it makes it the most recently used. */
-export function sandboxDirectory(key: string): SandboxDirectory {
-  const directories = registry();
-  let directory = directories.get(key);
-  if (!directory) {
-    directory = new SandboxDirectory();
-    directories.set(key, directory);
-  }
-  return directory;
 }

@@ -5,7 +5,7 @@ import { type EndToEndTestRecord } from "@/lib/tenant/port";
 import { type VerifyContext } from "@/lib/verify/types";
 import { ldapUserLookup, runDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
-import { rememberSandboxRun, type TenantAccess } from "./tenant-access";
+import { type TenantAccess } from "./tenant-access";
 
 // What a step's check may read for one run, built explicitly from the run the caller already loaded and the
 // request's tenant access (null: no token, or a background re-check). Absent ports make their sources stand aside.
@@ -24,7 +24,6 @@ export async function buildVerifyContext(
   access: TenantAccess | null,
   now: Date,
 ): Promise<VerifyContext> {
-  rememberSandboxRun(run);
   const context: VerifyContext = {
     run: { id: run.id, flow: run.flow, mode: run.mode },
     now,
