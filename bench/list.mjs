@@ -13,6 +13,12 @@ const BENCHMARKS = [
     what: "the connector-permissions scan of the lab's OU=Bulk against ldapsearch (needs `npm run lab -- --bulk 10000`)",
   },
   {
+    script: "bench:api-load",
+    command:
+      "node --import tsx bench/api-load.ts [--reuse-build] [--seconds 5] [--connections 50] [--limit 3]",
+    what: "GET /api/runs/<id> (200 and 304), a verify call and PATCH /api/runs/<id> at 50 connections against GET /api/health",
+  },
+  {
     script: "bench:page-weight",
     command: "node --import tsx bench/page-weight.ts [--reuse-build] [--verbose] [--limit 1.3]",
     what: "gzip JavaScript of the landing, run and step pages against a bare Next.js app built in the same run",

@@ -54,5 +54,7 @@ step "Unit and integration tests (SQLite, PostgreSQL, lab)"
 npx vitest run
 step "Production build"
 npx next build
+step "Several instances on one PostgreSQL (the build above, two next start)"
+timeout 600 npx vitest run --config vitest.instances.config.mts
 step "End-to-end journeys (Chromium)"
 npx playwright test
