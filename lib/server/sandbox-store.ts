@@ -62,7 +62,7 @@ type Holder = Record<symbol, unknown>;
 
 function cache(): LRUCache<string, Loaded> {
   const holder = globalThis as unknown as Holder;
-  return (holder[CACHE_KEY] ??= new LRUCache<string, Loaded>({ max: 16 })) as LRUCache<string, Loaded>;
+  return (holder[CACHE_KEY] ??= new LRUCache<string, Loaded>({ max: 64 })) as LRUCache<string, Loaded>;
 }
 
 function turns(): Map<string, Promise<unknown>> {
