@@ -167,7 +167,10 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     });
     // Now and then, forget buckets nobody touched for an hour (they would be full again anyway).
     if (Math.random() < 0.01) {
-      await this.db.deleteFrom("rate_limits").where("at_ms", "<", now - FORGET_AFTER_MS).execute();
+      await this.db
+        .deleteFrom("rate_limits")
+        .where("at_ms", "<", now - FORGET_AFTER_MS)
+        .execute();
     }
     return wait;
   }
@@ -188,9 +191,7 @@ export function rateLimitStore(): Promise<RateLimitStore> {
   if (existing) return existing;
   const opening = import("./db").then(async ({ getDatabase }) => {
     const { db, dialect } = await getDatabase();
-    return dialect === "postgres"
-      ? new DatabaseRateLimitStore(db, dialect)
-      : new MemoryRateLimitStore();
+    return dialect === "postgres" ? new DatabaseRateLimitStore(db, dialect) : new MemoryRateLimitStore();
   });
   holder[GLOBAL_KEY] = opening;
   opening.catch(() => {

@@ -320,9 +320,14 @@ describe("rate limiting failed guesses", () => {
     // Without a trusted proxy, the forwarded address is the client's own claim: ten failures from one socket
     // block that socket whatever it wrote there.
     const spoofed = (i: number) =>
-      call(openRoute.GET, "/share/x", { token: "x" }, {
-        headers: { [PEER_ADDRESS_HEADER]: "203.0.113.50", "x-forwarded-for": `10.9.9.${i}` },
-      });
+      call(
+        openRoute.GET,
+        "/share/x",
+        { token: "x" },
+        {
+          headers: { [PEER_ADDRESS_HEADER]: "203.0.113.50", "x-forwarded-for": `10.9.9.${i}` },
+        },
+      );
     for (let i = 0; i < 10; i++) expect((await spoofed(i)).status).toBe(303);
     expect((await spoofed(99)).status).toBe(429);
     await shareGuessLimiter().clear();

@@ -16,7 +16,9 @@ const HEADERS = {
   "x-robots-tag": "noindex, nofollow",
 };
 
-const tooMany = (sentence: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+const tooMany = (
+  sentence: string,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>Too many attempts · SSPR Writeback Wizard</title></head><body>
 <h1>Too many attempts</h1><p>${sentence} Wait a minute, then open the link again.</p>
 </body></html>`;

@@ -152,9 +152,7 @@ export function migrationsFor(dialect: DatabaseDialect): Record<string, Migratio
       async up(db: Kysely<unknown>) {
         await db.schema
           .createTable("sandbox_state")
-          .addColumn("run_id", "text", (col) =>
-            col.primaryKey().references("runs.id").onDelete("cascade"),
-          )
+          .addColumn("run_id", "text", (col) => col.primaryKey().references("runs.id").onDelete("cascade"))
           .addColumn("body", "text", (col) => col.notNull())
           .addColumn("version", "integer", (col) => col.notNull())
           .addColumn("updated_at", "text", (col) => col.notNull())
