@@ -103,6 +103,8 @@ export class SandboxDirectory {
   private data: Snapshot;
   /** The real settings of policies the wizard cannot read yet, by normalised DN; the admin's changes reach them. */
   private hiddenPolicies = hiddenPsoSettings();
+  /** Counts the changes made through this object, so a store can tell "unchanged" without serialising the copy. */
+  private changes = 0;
 
   constructor(snapshot: Snapshot = sandboxSnapshot()) {
     this.data = snapshot;
@@ -137,7 +139,18 @@ export class SandboxDirectory {
    * Back to the built-in snapshot, in place: the run's sandbox tenant holds this object (its resets move pwdLastSet
    * here), so the copy is replaced rather than the object.
    */
+  /** Goes up with every change made through this object (see {@link touch} for changes made from outside). */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Records a change made to {@link snapshot} directly (a test playing an admin), so that it is stored. */
+  touch(): void {
+    this.changes++;
+  }
+
   restore(): void {
+    this.changes++;
     this.data = sandboxSnapshot();
     this.hiddenPolicies = hiddenPsoSettings();
   }
@@ -173,6 +186,7 @@ export class SandboxDirectory {
    * offers the password-policy hints control in its rootDSE, as a Windows Server 2016 or later DC does.
    */
   upgradeDomainControllers(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     const add = (controls: string[]): string[] =>
       controls.includes(POLICY_HINTS_OID) ? controls : [...controls, POLICY_HINTS_OID];
@@ -200,6 +214,7 @@ export class SandboxDirectory {
    * account cannot read. Those stay unreadable to the wizard: it still cannot tell what they hold.
    */
   setMinimumPasswordAgeToZero(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     let unseen = 0;
     for (const domain of this.data.domains) {
@@ -238,6 +253,7 @@ export class SandboxDirectory {
    * the policies in it): the wizard can now read every fine-grained policy's settings, whatever they hold.
    */
   grantPasswordSettingsRead(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     for (const domain of this.data.domains) {
       for (const pso of domain.passwordSettingsObjects ?? []) {
@@ -388,11 +404,13 @@ export class SandboxDirectory {
         };
       },
       writeDescriptor: async (dn, next) => {
+        this.changes++;
         const { domain } = located(dn);
         this.writeSd(domain, dn, sddl(next.predicted, domain.sid));
         this.propagate(domain, dn);
       },
       clearAdminCount: async (dn) => {
+        this.changes++;
         const { domain } = located(dn);
         const user = domain.users.find((u) => normalizeDn(u.dn) === normalizeDn(dn));
         if (user) user.adminCount = null;
@@ -402,7 +420,10 @@ export class SandboxDirectory {
         throw error;
       },
       close: async (completed) => {
-        if (!completed) this.data = before;
+        if (!completed) {
+          this.data = before;
+          this.changes++;
+        }
       },
     };
   }
@@ -417,6 +438,7 @@ export class SandboxDirectory {
     for (const domain of this.data.domains) {
       const user = domain.users.find((u) => u.sid?.toUpperCase() === key);
       if (user) {
+        this.changes++;
         const before = user.replPropertyMetaData
           ? new Uint8Array(Buffer.from(user.replPropertyMetaData, "base64"))
           : null;

@@ -25,12 +25,22 @@ export function newSandboxWorld(
 }
 
 export function worldToJson(world: SandboxWorld): string {
-  const state: SandboxWorldState = {
-    format: "sspr-sandbox-world/1",
-    tenant: world.tenant.toState(),
-    directory: world.directory.toState(),
-  };
-  return JSON.stringify(state);
+  return joinWorld(tenantJson(world), directoryJson(world));
+}
+
+/** The tenant part of the stored text (small: switches, users, records). */
+export function tenantJson(world: SandboxWorld): string {
+  return JSON.stringify(world.tenant.toState());
+}
+
+/** The directory part of the stored text (large: the whole snapshot); serialise it only when it changed. */
+export function directoryJson(world: SandboxWorld): string {
+  return JSON.stringify(world.directory.toState());
+}
+
+/** The stored text from its two parts; the same text JSON.stringify makes of a SandboxWorldState. */
+export function joinWorld(tenant: string, directory: string): string {
+  return `{"format":"sspr-sandbox-world/1","tenant":${tenant},"directory":${directory}}`;
 }
 
 /** Null when the text is not a stored world of this format (the caller starts the run's world again). */

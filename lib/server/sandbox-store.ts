@@ -3,7 +3,15 @@ import { createHmac, timingSafeEqual } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { type DirectoryWriter } from "@/lib/directory/writer";
 import { DirectoryError } from "@/lib/directory/errors";
-import { newSandboxWorld, type SandboxWorld, worldFromJson, worldToJson } from "@/lib/sandbox/world";
+import { type SandboxDirectory } from "@/lib/sandbox/directory";
+import {
+  directoryJson,
+  joinWorld,
+  newSandboxWorld,
+  type SandboxWorld,
+  tenantJson,
+  worldFromJson,
+} from "@/lib/sandbox/world";
 import { ApiError } from "./api-error";
 import { getDatabase } from "./db";
 import { env } from "./env";
@@ -52,6 +60,11 @@ interface Loaded {
   version: number;
   /** The stored text, to tell whether a call changed anything; null when not stored yet. */
   json: string | null;
+  /**
+   * The stored text's two parts, once known, and which directory at which revision the directory part is: a call
+   * that left the directory alone (most simulator requests) then costs serialising the small tenant part only.
+   */
+  parts?: { tenant: string; directory: string; directoryRef: SandboxDirectory; revision: number };
 }
 
 // A few recently used worlds, by run: a version check (one small query) saves parsing the stored text again.
@@ -131,9 +144,22 @@ async function fresh(runId: string): Promise<SandboxWorld> {
 
 /** Stores `loaded.world` if it changed; false when another instance stored a newer version first. */
 async function save(runId: string, loaded: Loaded): Promise<boolean> {
-  const json = worldToJson(loaded.world);
-  if (json === loaded.json) {
+  const { world } = loaded;
+  const known = loaded.parts;
+  const tenant = tenantJson(world);
+  const sameDirectory =
+    known !== undefined &&
+    known.directoryRef === world.directory &&
+    known.revision === world.directory.revision;
+  if (sameDirectory && tenant === known.tenant) {
     cache().set(runId, loaded);
+    return true;
+  }
+  const directory = sameDirectory ? known.directory : directoryJson(world);
+  const parts = { tenant, directory, directoryRef: world.directory, revision: world.directory.revision };
+  const json = joinWorld(tenant, directory);
+  if (json === loaded.json) {
+    cache().set(runId, { ...loaded, parts });
     return true;
   }
   const db = await database();
@@ -159,7 +185,7 @@ async function save(runId: string, loaded: Loaded): Promise<boolean> {
     cache().delete(runId);
     return false;
   }
-  cache().set(runId, { world: loaded.world, version: loaded.version + 1, json });
+  cache().set(runId, { world, version: loaded.version + 1, json, parts });
   return true;
 }
 
@@ -198,7 +224,7 @@ export function resetSandboxWorld(runId: string): Promise<SandboxWorld> {
     for (let attempt = 1; ; attempt++) {
       const loaded = await load(runId);
       const world = await fresh(runId);
-      if (await save(runId, { ...loaded, world })) return world;
+      if (await save(runId, { ...loaded, world, parts: undefined })) return world;
       if (attempt >= ATTEMPTS)
         throw new ApiError("conflict", "The sandbox changed on another server meanwhile. Try again.");
     }
@@ -224,7 +250,7 @@ export async function openSandboxWriter(runId: string): Promise<DirectoryWriter>
       const loaded = await load(runId);
       // A private copy: the cached world must not see changes that may yet be undone.
       const copy = loaded.json ? worldFromJson(loaded.json) : null;
-      ready(copy ? { ...loaded, world: copy } : { ...loaded, world: await fresh(runId) });
+      ready({ ...loaded, world: copy ?? (await fresh(runId)), parts: undefined });
     } catch (error) {
       failed(error);
       return;

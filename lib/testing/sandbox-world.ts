@@ -8,7 +8,11 @@ export function sandboxWorldOf(runId: string): Promise<SandboxWorld> {
   return withSandboxWorld(runId, (world) => world);
 }
 
-/** Changes the run's world and stores the change, as a sandbox control would. */
+/** Changes the run's world and stores the change, as a sandbox control would (also changes made to its snapshot). */
 export function changeSandboxWorld<T>(runId: string, change: (world: SandboxWorld) => T): Promise<T> {
-  return withSandboxWorld(runId, change);
+  return withSandboxWorld(runId, (world) => {
+    const result = change(world);
+    world.directory.touch();
+    return result;
+  });
 }

@@ -10,7 +10,7 @@ vi.hoisted(() => {
 });
 
 import { getDatabase } from "@/lib/server/db";
-import { sandboxBearer } from "@/lib/server/sandbox-store";
+import { sandboxBearer, withSandboxWorld } from "@/lib/server/sandbox-store";
 import { makeSession } from "@/lib/testing/route-harness";
 import { createRunAs } from "@/lib/testing/share-harness";
 import { changeSandboxWorld, sandboxWorldOf } from "@/lib/testing/sandbox-world";
@@ -74,5 +74,30 @@ describe("the sandbox Graph simulator", () => {
     expect(again.value[0]?.id).toBe(first.value[0]?.id);
     forgetCachedWorlds();
     expect((await sandboxWorldOf(runId)).tenant.switches.connectWriteback).toBe(true);
+  });
+
+  it("stores what a call changed in the directory, though most calls leave it alone and skip serialising it", async () => {
+    const owner = makeSession("Olivia Owner");
+    const runId = await createRunAs(owner);
+    const snapshotText = async () => {
+      forgetCachedWorlds();
+      return JSON.stringify((await sandboxWorldOf(runId)).directory.snapshot);
+    };
+    const start = await snapshotText();
+    // A tenant-only change, then a reset that writes back into the directory (its pwdLastSet), then a control.
+    await withSandboxWorld(runId, (world) => {
+      world.tenant.setConnectWriteback(true);
+      world.tenant.setPortalWriteback(true);
+    });
+    expect(await snapshotText()).toBe(start);
+    await withSandboxWorld(runId, (world) => void world.tenant.simulateSelfServiceReset());
+    const afterReset = await snapshotText();
+    expect(afterReset).not.toBe(start);
+    await withSandboxWorld(runId, (world) => void world.directory.upgradeDomainControllers());
+    expect(await snapshotText()).toContain("Windows Server 2022");
+    // Without forgetting the cached copy in between, too.
+    await withSandboxWorld(runId, (world) => void world.directory.setMinimumPasswordAgeToZero());
+    await withSandboxWorld(runId, (world) => void world.tenant.setUnlock(true));
+    expect(JSON.parse(await snapshotText()).domains[0].minPwdAge).toBe("0");
   });
 });
