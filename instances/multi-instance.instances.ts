@@ -1,3 +1,4 @@
+import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseHandle } from "@/lib/server/db";
 import { RunsRepository } from "@/lib/server/runs-repository";
@@ -21,6 +22,18 @@ const needs = prerequisite(
 );
 
 const SECRET = "instances-test-secret-instances-test-secret-0123";
+
+/** The status of a GET sent from another local address than 127.0.0.1. */
+function statusFrom(localAddress: string, instance: Instance, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: "127.0.0.1", port: instance.port, path, localAddress }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
 
 describe.skipIf(needs.skip)("two instances on one PostgreSQL", () => {
   let a: Instance;
@@ -162,6 +175,13 @@ describe.skipIf(needs.skip)("two instances on one PostgreSQL", () => {
     // Eleven failures from this client in all: the eleventh waits on whichever instance it reaches.
     expect((await guesser.request(a, "/share/garbage")).status).toBe(429);
     expect((await guesser.request(b, "/share/garbage")).status).toBe(429);
+    // The server knows the client by its socket: a forged peer header or X-Forwarded-For from 127.0.0.1 does not
+    // help, while another address (127.0.0.2, also loopback) is its own client and is not blocked.
+    const forged = await guesser.request(b, "/share/garbage", {
+      headers: { "x-sspr-peer-address": "198.51.100.1", "x-forwarded-for": "198.51.100.2" },
+    });
+    expect(forged.status).toBe(429);
+    expect(await statusFrom("127.0.0.2", b, "/share/garbage")).toBe(303);
   });
 
   it("carries on with the run on B when A is killed mid-run", async () => {
