@@ -47,3 +47,22 @@ describe("public/", () => {
     expect(proxied("/icon.svg")).toBe(false);
   });
 });
+
+describe("the snapshot upload", () => {
+  it("skips the proxy, so Next does not buffer its body and cut it at 10 MB", () => {
+    expect(proxied("/api/runs/0b7f4a1e-2c3d-4e5f-8a9b-0c1d2e3f4a5b/directory/snapshot")).toBe(false);
+    expect(proxied("/api/runs/abc/directory/snapshot/")).toBe(false);
+  });
+
+  it("leaves the run's other directory routes and look-alikes to the proxy", () => {
+    for (const path of [
+      "/api/runs/abc/directory",
+      "/api/runs/abc/directory/snapshots",
+      "/api/runs/abc/directory/snapshot/x",
+      "/api/runs/a/b/directory/snapshot",
+      "/runs/abc/directory/snapshot",
+    ]) {
+      expect(proxied(path), path).toBe(true);
+    }
+  });
+});

@@ -47,10 +47,14 @@ export async function proxy(request: NextRequest) {
 // Static files skip the proxy: they need no nonce and must not hand every crawler a session cookie. Each file in
 // public/ is listed here, anchored with `$` so that only that exact path is left out (proxy.test.ts fails on a file
 // that is not); app/icon.svg stays where Next's icon file convention serves it and links it from every page.
+// The snapshot upload skips it too: Next buffers the body of every proxied request and cuts it at 10 MB
+// (proxyClientMaxBodySize), and a domain's snapshot is larger; the route streams it. It needs nothing from here: it
+// answers JSON (no nonce), refuses a request without a session, and checks the origin itself (lib/server/http.ts).
 export const config = {
   matcher: [
     {
-      source: "/((?!_next/static|_next/image|icon.svg|favicon.ico|robots\\.txt$).*)",
+      source:
+        "/((?!_next/static|_next/image|icon.svg|favicon.ico|robots\\.txt$|api/runs/[^/]+/directory/snapshot/?$).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

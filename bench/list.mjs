@@ -19,9 +19,25 @@ const BENCHMARKS = [
     what: "GET /api/runs/<id> (200 and 304), a verify call and PATCH /api/runs/<id> at 50 connections against GET /api/health",
   },
   {
+    script: "bench:delta-recheck",
+    command:
+      "node --import tsx bench/delta-recheck.ts [--dir /work/lab-bulk] [--ou <dn of an OU of 1,000 users>] [--rounds 3]",
+    what: "the re-check after one fix read as a delta against the full scan (goal: <= 1 s and <= 5%); on a lab of its own",
+  },
+  {
     script: "bench:page-weight",
     command: "node --import tsx bench/page-weight.ts [--reuse-build] [--verbose] [--limit 1.3]",
     what: "gzip JavaScript of the landing, run and step pages against a bare Next.js app built in the same run",
+  },
+  {
+    script: "bench:snapshot",
+    command: "node --import tsx bench/snapshot.ts [--counts 10000,100000] [--keep]",
+    what: "check a generated 10,000- and 100,000-user snapshot (upload check + scan, streamed): time and peak memory against JSON.parse of the same file",
+  },
+  {
+    script: "bench:page-vitals",
+    command: "node --import tsx bench/page-vitals.ts [--reuse-build] [--loads 5]",
+    what: "LCP of the run page and INP of moving between steps in headless Chromium (web-vitals) against a bare HTML page",
   },
 ];
 

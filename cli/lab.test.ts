@@ -16,6 +16,19 @@ describe("lab CLI arguments", () => {
     });
   });
 
+  it("parses a second lab's address and the online bulk adds", () => {
+    expect(
+      parseLabArgs(["up", "--dir", "/work/lab-bulk", "--address", "10.213.0.2", "--online-bulk"]),
+    ).toEqual({
+      action: "up",
+      dir: "/work/lab-bulk",
+      address: "10.213.0.2",
+      fastBulk: false,
+      json: false,
+    });
+    expect(() => parseLabArgs(["down", "--address", "10.213.0.2"])).toThrow(/only go with up/);
+  });
+
   it("parses down and status", () => {
     expect(parseLabArgs(["down", "--purge"])).toEqual({ action: "down", purge: true, json: false });
     expect(parseLabArgs(["status", "--json", "--dir", "/tmp/x"])).toEqual({

@@ -16,12 +16,24 @@ Options:
   --dir <path>          lab folder (default: <repo>/.lab, or $SSPR_LAB_DIR)
   --bulk <N>            at least N users in OU=Bulk (up; default 0, use 10000 for benchmarks)
   --scenario <name>     delegated | undelegated: connector delegation on the domain root (up)
+  --address <ip>        the DC's address (up; default 127.0.0.1). Another one (10.x.y.z) runs the lab in its own
+                        network namespace, so it can run beside the default lab (e.g. --dir /work/lab-bulk)
+  --online-bulk         add bulk users one LDAP add each, samba running (up); by default missing bulk users
+                        are imported offline into the DC's database (samba stopped meanwhile; no LDAP add per user)
   --purge               with down: delete the lab folder
   --json                print JSON instead of text
 `;
 
 export type LabCommand =
-  | { action: "up"; dir?: string; bulk?: number; scenario?: LabScenario; json: boolean }
+  | {
+      action: "up";
+      dir?: string;
+      bulk?: number;
+      scenario?: LabScenario;
+      address?: string;
+      fastBulk?: boolean;
+      json: boolean;
+    }
   | { action: "down"; dir?: string; purge: boolean; json: boolean }
   | { action: "status"; dir?: string; json: boolean }
   | { action: "help" };
@@ -36,6 +48,8 @@ export function parseLabArgs(args: string[]): LabCommand {
       dir: { type: "string" },
       bulk: { type: "string" },
       scenario: { type: "string" },
+      address: { type: "string" },
+      "online-bulk": { type: "boolean", default: false },
       purge: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -61,10 +75,12 @@ export function parseLabArgs(args: string[]): LabCommand {
       }
       command.scenario = values.scenario;
     }
+    if (values.address !== undefined) command.address = values.address;
+    if (values["online-bulk"]) command.fastBulk = false;
     return command;
   }
-  if (values.bulk !== undefined || values.scenario !== undefined)
-    throw new Error("--bulk and --scenario only go with up.");
+  if (values.bulk !== undefined || values.scenario !== undefined || values.address !== undefined)
+    throw new Error("--bulk, --scenario and --address only go with up.");
   if (action === "down")
     return dir === undefined
       ? { action, purge: values.purge, json }

@@ -19,7 +19,8 @@ const COMMANDS: Record<
     load: () => import("./password-landed"),
   },
   "collect-script": {
-    summary: "prints the PowerShell evidence collector that writes a snapshot",
+    summary:
+      "prints a PowerShell evidence collector: the domain snapshot, --connect the Connect server's, --cloud-sync the provisioning agent's",
     load: () => import("./collect-script"),
   },
   lab: {

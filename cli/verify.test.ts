@@ -111,7 +111,9 @@ describe("sspr-writeback collect-script", () => {
     const io = capture();
     expect(await collect([])).toBe(0);
     const script = io.out();
-    expect(script).toContain("format = 'sspr-writeback-snapshot/1'");
+    expect(script).toContain("format = 'sspr-writeback-snapshot/2'");
+    expect(script).toContain("sds = $sdTable.ToArray()");
+    expect(script).toContain("System.IO.Compression.GZipStream");
     expect(script).toContain("Import-Module ActiveDirectory");
     expect(script).not.toMatch(/\b(Set|New|Remove|Add)-AD/);
   });

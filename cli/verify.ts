@@ -2,7 +2,7 @@
 // line"). Exit status: 0 every check passed (warnings allowed), 1 a check found problems, 2 a check could not run
 // (connection, TLS, credentials, bad snapshot, bad options).
 
-import { readFileSync } from "node:fs";
+import { accessSync, constants, createReadStream, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { describeAccount } from "../lib/directory/checks/connector";
@@ -19,10 +19,14 @@ import {
   type ScanSettings,
   type StepScan,
 } from "../lib/directory/scan";
-import { parseSnapshotText, SnapshotDirectory } from "../lib/directory/snapshot";
+import { readSnapshotStream, StreamedSnapshotDirectory } from "../lib/directory/snapshot-stream";
+import { ConnectEvidenceError, parseConnectEvidenceText } from "../lib/connect/evidence-schema";
+import { connectorAccounts, evaluateConnectEvidence } from "../lib/verify/verdicts/connect";
 
 export const VERIFY_USAGE = `Usage: sspr-writeback verify (--ldap-url <url> --bind-dn <dn> --bind-password-file <file> [--ca-file <pem>]
-                              [--server-name <name>] [--base-dn <dn>] | --snapshot <file>) [options]
+                              [--server-name <name>] [--base-dn <dn>] | --snapshot <file>)
+                              [--connect-evidence <file>] [options]
+       sspr-writeback verify --connect-evidence <file> [--flow enable|cleanup] [--json]
 
   --ldap-url <url>            ldaps://dc01.contoso.com (or ldap://… : StartTLS is then mandatory)
   --bind-dn <dn>              a read-only account (DN, user@domain or DOMAIN\\name)
@@ -34,7 +38,11 @@ export const VERIFY_USAGE = `Usage: sspr-writeback verify (--ldap-url <url> --bi
                               own DCs with the same account and CA (default: the connected domain, plus any
                               domain a --scope OU is in)
   --snapshot <file>           check a snapshot written by \`sspr-writeback collect-script\` instead
-  --connector <account>       the Connect AD DS connector account (default: the only MSOL_/gMSA candidate)
+  --connect-evidence <file>   also check the Connect server, from the file \`sspr-writeback collect-script --connect\`
+                              wrote there (check id connect-writeback, or disable-connect-writeback with
+                              --flow cleanup); its single AD connector account names the connector
+  --connector <account>       the Connect AD DS connector account (default: the one the Connect evidence names,
+                              else the only MSOL_/gMSA candidate)
   --scope <ou-dn>             check only users below this OU (repeatable; default: the whole domain)
   --flow enable|cleanup       enable: prerequisites, connector-permissions, password-policy (default);
                               cleanup: revoke-connector-permissions
@@ -68,6 +76,7 @@ const argsSchema = z
       })
       .optional(),
     snapshot: z.string().min(1).optional(),
+    "connect-evidence": z.string().min(1).optional(),
     connector: z.string().min(1).optional(),
     scope: z.array(z.string().includes("=", { message: "must be an OU DN" })).default([]),
     flow: z.enum(["enable", "cleanup"]).default("enable"),
@@ -78,8 +87,14 @@ const argsSchema = z
   })
   .superRefine((v, ctx) => {
     if (v.help) return;
-    if (!v.snapshot === !v["ldap-url"])
+    if (v.snapshot && v["ldap-url"])
       ctx.addIssue({ code: "custom", path: ["ldap-url"], message: "give either --ldap-url or --snapshot" });
+    if (!v.snapshot && !v["ldap-url"] && !v["connect-evidence"])
+      ctx.addIssue({
+        code: "custom",
+        path: ["ldap-url"],
+        message: "give either --ldap-url or --snapshot (or only --connect-evidence)",
+      });
     if (v["ldap-url"]) {
       if (!v["bind-dn"])
         ctx.addIssue({ code: "custom", path: ["bind-dn"], message: "is required with --ldap-url" });
@@ -108,6 +123,7 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
       "base-dn": { type: "string" },
       domains: { type: "string" },
       snapshot: { type: "string" },
+      "connect-evidence": { type: "string" },
       connector: { type: "string" },
       scope: { type: "string", multiple: true },
       flow: { type: "string" },
@@ -128,7 +144,7 @@ export function parseVerifyArgs(args: string[]): VerifyArgs {
 export type CheckStatus = "passed" | "failed" | "warning" | "unknown";
 
 export interface CheckReport {
-  id: DirectoryStepId;
+  id: DirectoryStepId | "connect-writeback" | "disable-connect-writeback";
   status: CheckStatus;
   summary: string;
   findings: {
@@ -148,17 +164,20 @@ function statusOf(scan: StepScan): CheckStatus {
 
 export async function openPort(args: VerifyArgs): Promise<DirectoryPort> {
   if (args.snapshot) {
-    let text: string;
+    // Streamed from the file (plain or .json.gz), read once to check it and again for each pass over the users,
+    // so a domain of any size is checked in the memory of a page of users.
+    const file = args.snapshot;
     try {
-      text = readFileSync(args.snapshot, "utf8");
+      accessSync(file, constants.R_OK);
     } catch {
       throw new DirectoryError(
         "snapshot-invalid",
-        `Cannot read the snapshot file ${args.snapshot}.`,
+        `Cannot read the snapshot file ${file}.`,
         "Check the path.",
       );
     }
-    return new SnapshotDirectory(parseSnapshotText(text));
+    const open = () => createReadStream(file) as AsyncIterable<Uint8Array>;
+    return new StreamedSnapshotDirectory(await readSnapshotStream(open()), open);
   }
   const readText = (file: string, what: string): string => {
     try {
@@ -239,6 +258,61 @@ export async function runChecks(
   return reports;
 }
 
+/**
+ * The Connect server's checks from the collector's file: `connect-writeback` (enable) or
+ * `disable-connect-writeback` (clean-up), with the wizard's finding codes. A file that cannot be read or is not
+ * valid evidence is "unknown" (exit 2) with the reason.
+ */
+export function connectReport(file: string, flow: VerifyArgs["flow"], now: Date): CheckReport {
+  const id = flow === "cleanup" ? "disable-connect-writeback" : "connect-writeback";
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return {
+      id,
+      status: "unknown",
+      summary: `Cannot read the Connect evidence file ${file}. Check the path.`,
+      findings: [],
+    };
+  }
+  try {
+    const evidence = parseConnectEvidenceText(text);
+    const result = evaluateConnectEvidence(evidence, flow === "cleanup" ? "disabled" : "enabled", now);
+    const status: CheckStatus =
+      result.status === "failed"
+        ? "failed"
+        : result.findings.some((f) => f.severity === "warning")
+          ? "warning"
+          : "passed";
+    return {
+      id,
+      status,
+      summary: `The Connect server ${evidence.ComputerName} as its collector saw it at ${evidence.collectedAt} (evidence).`,
+      findings: result.findings.map((f) => ({
+        code: f.code,
+        dn: f.target ?? evidence.ComputerName,
+        message: f.message,
+        severity: f.severity ?? "info",
+      })),
+    };
+  } catch (error) {
+    if (!(error instanceof ConnectEvidenceError)) throw error;
+    return { id, status: "unknown", summary: `${file}: ${error.message}`, findings: [] };
+  }
+}
+
+/** The single AD DS connector account a Connect evidence file names, if it is readable and names exactly one. */
+function evidenceConnector(file: string | undefined): string | null {
+  if (!file) return null;
+  try {
+    const accounts = connectorAccounts(parseConnectEvidenceText(readFileSync(file, "utf8")));
+    return accounts.length === 1 ? (accounts[0]?.account ?? null) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function exitCodeFor(reports: readonly CheckReport[]): number {
   if (reports.some((r) => r.status === "unknown")) return 2;
   if (reports.some((r) => r.status === "failed")) return 1;
@@ -281,6 +355,22 @@ export function formatHuman(reports: readonly CheckReport[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+function print(args: VerifyArgs, reports: readonly CheckReport[], preamble: string): void {
+  if (args.json) {
+    const out = {
+      checks: reports.map((r) => ({
+        id: r.id,
+        status: r.status,
+        summary: r.summary,
+        findings: r.findings.map(({ code, dn, message }) => ({ code, dn, message })),
+      })),
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } else {
+    process.stdout.write(`${preamble}${formatHuman(reports)}`);
+  }
+}
+
 export async function run(args: string[]): Promise<number> {
   let parsed: VerifyArgs;
   try {
@@ -294,6 +384,14 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   installLdaptsParsePatch();
+  const connect = parsed["connect-evidence"]
+    ? [connectReport(parsed["connect-evidence"], parsed.flow, new Date())]
+    : [];
+  const fromEvidence = parsed.connector ? null : evidenceConnector(parsed["connect-evidence"]);
+  if (!parsed.snapshot && !parsed["ldap-url"]) {
+    print(parsed, connect, "");
+    return exitCodeFor(connect);
+  }
   let port: DirectoryPort;
   try {
     port = await openPort(parsed);
@@ -308,22 +406,16 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     const notes: string[] = [];
-    const reports = await runChecks(port, parsed, (line) => notes.push(line));
-    if (parsed.json) {
-      const out = {
-        checks: reports.map((r) => ({
-          id: r.id,
-          status: r.status,
-          summary: r.summary,
-          findings: r.findings.map(({ code, dn, message }) => ({ code, dn, message })),
-        })),
-      };
-      process.stdout.write(`${JSON.stringify(out)}\n`);
-    } else {
-      process.stdout.write(
-        `Read: ${port.describe()}\n${notes.map((n) => `${n}\n`).join("")}\n${formatHuman(reports)}`,
-      );
-    }
+    if (fromEvidence) notes.push(`Connector: ${fromEvidence} (named by the Connect server's evidence).`);
+    const reports = [
+      ...(await runChecks(
+        port,
+        { ...parsed, connector: parsed.connector ?? fromEvidence ?? undefined },
+        (line) => notes.push(line),
+      )),
+      ...connect,
+    ];
+    print(parsed, reports, `Read: ${port.describe()}\n${notes.map((n) => `${n}\n`).join("")}\n`);
     return exitCodeFor(reports);
   } finally {
     await port.close();

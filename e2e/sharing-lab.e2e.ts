@@ -106,11 +106,12 @@ test.describe("sharing against the lab", () => {
 
     await test.step("the owner revokes the link; the domain admin gets the 404 and the API refuses", async () => {
       await page.getByRole("button", { name: "Revoke the link “domain admin”" }).click();
+      const confirm = page.getByRole("dialog", { name: "Revoke the link “domain admin”?" });
+      await confirm.getByRole("button", { name: "Revoke the link", exact: true }).click();
       await expect(page.getByRole("status")).toContainText("The link “domain admin” no longer works.");
-      const response = await admin.goto(`/runs/${runId}/connector-permissions`);
-      expect(response?.status()).toBe(404);
-      await expect(admin.getByRole("heading", { name: "Page not found" })).toBeVisible();
-      await expect(admin.getByText("the link may have expired or been revoked")).toBeVisible();
+      // The run's pages now say why: the link was revoked (the API still answers 404).
+      await admin.goto(`/runs/${runId}/connector-permissions`);
+      await expect(admin.getByRole("heading", { name: "This link was revoked by its owner" })).toBeVisible();
       const refused = await admin.request.get(`/api/runs/${runId}`);
       expect(refused.status()).toBe(404);
       const again = await admin.goto(url);

@@ -77,11 +77,12 @@ test("hand-off: an edit link for the domain admin, live progress, then revocatio
 
   await test.step("the owner revokes the link; the domain admin gets the 404", async () => {
     await page.getByRole("button", { name: "Revoke the link “domain admin”" }).click();
+    const confirm = page.getByRole("dialog", { name: "Revoke the link “domain admin”?" });
+    await confirm.getByRole("button", { name: "Revoke the link", exact: true }).click();
     await expect(page.getByRole("status")).toContainText("The link “domain admin” no longer works.");
-    const response = await admin.goto(`/runs/${runId}`);
-    expect(response?.status()).toBe(404);
-    await expect(admin.getByRole("heading", { name: "Page not found" })).toBeVisible();
-    await expect(admin.getByText("the link may have expired or been revoked")).toBeVisible();
+    // The run's pages now say why: the link was revoked (the API still answers 404).
+    await admin.goto(`/runs/${runId}`);
+    await expect(admin.getByRole("heading", { name: "This link was revoked by its owner" })).toBeVisible();
     const again = await admin.goto(url);
     expect(again?.status()).toBe(404);
     expect(admin.url()).not.toContain(url.split("/share/")[1] ?? "unreachable");

@@ -9,8 +9,11 @@ import path from "node:path";
 import { bindLdaps, readObjectSid } from "./ldap";
 import {
   checkPrerequisites,
+  DEFAULT_LAB_ADDRESS,
   isProvisioned,
   LAB_BASE_DN,
+  labNetwork,
+  removeNetwork,
   LAB_DNS_DOMAIN,
   LAB_NETBIOS_DOMAIN,
   LAB_REALM,
@@ -21,7 +24,8 @@ import {
   stopSamba,
   waitForLdaps,
 } from "./samba";
-import { generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
+import { importBulkOffline } from "./bulk-import";
+import { bulkName, generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
 import {
   defaultLabDir,
   LAB_SETTINGS_FORMAT,
@@ -47,6 +51,17 @@ export interface LabUpOptions {
   bulk?: number;
   /** Default: the lab's current scenario, else "delegated". */
   scenario?: LabScenario;
+  /**
+   * The address the DC answers on. Default 127.0.0.1 (this machine's own network). Another one (10.x.y.z) runs the
+   * lab in its own network namespace, so a second lab can run beside the default one (samba.ts `labNetwork`).
+   * Remembered in the lab folder; later calls need not repeat it.
+   */
+  address?: string;
+  /**
+   * Add 1,000 or more missing bulk users by an offline import into the DC's database while samba is stopped
+   * (bulk-import.ts; the default), instead of one LDAP add each (false: `--online-bulk`).
+   */
+  fastBulk?: boolean;
   log?: (message: string) => void;
 }
 
@@ -83,6 +98,23 @@ async function ensurePasswordFile(file: string): Promise<string> {
   return password;
 }
 
+function addressFile(dir: string): string {
+  return path.join(dir, "address");
+}
+
+/** The lab's address: the one given (remembered in the folder), else the remembered one, else 127.0.0.1. */
+async function labAddress(dir: string, given: string | undefined): Promise<string> {
+  const file = addressFile(dir);
+  const remembered = existsSync(file) ? (await readFile(file, "utf8")).trim() : null;
+  if (given !== undefined && remembered !== null && given !== remembered)
+    throw new Error(
+      `The lab in ${dir} answers on ${remembered}; run \`lab down --purge\` to move it to ${given}.`,
+    );
+  const address = given ?? remembered ?? DEFAULT_LAB_ADDRESS;
+  if (address !== DEFAULT_LAB_ADDRESS && remembered === null) await writeFile(file, `${address}\n`);
+  return address;
+}
+
 function requirePrerequisites(): { sambaTool: string; samba: string } {
   const pre = checkPrerequisites();
   if (!pre.ok) throw new LabPrerequisiteError(pre.message);
@@ -99,6 +131,8 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
   const actions: string[] = [];
   const timingsMs: LabUpResult["timingsMs"] = { total: 0 };
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  const address = await labAddress(dir, options.address);
+  const net = labNetwork(dir, address);
 
   if (!isProvisioned(paths)) {
     if (existsSync(paths.sambaDir)) {
@@ -124,12 +158,12 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
   if (!runningPid(paths)) {
     log("starting samba");
     const t = Date.now();
-    await startSamba(samba, paths);
+    await startSamba(samba, paths, net);
     timingsMs.start = Date.now() - t;
     actions.push("started");
   }
   const t0 = Date.now();
-  const serverName = await waitForLdaps(paths);
+  const serverName = await waitForLdaps(paths, undefined, address);
   timingsMs.start = (timingsMs.start ?? 0) + (Date.now() - t0);
 
   const previous = tryLoadLabSettings(dir);
@@ -151,10 +185,10 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
     connector: await ensurePasswordFile(files.connector),
     wizard: await ensurePasswordFile(files.wizard),
   };
-  const ldaps = { url: "ldaps://127.0.0.1:636", ca: { file: paths.caFile }, serverName };
+  const ldaps = { url: `ldaps://${address}:636`, ca: { file: paths.caFile }, serverName };
   const adminDn = `CN=Administrator,CN=Users,${LAB_BASE_DN}`;
   const openClient = (): ReturnType<typeof bindLdaps> => bindLdaps(ldaps, adminDn, passwords.admin);
-  const client = await openClient();
+  let client = await openClient();
   const t1 = Date.now();
   try {
     log(`seeding (${scenario}, bulk ${bulk})`);
@@ -164,11 +198,41 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
       baseDn: LAB_BASE_DN,
       dnsDomain: LAB_DNS_DOMAIN,
       scenario,
-      bulk,
+      // With the offline import the LDAP seeding leaves the bulk users alone and the import adds them below.
+      bulk: options.fastBulk === false ? bulk : 0,
       passwords,
       newConnectorName: newConnectorName(),
       log,
     });
+    if (options.fastBulk !== false && seed.bulk < bulk) {
+      const { searchEntries } = await client.search(seed.ous.bulk, {
+        scope: "one",
+        filter: "(objectClass=user)",
+        attributes: ["sAMAccountName"],
+        paged: { pageSize: 1000 },
+      });
+      const existing = new Set(searchEntries.map((e) => String(e.sAMAccountName).toLowerCase()));
+      const missing: number[] = [];
+      for (let i = 1; i <= bulk; i += 1) if (!existing.has(bulkName(i))) missing.push(i);
+      await client.unbind().catch(() => undefined);
+      log("stopping samba for the offline bulk import");
+      await stopSamba(paths, address);
+      try {
+        await importBulkOffline({
+          sambaDir: paths.sambaDir,
+          bulkOu: seed.ous.bulk,
+          dnsDomain: LAB_DNS_DOMAIN,
+          missing,
+          log,
+        });
+      } finally {
+        // A failed import commits nothing (one transaction); the lab comes back as it was.
+        await startSamba(samba, paths, net);
+        await waitForLdaps(paths, undefined, address);
+      }
+      client = await openClient();
+      seed.bulk = existing.size + missing.length;
+    }
     timingsMs.seed = Date.now() - t1;
     actions.push("seeded");
     const settings: LabSettings = {
@@ -210,6 +274,11 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
     await writeFile(settingsPath(dir), `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o644 });
     for (const file of Object.values(files)) await chmod(file, 0o600);
     timingsMs.total = Date.now() - started;
+    // What seeding cost, for benchmarks that print it (bench/delta-recheck.ts).
+    await writeFile(
+      path.join(dir, "seed-timing.json"),
+      `${JSON.stringify({ bulk: seed.bulk, seededAt: settings.seededAt, timingsMs }, null, 2)}\n`,
+    );
     return { settings, actions, timingsMs };
   } finally {
     await client.unbind().catch(() => undefined);
@@ -225,7 +294,8 @@ export interface LabDownOptions {
 export async function labDown(options: LabDownOptions = {}): Promise<{ stopped: boolean; purged: boolean }> {
   const dir = path.resolve(options.dir ?? defaultLabDir());
   const paths = sambaPaths(dir);
-  const stopped = await stopSamba(paths);
+  const address = await labAddress(dir, undefined);
+  const stopped = await stopSamba(paths, address);
   let purged = false;
   if (options.purge && existsSync(dir)) {
     // Refuse to delete a folder that is not a lab: a mistyped --dir must not wipe something else.
@@ -234,6 +304,7 @@ export async function labDown(options: LabDownOptions = {}): Promise<{ stopped: 
       throw new Error(
         `${dir} does not look like a lab folder (no samba/ or settings.json); not deleting it.`,
       );
+    await removeNetwork(labNetwork(dir, address));
     await rm(dir, { recursive: true, force: true });
     purged = true;
   }

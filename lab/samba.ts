@@ -3,7 +3,7 @@
 // /etc or /var, so a lab can be thrown away with `rm -rf` (or `lab down --purge`).
 
 import { spawn } from "node:child_process";
-import { X509Certificate } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { accessSync, constants, existsSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
@@ -106,6 +106,67 @@ export function checkPrerequisites(probe: PrerequisiteProbe = systemProbe): Prer
     };
   }
   return { ok: true, sambaTool, samba };
+}
+
+/**
+ * Where a lab's DC listens. The default lab binds every address of this machine (0.0.0.0:636, 88, 389…). A second
+ * lab cannot simply bind another loopback address (127.0.0.2): Linux refuses a specific address on a port that a
+ * wildcard listener holds, and Samba has no option to move its LDAP ports. So a lab started with an address runs its
+ * samba in its own network namespace, joined to this machine by a veth pair: the DC at `address`, this machine at
+ * the same /24 with the last byte 1 (`lab up --dir /work/lab-bulk --address 10.213.0.2`).
+ */
+export interface LabNetwork {
+  /** The address the DC answers on (and the LDAPS URL's host). */
+  address: string;
+  /** The network namespace samba runs in; null for the default lab (the machine's own network). */
+  netns: string | null;
+}
+
+export const DEFAULT_LAB_ADDRESS = "127.0.0.1";
+
+/** The network of the lab in `labDir`: its own namespace when it has an address other than 127.0.0.1. */
+export function labNetwork(labDir: string, address: string = DEFAULT_LAB_ADDRESS): LabNetwork {
+  if (address === DEFAULT_LAB_ADDRESS) return { address, netns: null };
+  if (
+    !/^10\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(address) ||
+    address.endsWith(".1") ||
+    address.endsWith(".255")
+  )
+    throw new Error(
+      `--address wants a private address 10.x.y.z (z not 1 or 255) for the lab's own network, got "${address}".`,
+    );
+  const id = createHash("sha256").update(path.resolve(labDir)).digest("hex").slice(0, 8);
+  return { address, netns: `sspr-lab-${id}` };
+}
+
+/** The address this machine takes on the lab's network (same /24, last byte 1). */
+function hostSide(address: string): string {
+  return address.replace(/\.\d+$/, ".1");
+}
+
+/** Creates the lab's network namespace and veth pair when they are missing (idempotent). */
+export async function ensureNetwork(net: LabNetwork): Promise<void> {
+  if (!net.netns) return;
+  const ns = net.netns;
+  const existing = await run("ip", ["netns", "list"]);
+  if (existing.split("\n").some((line) => line.split(" ")[0] === ns)) return;
+  const suffix = ns.slice(-8);
+  const hostIf = `sl${suffix}h`;
+  const nsIf = `sl${suffix}n`;
+  await run("ip", ["netns", "add", ns]);
+  await run("ip", ["link", "add", hostIf, "type", "veth", "peer", "name", nsIf]);
+  await run("ip", ["link", "set", nsIf, "netns", ns]);
+  await run("ip", ["addr", "add", `${hostSide(net.address)}/24`, "dev", hostIf]);
+  await run("ip", ["link", "set", hostIf, "up"]);
+  await run("ip", ["netns", "exec", ns, "ip", "addr", "add", `${net.address}/24`, "dev", nsIf]);
+  await run("ip", ["netns", "exec", ns, "ip", "link", "set", nsIf, "up"]);
+  await run("ip", ["netns", "exec", ns, "ip", "link", "set", "lo", "up"]);
+}
+
+/** Removes the lab's namespace (its veth pair goes with it). */
+export async function removeNetwork(net: LabNetwork): Promise<void> {
+  if (!net.netns) return;
+  await run("ip", ["netns", "del", net.netns]).catch(() => undefined);
 }
 
 export function isProvisioned(paths: SambaPaths): boolean {
@@ -218,8 +279,13 @@ export async function ensureSmbOptions(paths: SambaPaths): Promise<void> {
   await writeFile(paths.smbConf, conf);
 }
 
-export async function startSamba(samba: string, paths: SambaPaths): Promise<number> {
-  if (await portOpen(LDAPS_PORT)) {
+export async function startSamba(
+  samba: string,
+  paths: SambaPaths,
+  net: LabNetwork = { address: DEFAULT_LAB_ADDRESS, netns: null },
+): Promise<number> {
+  await ensureNetwork(net);
+  if (await portOpen(LDAPS_PORT, net.address)) {
     throw new Error(
       `Port ${LDAPS_PORT} is already in use by another process (another DC or lab?). Stop it, or run \`lab down\` on its folder first.`,
     );
@@ -228,7 +294,8 @@ export async function startSamba(samba: string, paths: SambaPaths): Promise<numb
   await mkdir(path.dirname(paths.logFile), { recursive: true });
   await ensureSmbOptions(paths);
   // Without -i samba daemonises itself and writes the pid file.
-  await run(samba, ["-s", paths.smbConf]);
+  if (net.netns) await run("ip", ["netns", "exec", net.netns, samba, "-s", paths.smbConf]);
+  else await run(samba, ["-s", paths.smbConf]);
   const deadline = Date.now() + 15_000;
   for (;;) {
     const pid = runningPid(paths);
@@ -238,7 +305,7 @@ export async function startSamba(samba: string, paths: SambaPaths): Promise<numb
   }
 }
 
-export async function stopSamba(paths: SambaPaths): Promise<boolean> {
+export async function stopSamba(paths: SambaPaths, address: string = DEFAULT_LAB_ADDRESS): Promise<boolean> {
   const pid = runningPid(paths);
   if (!pid) return false;
   // SIGTERM to the root process: it stops its task processes itself.
@@ -254,7 +321,7 @@ export async function stopSamba(paths: SambaPaths): Promise<boolean> {
   }
   // Children may linger for a moment after the root process; wait until LDAPS is closed.
   const portDeadline = Date.now() + 10_000;
-  while ((await portOpen(LDAPS_PORT)) && Date.now() < portDeadline) await sleep(100);
+  while ((await portOpen(LDAPS_PORT, address)) && Date.now() < portDeadline) await sleep(100);
   return true;
 }
 
@@ -271,10 +338,10 @@ export function certificateServerName(certFile: string): string {
 }
 
 /** Opens one TLS connection to LDAPS with CA and name verification; resolves on a verified handshake. */
-function verifiedHandshake(caPem: string, serverName: string): Promise<void> {
+function verifiedHandshake(caPem: string, serverName: string, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = tls.connect({
-      host: "127.0.0.1",
+      host,
       port: LDAPS_PORT,
       ca: [caPem],
       servername: serverName,
@@ -296,14 +363,18 @@ function verifiedHandshake(caPem: string, serverName: string): Promise<void> {
  * Waits until LDAPS answers with a certificate that verifies against the lab CA. The TLS key pair
  * is generated at the first start and takes a few seconds.
  */
-export async function waitForLdaps(paths: SambaPaths, timeoutMs = 90_000): Promise<string> {
+export async function waitForLdaps(
+  paths: SambaPaths,
+  timeoutMs = 90_000,
+  address: string = DEFAULT_LAB_ADDRESS,
+): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let lastError = "certificate not generated yet";
   while (Date.now() < deadline) {
     if (existsSync(paths.caFile) && existsSync(paths.certFile)) {
       try {
         const serverName = certificateServerName(paths.certFile);
-        await verifiedHandshake(readFileSync(paths.caFile, "utf8"), serverName);
+        await verifiedHandshake(readFileSync(paths.caFile, "utf8"), serverName, address);
         return serverName;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);

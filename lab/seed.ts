@@ -183,7 +183,7 @@ function personName(i: number): { first: string; last: string } {
   return { first, last };
 }
 
-function userAttributes(input: {
+export function userAttributes(input: {
   cn: string;
   sam: string;
   given?: string;
@@ -365,7 +365,7 @@ async function ensureBulk(input: SeedInput, bulkOu: string): Promise<number> {
   return existing.size + missing.length;
 }
 
-function bulkName(i: number): string {
+export function bulkName(i: number): string {
   return `bulk-${String(i).padStart(5, "0")}`;
 }
 

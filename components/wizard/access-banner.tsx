@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError, saveNameRequest } from "@/lib/client/api";
-import { useRunAccess } from "@/lib/client/run-access";
+import { lostLinkSentence, useRunAccess } from "@/lib/client/run-access";
+import { formatDateTime } from "@/lib/format";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
@@ -17,6 +18,24 @@ export function AccessBanner() {
   const [message, setMessage] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
   if (access.role === "owner") return null;
+  if (access.lost) {
+    // Sticky, so it is in view wherever the person had scrolled to; an alert, so a screen reader says it at once.
+    return (
+      <section
+        role="alert"
+        aria-labelledby="access-heading"
+        className="no-print sticky top-0 z-20 mb-6 space-y-2 rounded-md border-l-4 border-red-700 bg-red-50 p-4 text-slate-900 shadow dark:border-red-300 dark:bg-slate-900 dark:text-slate-100"
+      >
+        <h2 id="access-heading" className="font-semibold">
+          {lostLinkSentence(access.lost, formatDateTime)}
+        </h2>
+        <p>
+          Nothing on this page can be changed any more. What you did stays in the run&apos;s timeline. Ask the
+          person who shared the run for a new link.
+        </p>
+      </section>
+    );
+  }
 
   async function save(event: React.FormEvent) {
     event.preventDefault();

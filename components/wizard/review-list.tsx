@@ -25,6 +25,13 @@ export function ReviewList() {
           ? "Every required step is done. This page is the record of how each one was established."
           : "Some steps are still open. Each row says how far it got and how sure the wizard is."}
       </p>
+      <p>
+        <Link href={`/runs/${run.id}/report`} className={buttonClass("link")}>
+          Open the report
+        </Link>{" "}
+        — the record to file: every step, how it was established, the findings and the wizard&apos;s own
+        changes.
+      </p>
       <dl className="divide-y divide-slate-200 border-y border-slate-200 dark:divide-slate-800 dark:border-slate-800">
         {stepsForFlow(run.flow).map((step) => {
           const state = run.steps[step.id];

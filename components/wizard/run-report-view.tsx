@@ -3,6 +3,7 @@ import { type RunReport } from "@/lib/contract/report";
 import { STATUS_LABELS } from "@/lib/steps/catalogue";
 import { isStepId } from "@/lib/steps/ids";
 import { getStep } from "@/lib/steps/catalogue";
+import { collapseTimeline, describeLine } from "@/lib/steps/timeline";
 import { type StepStatus } from "@/lib/steps/types";
 import { StatusTag } from "./status-tag";
 
@@ -58,6 +59,8 @@ export function RunReportView({ report }: { report: RunReport }) {
             <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr]">
               <dt className="font-semibold">Confidence</dt>
               <dd>{step.confidenceLabel}</dd>
+              <dt className="font-semibold">How it was established</dt>
+              <dd className="break-words">{step.confidenceSource}</dd>
               {step.attestation ? (
                 <>
                   <dt className="font-semibold">Confirmed by</dt>
@@ -150,14 +153,46 @@ export function RunReportView({ report }: { report: RunReport }) {
         </section>
       ) : null}
 
+      <section aria-labelledby="report-changes" className="space-y-2">
+        <h2 id="report-changes" className="text-xl font-semibold">
+          Changes the wizard made to the directory
+        </h2>
+        {report.directoryChanges.length === 0 ? (
+          <p>None: the wizard wrote nothing to the directory.</p>
+        ) : (
+          <ul className="space-y-2 text-sm" aria-label="Changes the wizard made to the directory">
+            {report.directoryChanges.map((c) => (
+              <li key={`${c.at}-${c.kind}`} className="report-event break-words">
+                <p>
+                  <time dateTime={c.at}>{formatDateTime(c.at)}</time> — {c.actor}:{" "}
+                  {c.kind === "revoked" ? "revoked" : "applied"} {c.changes} change(s), {c.entriesAdded}{" "}
+                  permission entr{c.entriesAdded === 1 ? "y" : "ies"} added, {c.entriesRemoved} removed.
+                </p>
+                <p>{c.summary}</p>
+                {c.targets.length > 0 ? (
+                  <ul className="list-disc pl-5">
+                    {c.targets.map((dn) => (
+                      <li key={dn} className="break-all">
+                        {dn}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
       <section aria-labelledby="report-timeline" className="space-y-2">
         <h2 id="report-timeline" className="text-xl font-semibold">
           Timeline
         </h2>
         <ol className="space-y-1 text-sm">
-          {report.timeline.map((e, i) => (
-            <li key={i} className="report-event">
-              <time dateTime={e.at}>{formatDateTime(e.at)}</time> — {e.actor}: {e.summary}
+          {collapseTimeline(report.timeline).map((line, i) => (
+            <li key={i} className="report-event break-words">
+              <time dateTime={line.last.at}>{formatDateTime(line.last.at)}</time> — {line.last.actor}:{" "}
+              {describeLine(line, formatDateTime)}
             </li>
           ))}
         </ol>

@@ -1,13 +1,20 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { ApiCallError, createShareLinkRequest, fetchRun, revokeShareLinkRequest } from "@/lib/client/api";
+import {
+  ApiCallError,
+  createShareLinkRequest,
+  fetchRun,
+  listShareLinksRequest,
+  revokeShareLinkRequest,
+} from "@/lib/client/api";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type ShareLinkView } from "@/lib/contract/share";
 import { formatDateTime } from "@/lib/format";
 import { stepsForFlow } from "@/lib/steps/catalogue";
 import { type StepId } from "@/lib/steps/ids";
+import { ConfirmDialog } from "./confirm-dialog";
 import { CopyButton } from "./copy-button";
 
 const FIELD =
@@ -33,6 +40,21 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
   const [created, setCreated] = useState<{ url: string; label: string } | null>(null);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  const [revoking, setRevoking] = useState<ShareLinkView | null>(null);
+  // After a revoke the button that asked for it is gone: focus goes to the sentence that says what happened.
+  const messageRef = useRef<HTMLParagraphElement>(null);
+
+  // Every move of the run (a link opened, a step checked through a link) may change the list: its uses, its
+  // status. Read it again then, so the list is current without a reload.
+  useEffect(() => {
+    let live = true;
+    listShareLinksRequest(run.id)
+      .then((answer) => live && setLinks(answer.links))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [run.id, run.version]);
 
   async function refreshRun() {
     // The change moved the run's version on; adopt it so the next write does not meet a 412.
@@ -73,12 +95,14 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
   }
 
   async function revoke(link: ShareLinkView) {
+    setRevoking(null);
     setBusy(true);
     setMessage(null);
     try {
       const result = await revokeShareLinkRequest(run.id, link.id);
       setLinks((current) => current.map((l) => (l.id === link.id ? { ...l, ...result.link } : l)));
       setMessage({ kind: "info", text: `The link “${link.label}” no longer works.` });
+      requestAnimationFrame(() => messageRef.current?.focus());
       await refreshRun();
     } catch (error) {
       setMessage({
@@ -92,6 +116,14 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
 
   function toggle(stepId: StepId, checked: boolean) {
     setHandOff((current) => (checked ? [...current, stepId] : current.filter((id) => id !== stepId)));
+  }
+
+  // The Connect server's part (its collector, the upload, the Connect wizard) is often someone else's job.
+  const connectSteps = stepsForFlow(run.flow).filter((step) => step.where === "connect-server");
+  function handToConnectAdmin() {
+    setLabel("Connect server admin");
+    setRole("edit");
+    setHandOff(connectSteps.map((step) => step.id));
   }
 
   return (
@@ -169,6 +201,13 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
         </div>
         <fieldset>
           <legend className="font-medium">Hand these steps over (optional)</legend>
+          {connectSteps.length > 0 ? (
+            <p className="mt-1 text-sm">
+              <Button type="button" variant="secondary" onClick={handToConnectAdmin}>
+                Hand the Connect server&apos;s steps to whoever administers it
+              </Button>
+            </p>
+          ) : null}
           <div className="mt-1 grid gap-1 sm:grid-cols-2">
             {stepsForFlow(run.flow).map((step) => (
               <label key={step.id} className="flex items-start gap-2">
@@ -220,6 +259,8 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
 
       {message ? (
         <p
+          ref={messageRef}
+          tabIndex={-1}
           role={message.kind === "error" ? "alert" : "status"}
           className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
         >
@@ -257,7 +298,7 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
                   </p>
                 </div>
                 {link.status === "active" ? (
-                  <Button variant="danger" onClick={() => revoke(link)} disabled={busy}>
+                  <Button variant="danger" onClick={() => setRevoking(link)} disabled={busy}>
                     Revoke<span className="sr-only"> the link “{link.label}”</span>
                   </Button>
                 ) : null}
@@ -266,6 +307,19 @@ export function SharePanel({ initialLinks }: { initialLinks: ShareLinkView[] }) 
           </ul>
         )}
       </div>
+      <ConfirmDialog
+        open={revoking !== null}
+        title={`Revoke the link “${revoking?.label ?? ""}”?`}
+        confirmLabel="Revoke the link"
+        cancelLabel="Keep it"
+        onConfirm={() => revoking && void revoke(revoking)}
+        onCancel={() => setRevoking(null)}
+      >
+        <p>
+          Whoever holds it loses access at once; a page they have open says so within a few seconds. What they
+          did stays in the timeline. A revoked link cannot be turned back on: share a new one if needed.
+        </p>
+      </ConfirmDialog>
     </section>
   );
 }

@@ -51,21 +51,19 @@ export function StartRunButtons() {
       {FLOW_CARDS.map((card) => (
         <section
           key={card.flow}
-          className="rounded-lg border border-slate-300 p-5 dark:border-slate-700"
+          className="flex flex-col rounded-lg border border-slate-300 p-5 dark:border-slate-700"
           aria-labelledby={`start-${card.flow}`}
         >
           <h2 id={`start-${card.flow}`} className="text-lg font-semibold">
             {card.heading}
           </h2>
           <p className="mt-2 text-slate-700 dark:text-slate-300">{card.text}</p>
-          <Button
-            variant={card.variant}
-            className="mt-4"
-            onClick={() => start(card.flow)}
-            disabled={pending !== null}
-          >
-            {pending === card.flow ? "Starting…" : card.action}
-          </Button>
+          {/* Pushed to the bottom of the card, so both start buttons sit on one line side by side. */}
+          <div className="mt-auto pt-4">
+            <Button variant={card.variant} onClick={() => start(card.flow)} disabled={pending !== null}>
+              {pending === card.flow ? "Starting…" : card.action}
+            </Button>
+          </div>
         </section>
       ))}
       {error ? (

@@ -10,8 +10,10 @@ const STYLES: Record<StepStatus, string> = {
   skipped: "bg-slate-200 text-slate-800 dark:bg-slate-700 dark:text-slate-100",
 };
 
+// `blocked`: earlier steps are not done. The order is advice, not a lock (any step may be checked at any time), so
+// the tag still says "Not started", in a quieter style; the task list and the step page name the earlier steps.
 export function StatusTag({ status, blocked = false }: { status: StepStatus; blocked?: boolean }) {
-  const label = blocked && status === "not-started" ? "Cannot start yet" : STATUS_LABELS[status];
+  const label = STATUS_LABELS[status];
   const style =
     blocked && status === "not-started"
       ? "bg-white text-slate-700 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-600"

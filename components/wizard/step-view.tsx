@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useRunAccess } from "@/lib/client/run-access";
+import { NotesSaved } from "./notes-saved";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepDraft } from "@/lib/client/run-store";
 import { formatDateTime } from "@/lib/format";
@@ -18,11 +19,21 @@ import {
 } from "@/lib/steps/catalogue";
 import { type StepId } from "@/lib/steps/ids";
 import { blockers } from "@/lib/steps/machine";
+import { hasDirectoryPlaceholders } from "@/lib/steps/placeholders";
 import { type Finding } from "@/lib/steps/types";
+import { ActionResult, outcomeKey, type ActionOutcome } from "./action-result";
+import { checkOutcome, errorOutcome } from "./check-outcome";
+import { DependencyAdvice } from "./dependency-advice";
+import { EvidenceView } from "./evidence-view";
+import { FindingsView } from "./findings-view";
+import { FilledText } from "./filled-text";
 import { ScriptBlock } from "./script-block";
 import { StatusTag } from "./status-tag";
 import { StepExtras } from "./step-extras";
+import { useDirectoryValues } from "./use-directory-values";
 import { useRunActions } from "./use-run-actions";
+
+type Where = "check" | "attest" | "notes" | "other";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
@@ -36,7 +47,14 @@ export function StepView({ stepId }: { stepId: StepId }) {
   // A view-only link reads the step; the server refuses its writes anyway, so the forms are not offered.
   const canEdit = useRunAccess().role !== "view";
   const { patch, verify } = useRunActions();
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // The run's connector and domain, in place of the catalogue's placeholders once they are known.
+  const values = useDirectoryValues(
+    hasDirectoryPlaceholders(
+      [step.attestationPrompt ?? "", ...(step.scriptHints ?? []).map((h) => h.script)].join("\n"),
+    ),
+  );
+  // The answer to the last click, shown beside the control that asked ("where") and summarised at the top.
+  const [outcome, setOutcome] = useState<(ActionOutcome & { where: Where }) | null>(null);
   // What this page's last "Check now" answered (it may hold notices the run does not store), for as long as the
   // step's recorded check is still that one: a fix's re-check, the scheduler or another admin replaces it.
   const [lastCheck, setLastCheck] = useState<{ findings: Finding[]; checkedAt: string | null } | null>(null);
@@ -50,40 +68,54 @@ export function StepView({ stepId }: { stepId: StepId }) {
   const findings = lastCheck && lastCheck.checkedAt === state.checkedAt ? lastCheck.findings : state.findings;
   const setDraft = (patchDraft: StepDraft) => store.getState().setDraft(stepId, patchDraft);
   // One alert per problem: after a 412 the conflict banner explains it, so the form adds nothing.
-  const showFailure = (result: { message: string; conflict?: boolean }) =>
-    setMessage(result.conflict ? null : { kind: "error", text: result.message });
+  const say = (where: Where, answer: Omit<ActionOutcome, "key">) =>
+    setOutcome({ ...answer, where, key: outcomeKey() });
+  const showFailure = (where: Where, result: { message: string; conflict?: boolean }) =>
+    say(
+      where,
+      result.conflict
+        ? errorOutcome(
+            "Someone else changed this run meanwhile, so nothing was saved.",
+            "read the notice at the top of the page, then try again.",
+          )
+        : errorOutcome(result.message, "try again; if it keeps failing, reload the page."),
+    );
 
   async function check() {
-    setMessage(null);
     const result = await verify(stepId);
-    if (!result.ok) return showFailure(result);
+    if (!result.ok) return showFailure("check", result);
     setLastCheck({
       findings: result.value.findings,
       checkedAt: store.getState().run.steps[stepId]?.checkedAt ?? null,
     });
-    setMessage({ kind: "info", text: `Checked at ${formatDateTime(result.value.checkedAt)}.` });
+    say("check", checkOutcome(result.value, formatDateTime(result.value.checkedAt), next?.title ?? null));
   }
 
   async function attest(event: React.FormEvent) {
     event.preventDefault();
     const by = (draft.attestBy ?? "").trim();
-    if (!by) return setMessage({ kind: "error", text: "Enter the name of the person who did this step." });
+    if (!by) return say("attest", errorOutcome("Enter the name of the person who did this step."));
     const note = draft.attestNote?.trim() || undefined;
     const result = await verify(stepId, { by, note });
-    if (!result.ok) return showFailure(result);
+    if (!result.ok) return showFailure("attest", result);
     store.getState().clearDraft(stepId, ["attestNote"]);
     setLastCheck(null);
-    setMessage({ kind: "info", text: `Recorded: ${by} confirmed this step.` });
+    say("attest", {
+      tone: "success",
+      status: "Confirmed",
+      reason: `Recorded: ${by} confirmed this step.`,
+      next: next ? `go on to “${next.title}”.` : "check your answers and file the report.",
+    });
   }
 
   async function skip(event: React.FormEvent) {
     event.preventDefault();
     const reason = (draft.skipReason ?? "").trim();
-    if (!reason) return setMessage({ kind: "error", text: "Give a reason for skipping this step." });
+    if (!reason) return say("other", errorOutcome("Give a reason for skipping this step."));
     const result = await patch([{ op: "skip", stepId, reason }]);
-    if (!result.ok) return showFailure(result);
+    if (!result.ok) return showFailure("other", result);
     store.getState().clearDraft(stepId, ["skipReason"]);
-    setMessage({ kind: "info", text: "Step skipped." });
+    say("other", { tone: "info", status: "Skipped", reason: "Step skipped." });
   }
 
   async function saveNotes(event: React.FormEvent) {
@@ -94,20 +126,22 @@ export function StepView({ stepId }: { stepId: StepId }) {
     if (draft.assignee !== undefined && draft.assignee.trim() !== (state!.assignee ?? "")) {
       ops.push({ op: "assign", stepId, assignee: draft.assignee.trim() || null });
     }
-    if (ops.length === 0) return setMessage({ kind: "info", text: "Nothing to save." });
+    if (ops.length === 0)
+      return say("notes", { tone: "info", status: "Nothing to save", reason: "Nothing to save." });
     const result = await patch(ops);
-    if (!result.ok) return showFailure(result);
+    if (!result.ok) return showFailure("notes", result);
     store.getState().clearDraft(stepId, ["notes", "assignee"]);
-    setMessage({ kind: "info", text: "Saved." });
+    say("notes", { tone: "success", status: "Saved", reason: "Saved." });
   }
 
   async function simple(op: "unskip" | "reset") {
     const result = await patch([{ op, stepId }]);
-    if (!result.ok) return showFailure(result);
+    if (!result.ok) return showFailure("other", result);
     setLastCheck(null);
-    setMessage({
-      kind: "info",
-      text: op === "unskip" ? "The step is back on the list." : "The step was reset.",
+    say("other", {
+      tone: "info",
+      status: op === "unskip" ? "Back on the list" : "Reset",
+      reason: op === "unskip" ? "The step is back on the list." : "The step was reset.",
     });
   }
 
@@ -170,37 +204,15 @@ export function StepView({ stepId }: { stepId: StepId }) {
         </dl>
       </header>
 
-      {waitingFor.length > 0 ? (
-        <div className="rounded-md border-l-4 border-slate-500 bg-slate-100 p-4 dark:bg-slate-900">
-          <p>
-            <strong>Cannot start yet.</strong> This step depends on{" "}
-            {waitingFor.map((b, i) => (
-              <span key={b.stepId}>
-                {i > 0 ? ", " : ""}
-                <Link href={`/runs/${run.id}/${b.stepId}`} className={buttonClass("link")}>
-                  {b.title}
-                </Link>
-              </span>
-            ))}
-            . You can still read it and prepare.
-          </p>
-        </div>
-      ) : null}
+      <DependencyAdvice runId={run.id} status={state.status} waitingFor={waitingFor} />
 
-      <div aria-live="polite">
-        {message ? (
-          <p
-            role={message.kind === "error" ? "alert" : "status"}
-            className={
-              message.kind === "error"
-                ? "rounded-md border-l-4 border-red-700 bg-red-50 p-3 text-red-900 dark:bg-red-950 dark:text-red-100"
-                : "rounded-md border-l-4 border-sky-600 bg-sky-50 p-3 text-sky-950 dark:bg-sky-950 dark:text-sky-50"
-            }
-          >
-            {message.text}
-          </p>
-        ) : null}
-      </div>
+      {outcome ? (
+        // The top-of-page summary (GOV.UK: summarised at the top, repeated beside the control); the answer itself,
+        // announced and focused, sits beside the control that asked.
+        <p className="rounded-md border border-slate-300 p-3 text-sm dark:border-slate-700">
+          <strong>Last action:</strong> {outcome.status} — {outcome.reason}
+        </p>
+      ) : null}
 
       <StepExtras stepId={stepId} />
 
@@ -212,7 +224,10 @@ export function StepView({ stepId }: { stepId: StepId }) {
           {step.instructions.map((item, i) => (
             <li key={i}>
               {/* Labels are found tolerantly (old and new wording, with or without a trailing "?"). */}
-              {splitByLabels(item.text, item.labels ?? []).map((segment, j) =>
+              {splitByLabels(
+                run.mode === "sandbox" && item.sandboxText ? item.sandboxText : item.text,
+                item.labels ?? [],
+              ).map((segment, j) =>
                 segment.label ? (
                   <strong key={j} className="font-semibold">
                     {segment.text}
@@ -280,33 +295,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
             {pending ? "Working…" : "Check now"}
           </Button>
         ) : null}
-        {findings.length > 0 ? (
-          <ul className="space-y-2" aria-label="Findings">
-            {findings.map((finding, i) => (
-              <li
-                key={`${finding.code}-${i}`}
-                className="rounded-md border border-slate-300 p-3 dark:border-slate-700"
-              >
-                <p>
-                  <code className="text-sm font-semibold">{finding.code}</code> {finding.message}
-                </p>
-                {finding.target ? (
-                  <p className="text-sm text-slate-600 dark:text-slate-400">{finding.target}</p>
-                ) : null}
-              </li>
-            ))}
-          </ul>
-        ) : null}
-        {Object.keys(state.evidence).length > 0 ? (
-          <dl aria-label="Evidence" className="grid gap-x-6 gap-y-1 sm:grid-cols-[auto_1fr]">
-            {Object.entries(state.evidence).map(([key, value]) => (
-              <div key={key} className="contents">
-                <dt className="font-semibold">{key}</dt>
-                <dd className="break-all">{typeof value === "string" ? value : JSON.stringify(value)}</dd>
-              </div>
-            ))}
-          </dl>
-        ) : null}
+        <ActionResult outcome={outcome?.where === "check" ? outcome : null} label="check" />
+        <FindingsView findings={findings} stepId={stepId} canAct={canEdit} />
+        <EvidenceView evidence={state.evidence} />
       </section>
 
       {scripts.length > 0 ? (
@@ -315,7 +306,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
             Scripts
           </h2>
           {scripts.map((s, i) => (
-            <ScriptBlock key={i} title={s.title} language={s.language} script={s.script} />
+            <ScriptBlock key={i} title={s.title} language={s.language} script={s.script} values={values} />
           ))}
         </section>
       ) : null}
@@ -348,7 +339,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
           <h2 id="attest-heading" className="text-xl font-semibold">
             Record that it is done
           </h2>
-          <p className="text-slate-700 dark:text-slate-300">{step.attestationPrompt}</p>
+          <p className="text-slate-700 dark:text-slate-300">
+            <FilledText text={step.attestationPrompt} values={values} />
+          </p>
           <form onSubmit={attest} className="space-y-3" noValidate>
             <div>
               <label htmlFor={`${stepId}-by`} className="font-medium">
@@ -381,6 +374,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
               Confirm this step is done
             </Button>
           </form>
+          <ActionResult outcome={outcome?.where === "attest" ? outcome : null} label="attest" />
         </section>
       ) : null}
 
@@ -417,7 +411,9 @@ export function StepView({ stepId }: { stepId: StepId }) {
               <Button type="submit" variant="secondary" disabled={pending}>
                 Save notes
               </Button>
+              <NotesSaved stepId={stepId} />
             </form>
+            <ActionResult outcome={outcome?.where === "notes" ? outcome : null} label="notes" />
           </section>
 
           <section aria-labelledby="other-heading" className="space-y-3">
@@ -451,6 +447,7 @@ export function StepView({ stepId }: { stepId: StepId }) {
                 Reset this step
               </Button>
             ) : null}
+            <ActionResult outcome={outcome?.where === "other" ? outcome : null} label="other" />
           </section>
         </>
       ) : (

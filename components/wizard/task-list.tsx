@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { PLACE_LABELS, stepsForFlow } from "@/lib/steps/catalogue";
 import { blockers } from "@/lib/steps/machine";
+import { ConfidenceTag } from "./confidence-tag";
 import { StatusTag } from "./status-tag";
 
 /** The GOV.UK "complete multiple tasks" pattern: one row per step, its status, and why it cannot start yet. */
@@ -20,6 +21,7 @@ export function TaskList() {
           const state = run.steps[step.id];
           const waitingFor = blockers(run.steps, step.id);
           const blocked = waitingFor.length > 0;
+          const isDone = state?.status === "passed" || state?.status === "skipped";
           const hintId = `${step.id}-hint`;
           return (
             <li
@@ -37,12 +39,15 @@ export function TaskList() {
                 <p id={hintId} className="text-sm text-slate-700 dark:text-slate-300">
                   {PLACE_LABELS[step.where]} · {step.whoLabel}
                   {step.optional ? " · optional" : ""}
-                  {blocked ? ` · Waiting for: ${waitingFor.map((b) => `“${b.title}”`).join(", ")}` : ""}
+                  {blocked && !isDone
+                    ? ` · Usually done after ${waitingFor.map((b) => `“${b.title}”`).join(", ")}`
+                    : ""}
                   {state?.assignee ? ` · Assigned to ${state.assignee}` : ""}
                 </p>
               </div>
-              <div className="shrink-0">
+              <div className="flex shrink-0 flex-wrap items-center gap-2">
                 <StatusTag status={state?.status ?? "not-started"} blocked={blocked} />
+                <ConfidenceTag confidence={state?.confidence ?? null} />
               </div>
             </li>
           );

@@ -3,6 +3,8 @@
 import { useEffect, useState } from "react";
 import { ApiCallError } from "@/lib/client/api";
 import { useRunAccess } from "@/lib/client/run-access";
+import { outcomeKey, type ActionOutcome } from "./action-result";
+import { useRefreshRun } from "./use-refresh-run";
 
 /** The amber box every sandbox control panel sits in. */
 export const SANDBOX_BOX =
@@ -21,6 +23,9 @@ export function useSandboxControls<View extends { message?: string | null }, Con
   const [view, setView] = useState<View | null>(null);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The answer to the last button, shown beside the buttons (ActionResult), focused and announced.
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  const refreshRun = useRefreshRun();
   const { read } = api;
 
   useEffect(() => {
@@ -38,13 +43,28 @@ export function useSandboxControls<View extends { message?: string | null }, Con
     try {
       const next = await api.act(runId, control);
       setView(next);
-      setMessage(next.message ?? null);
+      setMessage(null);
+      setOutcome({
+        tone: "success",
+        status: "Done",
+        reason: next.message ?? "The simulated change was made.",
+        next: "press “Check now” to see what the wizard finds.",
+        key: outcomeKey(),
+      });
+      // The simulation is in the run's timeline now.
+      await refreshRun();
     } catch (error) {
-      setMessage(error instanceof ApiCallError ? error.message : "The sandbox did not answer.");
+      setOutcome({
+        tone: "error",
+        status: "Not done",
+        reason: error instanceof ApiCallError ? error.message : "The sandbox did not answer.",
+        next: "try again; if it keeps failing, reload the page.",
+        key: outcomeKey(),
+      });
     } finally {
       setBusy(false);
     }
   }
 
-  return { view, message, busy, readOnly, act };
+  return { view, message, outcome, busy, readOnly, act };
 }

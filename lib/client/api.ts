@@ -1,6 +1,7 @@
 import {
   type ApiErrorBody,
   type CreateRunBody,
+  type LostLinkView,
   type PatchRunBody,
   type ReverifyBody,
   type ReverifyResponse,
@@ -103,7 +104,10 @@ export function saveNameRequest(name: string): Promise<SaveNameResponse> {
   return call<SaveNameResponse>("/api/me", { method: "PUT", body: json<SaveNameBody>({ name }) });
 }
 
-export type PollResult = { kind: "unchanged" } | { kind: "changed"; run: RunView } | { kind: "gone" };
+export type PollResult =
+  | { kind: "unchanged" }
+  | { kind: "changed"; run: RunView }
+  | { kind: "gone"; lostLink: LostLinkView | null };
 
 /**
  * Asks for the run only if it moved past `version`: the server answers 304 with no body when it did not.
@@ -117,7 +121,10 @@ export async function pollRun(id: string, version: number): Promise<PollResult> 
     cache: "no-store",
   });
   if (response.status === 304) return { kind: "unchanged" };
-  if (response.status === 404) return { kind: "gone" };
+  if (response.status === 404) {
+    const body = (await response.json().catch(() => null)) as ApiErrorBody | null;
+    return { kind: "gone", lostLink: body?.lostLink ?? null };
+  }
   if (!response.ok)
     throw new ApiCallError(response.status, "poll", `The server answered ${response.status}.`);
   return { kind: "changed", run: (await response.json()) as RunView };

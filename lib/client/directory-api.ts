@@ -19,10 +19,12 @@ export const directoryApi = {
   state: (runId: string) => call<DirectoryState>(base(runId)),
   saveSettings: (runId: string, settings: DirectorySettingsBody) =>
     call<DirectoryState>(base(runId), { method: "PATCH", body: json<DirectorySettingsBody>(settings) }),
-  uploadSnapshot: (runId: string, text: string) =>
+  // The file as it is, streamed by the browser: the collector's .json.gz goes as gzip, a .json as JSON.
+  uploadSnapshot: (runId: string, file: File) =>
     call<SnapshotUploadResponse>(`${base(runId)}/snapshot`, {
       method: "POST",
-      body: text,
+      body: file,
+      headers: { "content-type": /\.gz$/i.test(file.name) ? "application/gzip" : "application/json" },
     }),
   findings: (runId: string, query: Omit<FindingsQuery, "format" | "severity">) => {
     const params = new URLSearchParams({

@@ -100,6 +100,8 @@ export interface FixPreviewView {
   connector: string;
   previews: {
     label: string;
+    /** The change in one plain sentence, shown before the SDDL. */
+    summary: string;
     /** `optional`: not needed for the step to pass; applied only when the apply body asks for it. */
     change: { kind: string; dn: string; why: string; optional?: boolean };
     diff: { before: string; after: string; lines: string[] } | null;

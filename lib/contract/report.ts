@@ -15,6 +15,8 @@ export interface ReportStep {
   statusLabel: string;
   confidence: Confidence | null;
   confidenceLabel: string;
+  /** Where the confidence came from: what was read (and from where), or who confirmed it and when. */
+  confidenceSource: string;
   assignee: string | null;
   /** When the result was last recorded (check or attestation). */
   recordedAt: string | null;
@@ -38,6 +40,22 @@ export interface ReportDriftStep {
   disappeared: { code: string; target: string | null }[];
 }
 
+/** A change the wizard itself wrote to the directory (a fix applied, or the connector's permissions revoked). */
+export interface ReportDirectoryChange {
+  at: string;
+  actor: string;
+  kind: "applied" | "revoked";
+  stepId: string | null;
+  summary: string;
+  /** Objects changed. */
+  changes: number;
+  /** Permission entries added and removed over all of them. */
+  entriesAdded: number;
+  entriesRemoved: number;
+  /** The objects' DNs (the first 20). */
+  targets: string[];
+}
+
 export interface RunReport {
   format: typeof REPORT_FORMAT;
   generatedAt: string;
@@ -54,5 +72,7 @@ export interface RunReport {
   steps: ReportStep[];
   /** The latest "re-verify everything", if there was one. */
   drift: { at: string; actor: string; changed: number; steps: ReportDriftStep[] } | null;
+  /** The wizard's own writes to the directory, oldest first. */
+  directoryChanges: ReportDirectoryChange[];
   timeline: { at: string; actor: string; type: string; stepId: string | null; summary: string }[];
 }

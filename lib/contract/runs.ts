@@ -114,8 +114,19 @@ export interface RunAccessView {
   name: string | null;
 }
 
+/**
+ * Why a share link this browser opened no longer reaches its run: a 404 for the run carries it (only to the
+ * browser that holds the link's grant), so the page can say so instead of "not found".
+ */
+export interface LostLinkView {
+  reason: "revoked" | "expired";
+  /** When it was revoked, or when it expired. */
+  at: string;
+}
+
 /** Every 4xx/5xx answer; a 412 carries the run as it is now. */
 export interface ApiErrorBody {
   error: { code: string; message: string; requestId?: string };
   current?: RunView;
+  lostLink?: LostLinkView;
 }

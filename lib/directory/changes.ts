@@ -230,7 +230,7 @@ export function applyToDescriptor(
 export interface SddlDiff {
   before: string;
   after: string;
-  /** Lines: "  " unchanged, "- " removed, "+ " added; the first line is the header (owner, group, DACL flags). */
+  /** Lines: "  " unchanged, "- " removed, "+ " added; the first lines are the owner, the group and the DACL flags. */
   lines: string[];
 }
 
@@ -240,6 +240,13 @@ function splitDacl(sddl: string): { header: string; aces: string[] } {
   return { header, aces };
 }
 
+/** "O:DAG:DAD:PAI" -> ["O:DA", "G:DA", "D:PAI"]: owner, group and DACL flags, each compared on its own. */
+export function splitHeader(header: string): string[] {
+  const match = /^(O:.*?)?(G:.*?)?(D:.*)?$/.exec(header);
+  const parts = match ? [match[1], match[2], match[3]].filter((p): p is string => Boolean(p)) : [];
+  return parts.length > 0 ? parts : [header];
+}
+
 /** An ACE-by-ACE diff of two SDDL strings (order kept; a moved entry shows as removed and added). */
 export function diffSddl(before: SecurityDescriptor, after: SecurityDescriptor, domainSid: string): SddlDiff {
   const b = formatSddl({ ...before, sacl: null, control: before.control & ~0x10 }, { domainSid });
@@ -247,7 +254,18 @@ export function diffSddl(before: SecurityDescriptor, after: SecurityDescriptor, 
   const sb = splitDacl(b);
   const sa = splitDacl(a);
   const lines: string[] = [];
-  lines.push(sb.header === sa.header ? `  ${sb.header}` : `- ${sb.header}\n+ ${sa.header}`);
+  // The header part by part: an owner or group that stays is no change, even when the DACL flags change.
+  const hb = splitHeader(sb.header);
+  const ha = splitHeader(sa.header);
+  for (let k = 0; k < Math.max(hb.length, ha.length); k++) {
+    const x = hb[k];
+    const y = ha[k];
+    if (x === y) lines.push(`  ${x}`);
+    else {
+      if (x) lines.push(`- ${x}`);
+      if (y) lines.push(`+ ${y}`);
+    }
+  }
   // Longest common subsequence over ACE strings keeps the diff minimal and ordered.
   const n = sb.aces.length;
   const m = sa.aces.length;

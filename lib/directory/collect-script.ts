@@ -2,12 +2,14 @@
 // machine with the ActiveDirectory module when this server cannot reach AD DS; it writes the snapshot format
 // (snapshot.ts) that the wizard checks with the same code as a live connection. Read-only: it only runs Get-*.
 
-export const COLLECT_SCRIPT_VERSION = "1";
+export const COLLECT_SCRIPT_VERSION = "2";
 
+// ms-fact: gzipstream-in-windows-powershell
 const SCRIPT = String.raw`<#
 .SYNOPSIS
-  Collects what the SSPR Writeback Wizard checks in Active Directory into one JSON file
-  (format sspr-writeback-snapshot/1). Read-only: it only reads.
+  Collects what the SSPR Writeback Wizard checks in Active Directory into one gzipped JSON file
+  (format sspr-writeback-snapshot/2: each distinct permission set is written once and the objects
+  refer to it by number, so a domain of 100,000 users fits in a few megabytes). Read-only: it only reads.
 .DESCRIPTION
   Run it as any domain user on a domain-joined machine with the ActiveDirectory module (RSAT).
   Upload the file it writes on the wizard's directory step. It reads, for each domain of the forest
@@ -24,14 +26,17 @@ const SCRIPT = String.raw`<#
 .PARAMETER Domain
   DNS names of the domains to read. Default: every domain of the current forest.
 .PARAMETER OutFile
-  Where to write the JSON (default .\sspr-writeback-snapshot.json).
+  Where to write the file (default .\sspr-writeback-snapshot.json.gz).
+.PARAMETER Uncompressed
+  Write plain JSON instead of gzip (to read it before uploading; the wizard takes either).
 #>
 [CmdletBinding()]
 param(
   [string]$ConnectorAccount,
   [string[]]$SearchBase = @(),
   [string[]]$Domain = @(),
-  [string]$OutFile = '.\sspr-writeback-snapshot.json'
+  [string]$OutFile = '.\sspr-writeback-snapshot.json.gz',
+  [switch]$Uncompressed
 )
 Set-StrictMode -Version 2
 $ErrorActionPreference = 'Stop'
@@ -42,22 +47,52 @@ function Get-Sddl($adObject) {
   if ($null -eq $adObject.nTSecurityDescriptor) { return $null }
   return $adObject.nTSecurityDescriptor.GetSecurityDescriptorSddlForm($sections)
 }
+# The distinct descriptors, each once (format /2): objects hold an index into this table. Ordinal comparison:
+# PowerShell's own hashtables ignore case, and two descriptors differing in case are two descriptors.
+$sdTable = New-Object 'System.Collections.Generic.List[string]'
+$sdIndex = New-Object 'System.Collections.Generic.Dictionary[string,int]' ([System.StringComparer]::Ordinal)
+function Get-SdRef($adObject) {
+  $sddl = Get-Sddl $adObject
+  if ($null -eq $sddl) { return $null }
+  $at = 0
+  if ($sdIndex.TryGetValue($sddl, [ref]$at)) { return $at }
+  $at = $sdTable.Count
+  $sdTable.Add($sddl)
+  $sdIndex[$sddl] = $at
+  return $at
+}
 function Get-TokenGroups([string]$dn, [string]$server) {
   # tokenGroups is constructed: it is only returned for one object at a time (a base search).
   $o = Get-ADObject -Identity $dn -Server $server -Properties tokenGroups
   return @($o.tokenGroups | ForEach-Object { $_.Value })
 }
+function ConvertTo-LdapFilterValue([string]$text) {
+  # RFC 4515: a name may hold ( ) which would otherwise end the filter; * would turn it into a wildcard.
+  $out = New-Object System.Text.StringBuilder
+  foreach ($ch in $text.ToCharArray()) {
+    switch ($ch) {
+      '\' { [void]$out.Append('\5c') }
+      '*' { [void]$out.Append('\2a') }
+      '(' { [void]$out.Append('\28') }
+      ')' { [void]$out.Append('\29') }
+      ([char]0) { [void]$out.Append('\00') }
+      default { [void]$out.Append($ch) }
+    }
+  }
+  return $out.ToString()
+}
 function Find-Connector([string]$server, [string]$domainDn) {
   if ($ConnectorAccount) {
     $name = $ConnectorAccount
     if ($name -like '*\*') { $name = $name.Split('\')[-1] }
-    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties objectSid, sAMAccountName }
-    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$name)(sAMAccountName=$name$))" -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+    if ($name -like '*=*') { return Get-ADObject -Identity $name -Server $server -Properties 'objectSid', 'sAMAccountName' }
+    $value = ConvertTo-LdapFilterValue $name
+    $found = @(Get-ADObject -LDAPFilter "(|(sAMAccountName=$value)(sAMAccountName=$value$))" -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
     if ($found.Count -eq 1) { return $found[0] }
     return $null
   }
   $filter = '(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))'
-  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties objectSid, sAMAccountName)
+  $found = @(Get-ADObject -LDAPFilter $filter -SearchBase $domainDn -Server $server -Properties 'objectSid', 'sAMAccountName')
   if ($found.Count -gt 1) { throw "Several possible connector accounts: $($found.sAMAccountName -join ', '). Run again with -ConnectorAccount (Get-ADSyncADConnectorAccount on the Connect server shows it)." }
   if ($found.Count -eq 1) { return $found[0] }
   return $null
@@ -71,7 +106,7 @@ foreach ($dns in $Domain) {
   Write-Progress -Activity 'Collecting' -Status $dns
   $d = Get-ADDomain -Server $dns
   $server = $d.PDCEmulator
-  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties nTSecurityDescriptor, minPwdAge
+  $domainObject = Get-ADObject -Identity $d.DistinguishedName -Server $server -Properties 'nTSecurityDescriptor', 'minPwdAge'
   $rootDse = Get-ADRootDSE -Server $server
 
   $psos = $null
@@ -87,16 +122,16 @@ foreach ($dns in $Domain) {
     [ordered]@{ dn = $_.ComputerObjectDN; dnsHostName = $_.HostName; operatingSystem = $_.OperatingSystem; operatingSystemVersion = $_.OperatingSystemVersion; supportedControl = $controls; supportedControlError = $controlsError }
   })
 
-  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties nTSecurityDescriptor, objectClass -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
-    [ordered]@{ dn = $_.DistinguishedName; sd = (Get-Sddl $_); objectClass = @($_.objectClass) }
+  $containers = @(Get-ADObject -SearchBase $d.DistinguishedName -Server $server -ResultPageSize 1000 -Properties 'nTSecurityDescriptor', 'objectClass' -LDAPFilter '(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain))' | ForEach-Object {
+    [ordered]@{ dn = $_.DistinguishedName; sd = (Get-SdRef $_); objectClass = @($_.objectClass) }
   })
 
   $bases = @($SearchBase | Where-Object { $_ -like "*$($d.DistinguishedName)" })
   if ($SearchBase.Count -eq 0) { $bases = @($d.DistinguishedName) }
   $users = New-Object System.Collections.Generic.List[object]
   foreach ($base in $bases) {
-    Get-ADObject -SearchBase $base -Server $server -ResultPageSize 1000 -LDAPFilter '(&(objectCategory=person)(objectClass=user))' -Properties nTSecurityDescriptor, objectClass, objectSid, userAccountControl, adminCount | ForEach-Object {
-      $u = [ordered]@{ dn = $_.DistinguishedName; sid = $_.objectSid.Value; sd = (Get-Sddl $_); objectClass = @($_.objectClass); userAccountControl = $_.userAccountControl; adminCount = $_.adminCount; tokenGroups = $null }
+    Get-ADObject -SearchBase $base -Server $server -ResultPageSize 1000 -LDAPFilter '(&(objectCategory=person)(objectClass=user))' -Properties 'nTSecurityDescriptor', 'objectClass', 'objectSid', 'userAccountControl', 'adminCount' | ForEach-Object {
+      $u = [ordered]@{ dn = $_.DistinguishedName; sid = $_.objectSid.Value; sd = (Get-SdRef $_); objectClass = @($_.objectClass); userAccountControl = $_.userAccountControl; adminCount = $_.adminCount; tokenGroups = $null }
       if ($_.adminCount -eq 1) { $u.tokenGroups = Get-TokenGroups $_.DistinguishedName $server }
       $users.Add($u)
     }
@@ -114,7 +149,7 @@ foreach ($dns in $Domain) {
   if ($null -eq $connector) {
     $c = Find-Connector $server $d.DistinguishedName
     if ($c) {
-      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
+      $connector = [ordered]@{ name = "$($d.NetBIOSName)\$($c.sAMAccountName)"; dn = $c.DistinguishedName; sid = $c.objectSid.Value; objectClass = @($c.ObjectClass); tokenGroups = (Get-TokenGroups $c.DistinguishedName $server) }
     }
   }
 
@@ -128,17 +163,30 @@ foreach ($dns in $Domain) {
   }
 }
 
+# The table comes before the domains: the wizard reads the file as it arrives and resolves each index at once.
 $snapshot = [ordered]@{
-  format = 'sspr-writeback-snapshot/1'
+  format = 'sspr-writeback-snapshot/2'
   collectedAt = (Get-Date).ToUniversalTime().ToString('o')
   collector = 'sspr-writeback collect-script COLLECTOR_VERSION'
   connector = $connector
+  sds = $sdTable.ToArray()
   domains = $domains
 }
 $json = $snapshot | ConvertTo-Json -Depth 8 -Compress
+if ($Uncompressed -and $OutFile -like '*.gz') { $OutFile = $OutFile.Substring(0, $OutFile.Length - 3) }
 $target = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
-[System.IO.File]::WriteAllText($target, $json, (New-Object System.Text.UTF8Encoding($false)))
-Write-Host "Wrote $target ($($domains.Count) domain(s)). Upload it on the wizard's directory step."
+$bytes = (New-Object System.Text.UTF8Encoding($false)).GetBytes($json)
+$file = [System.IO.File]::Create($target)
+try {
+  if ($Uncompressed) {
+    $file.Write($bytes, 0, $bytes.Length)
+  } else {
+    # GZipStream is part of .NET Framework 4.5 (Windows PowerShell 5.1) and of .NET (PowerShell 7).
+    $gzip = New-Object System.IO.Compression.GZipStream($file, [System.IO.Compression.CompressionMode]::Compress)
+    try { $gzip.Write($bytes, 0, $bytes.Length) } finally { $gzip.Dispose() }
+  }
+} finally { $file.Dispose() }
+Write-Host "Wrote $target ($($domains.Count) domain(s), $($sdTable.Count) distinct permission sets). Upload it on the wizard's directory step."
 `;
 
 /** The collector script text. */

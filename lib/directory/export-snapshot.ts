@@ -34,6 +34,7 @@ export async function exportSnapshot(
           dn: connectorAccount.dn,
           sid: connectorAccount.sid,
           tokenGroups: connectorAccount.tokenGroups,
+          objectClass: connectorAccount.objectClass,
         }
       : null,
     domains: [],

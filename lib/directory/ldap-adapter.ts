@@ -14,6 +14,7 @@ import { attr, str, strs } from "./ldap-entry";
 import { SD_FLAGS_READ, SdFlagsControl } from "./ldap-controls";
 import {
   type AccountRecord,
+  type ChangeReader,
   type DirectoryObject,
   type DirectoryPort,
   type DomainControllerRecord,
@@ -24,6 +25,7 @@ import {
   type StreamOptions,
   type UserRecord,
 } from "./port";
+import { DEFAULT_CLOUD_SYNC_GMSA } from "./checks/connector";
 
 export interface LdapConnectionConfig {
   /** ldaps://host[:636] or ldap://host[:389] (then StartTLS is mandatory). */
@@ -55,9 +57,10 @@ export const USER_FILTER = "(&(objectCategory=person)(objectClass=user))";
 const CONTAINER_FILTER =
   "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))";
 const DC_FILTER = "(&(objectCategory=computer)(userAccountControl:1.2.840.113556.1.4.803:=8192))";
+// ms-fact: cloud-sync-default-gmsa
 const CONNECTOR_FILTER =
   "(|(&(objectCategory=person)(objectClass=user)(|(sAMAccountName=MSOL_*)(description=*Active Directory Connect*)(description=*Entra Connect*)))" +
-  "(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=provAgentgMSA*)))";
+  `(&(objectClass=msDS-GroupManagedServiceAccount)(sAMAccountName=${DEFAULT_CLOUD_SYNC_GMSA}*)))`;
 
 const DEFAULT_PAGE_SIZE = 1000;
 
@@ -92,6 +95,11 @@ function sidOf(bytes: Buffer | null): string | null {
   } catch {
     return null;
   }
+}
+
+function guidOf(entry: Entry, name = "objectGUID"): string | null {
+  const b = buf(entry, name);
+  return b && b.length === 16 ? b.toString("hex") : null;
 }
 
 function sdOf(entry: Entry): Uint8Array | null {
@@ -606,10 +614,15 @@ export class LdapDirectory implements DirectoryPort {
 
   async readObject(dn: string): Promise<DirectoryObject | null> {
     const entry = await this.op(`reading ${dn}`, () =>
-      this.base(dn, ["nTSecurityDescriptor", "objectClass"], ["nTSecurityDescriptor"], true),
+      this.base(
+        dn,
+        ["nTSecurityDescriptor", "objectClass", "objectGUID"],
+        ["nTSecurityDescriptor", "objectGUID"],
+        true,
+      ),
     );
     if (!entry) return null;
-    return { dn: entry.dn, sd: sdOf(entry), objectClass: strs(entry, "objectClass") };
+    return { dn: entry.dn, guid: guidOf(entry), sd: sdOf(entry), objectClass: strs(entry, "objectClass") };
   }
 
   async *containers(base: string, options: StreamOptions = {}): AsyncIterable<DirectoryObject[]> {
@@ -619,42 +632,62 @@ export class LdapDirectory implements DirectoryPort {
       {
         scope: "sub",
         filter: CONTAINER_FILTER,
-        attributes: ["nTSecurityDescriptor", "objectClass"],
-        explicitBufferAttributes: ["nTSecurityDescriptor"],
+        attributes: ["nTSecurityDescriptor", "objectClass", "objectGUID"],
+        explicitBufferAttributes: ["nTSecurityDescriptor", "objectGUID"],
         paged: { pageSize: options.pageSize ?? this.config.pageSize ?? DEFAULT_PAGE_SIZE },
       },
       new SdFlagsControl(SD_FLAGS_READ),
     );
     for await (const page of this.pageStream(pages, `listing containers under ${base}`)) {
-      const out = page.map((e) => ({ dn: e.dn, sd: sdOf(e), objectClass: strs(e, "objectClass") }));
+      const out = page.map((e) => ({
+        dn: e.dn,
+        guid: guidOf(e),
+        sd: sdOf(e),
+        objectClass: strs(e, "objectClass"),
+      }));
       scanned += out.length;
       options.onProgress?.({ phase: "containers", scanned, total: null });
       yield out;
     }
   }
 
-  async *users(
+  users(base: string, options: StreamOptions & { total?: number | null } = {}): AsyncIterable<UserRecord[]> {
+    return this.userPages(base, "sub", USER_FILTER, `reading users under ${base}`, options);
+  }
+
+  private async *userPages(
     base: string,
+    scope: "sub" | "one",
+    filter: string,
+    during: string,
     options: StreamOptions & { total?: number | null } = {},
   ): AsyncIterable<UserRecord[]> {
     let scanned = 0;
     const pages = this.client.searchPaginated(
       base,
       {
-        scope: "sub",
-        filter: USER_FILTER,
-        attributes: ["nTSecurityDescriptor", "objectClass", "objectSid", "userAccountControl", "adminCount"],
-        explicitBufferAttributes: ["nTSecurityDescriptor", "objectSid"],
+        scope,
+        filter,
+        attributes: [
+          "nTSecurityDescriptor",
+          "objectClass",
+          "objectSid",
+          "userAccountControl",
+          "adminCount",
+          "objectGUID",
+        ],
+        explicitBufferAttributes: ["nTSecurityDescriptor", "objectSid", "objectGUID"],
         paged: { pageSize: options.pageSize ?? this.config.pageSize ?? DEFAULT_PAGE_SIZE },
       },
       new SdFlagsControl(SD_FLAGS_READ),
     );
-    for await (const page of this.pageStream(pages, `reading users under ${base}`)) {
+    for await (const page of this.pageStream(pages, during)) {
       const out: UserRecord[] = [];
       for (const e of page) {
         const adminCount = int(e, "adminCount");
         out.push({
           dn: e.dn,
+          guid: guidOf(e),
           sd: sdOf(e),
           objectClass: strs(e, "objectClass"),
           sid: sidOf(buf(e, "objectSid")),
@@ -672,6 +705,70 @@ export class LdapDirectory implements DirectoryPort {
       }
       scanned += out.length;
       options.onProgress?.({ phase: "users", scanned, total: options.total ?? null });
+      yield out;
+    }
+  }
+
+  /**
+   * Changes since a mark, for delta re-checks (lib/directory/delta.ts). Read with the wizard's read-only account:
+   * uSNChanged polling needs no right beyond reading the objects (DirSync would need Replicating Directory Changes,
+   * or its object-security flag).
+   */
+  // ms-fact: usnchanged-polling
+  readonly changes: ChangeReader = {
+    mark: async () => {
+      // Not the cached rootDSE: highestCommittedUSN moves with every change.
+      const root = await this.op("reading the rootDSE", () =>
+        this.base("", ["dsServiceName", "dnsHostName", "highestCommittedUSN"]),
+      );
+      const server = root ? str(root, "dsServiceName") : null;
+      const usn = root ? str(root, "highestCommittedUSN") : null;
+      if (!server || !usn || !/^\d+$/.test(usn))
+        throw new DirectoryError(
+          "protocol",
+          "The domain controller did not say where it stands (no dsServiceName or highestCommittedUSN in its rootDSE).",
+          "Check that the URL points at an Active Directory domain controller.",
+        );
+      // ms-fact: invocation-id-restore
+      const ntds = await this.op(`reading ${server}`, () =>
+        this.base(server, ["invocationId"], ["invocationId"]),
+      );
+      const invocationId = ntds ? guidOf(ntds, "invocationId") : null;
+      if (!invocationId)
+        throw new DirectoryError(
+          "protocol",
+          `The domain controller's invocationId could not be read from ${server}.`,
+          "Give the wizard's account read access to the DC's NTDS Settings object (the default for Authenticated Users).",
+        );
+      return {
+        server,
+        dnsHostName: root ? str(root, "dnsHostName") : null,
+        invocationId,
+        highestCommittedUsn: usn,
+      };
+    },
+    protectedUsers: (base) =>
+      this.userPages(base, "sub", `(&${USER_FILTER}(adminCount=1))`, `reading protected users under ${base}`),
+    userIds: (base) => this.userIdPages(base),
+  };
+
+  private async *userIdPages(
+    base: string,
+  ): AsyncIterable<{ guid: string; dn: string; usn: string | null }[]> {
+    const pages = this.client.searchPaginated(base, {
+      scope: "sub",
+      filter: USER_FILTER,
+      attributes: ["objectGUID", "uSNChanged"],
+      explicitBufferAttributes: ["objectGUID"],
+      paged: { pageSize: this.config.pageSize ?? DEFAULT_PAGE_SIZE },
+    });
+    for await (const page of this.pageStream(pages, `listing users under ${base}`)) {
+      const out: { guid: string; dn: string; usn: string | null }[] = [];
+      for (const e of page) {
+        const guid = guidOf(e);
+        const usn = str(e, "uSNChanged");
+        if (guid) out.push({ guid, dn: e.dn, usn: usn && /^\d+$/.test(usn) ? usn : null });
+      }
       yield out;
     }
   }

@@ -60,6 +60,8 @@ export interface DomainRecord {
 
 export interface DirectoryObject {
   dn: string;
+  /** objectGUID (hex of its 16 bytes) where the source has it (LDAP); it follows the object through moves. */
+  guid?: string | null;
   /** Null when the server returned no descriptor (the reading account may not see this object's DACL). */
   sd: SdBlob | null;
   /** objectClass values as stored (most specific last). */
@@ -128,7 +130,34 @@ export interface StreamOptions {
   pageSize?: number;
 }
 
+/** Where a domain controller stood at one moment (lib/directory/delta.ts; MS docs "Polling for changes using uSNChanged"). */
+export interface DirectoryMark {
+  /** rootDSE dsServiceName: the DC's NTDS Settings object, which names the DC. */
+  server: string;
+  dnsHostName: string | null;
+  /** invocationId of that NTDS Settings object (hex); a restore from backup gives the DC a new one. */
+  invocationId: string;
+  /** rootDSE highestCommittedUSN, a decimal string. */
+  highestCommittedUsn: string;
+}
+
+/** What a source that tracks changes can say (LDAP to one DC); lib/directory/delta.ts uses it for re-checks. */
+export interface ChangeReader {
+  /** A fresh read (never cached) of the DC's position. */
+  mark(): Promise<DirectoryMark>;
+  /** Users with adminCount=1 below `base`, with their tokenGroups (their groups may change without them). */
+  protectedUsers(base: string): AsyncIterable<UserRecord[]>;
+  /**
+   * Every user below `base` with objectGUID and uSNChanged only: the cheap listing that proves which users still
+   * exist and which changed. `usn` is null where the reading account may not read uSNChanged (such a user is read
+   * again every time: the DC filters what an account cannot read, so a uSNChanged query alone would miss it).
+   */
+  userIds(base: string): AsyncIterable<{ guid: string; dn: string; usn: string | null }[]>;
+}
+
 export interface DirectoryPort {
+  /** Present where the source can report changes since a mark (LDAP to one DC). */
+  readonly changes?: ChangeReader;
   readonly kind: "ldap" | "snapshot";
   /** One line for the UI: "LDAPS to dc01.contoso.com as CN=svc-wizard,…" or "snapshot collected 2026-…". */
   describe(): string;

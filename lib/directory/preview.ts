@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { formatSddl } from "@/lib/ad/sddl";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
 import { applyToDescriptor, CHANGE_LABELS, diffSddl, type PlannedChange, type SddlDiff } from "./changes";
+import { summarizeChange } from "./change-summary";
 import { structuralClass, toModel } from "./checks/sd";
 import { normalizeDn, parentDn } from "./dn";
 import { DirectoryError } from "./errors";
@@ -13,6 +14,8 @@ import { type DirectoryPort } from "./port";
 export interface ChangePreview {
   change: PlannedChange;
   label: string;
+  /** The change in one plain sentence (what is added or removed, for whom, where), shown before the SDDL. */
+  summary: string;
   /** Null for changes that are not about permissions (clearing adminCount) or that are already in place. */
   diff: SddlDiff | null;
   note: string | null;
@@ -32,7 +35,9 @@ export async function previewChanges(
   changes: readonly PlannedChange[],
   connectorSid: string,
   domainSid: string,
+  connectorName: string = connectorSid,
 ): Promise<ChangePreview[]> {
+  const connector = { sid: connectorSid, name: connectorName };
   const out: ChangePreview[] = [];
   // A second change of the same object starts from what the first one leaves (applied in this order).
   const planned = new Map<string, SecurityDescriptor>();
@@ -42,6 +47,7 @@ export async function previewChanges(
       out.push({
         change,
         label,
+        summary: summarizeChange(change, null, null, connector),
         diff: null,
         note: "adminCount: 1 → (cleared). SDProp then leaves the account alone.",
         beforeHash: null,
@@ -71,6 +77,7 @@ export async function previewChanges(
     out.push({
       change,
       label,
+      summary: summarizeChange(change, current, result?.predicted ?? null, connector),
       diff: result ? diffSddl(current, result.predicted, domainSid) : null,
       note: result ? null : "Already in place; nothing to write.",
       beforeHash: sdFingerprint(current, domainSid),

@@ -1,6 +1,7 @@
 // The on-premises directory of one run, as a step's check reads it (VerifyContext.directory). Types only; the server
 // builds it (lib/server/directory/run-directory.ts), the CLI and tests build their own.
 
+import { type DeltaBaseline } from "./delta";
 import { type DirectoryPort, type ScanProgress } from "./port";
 import { type DirectoryStepId, type ScanSettings, type StepScan } from "./scan";
 
@@ -27,4 +28,12 @@ export interface RunDirectory {
   onProgress?(stepId: DirectoryStepId, progress: ScanProgress): void;
   /** Users counted by the previous scan of this run (progress total until the adapter knows better). */
   previousUserTotal?: number | null;
+  /**
+   * Where connector-permissions keeps what a delta re-check builds on (lib/directory/delta.ts). Absent: every check
+   * is a full scan.
+   */
+  deltaBaseline?: {
+    read(): Promise<DeltaBaseline | null>;
+    save(baseline: DeltaBaseline | null): Promise<void>;
+  };
 }

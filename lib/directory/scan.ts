@@ -6,7 +6,12 @@
 import { networkLogonToken, type AccessToken } from "@/lib/ad/access-check";
 import { prepareToken, type PreparedToken } from "@/lib/ad/fast-check-binary";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { describeAccount, decideConnector, type ConnectorDecision } from "./checks/connector";
+import {
+  describeAccount,
+  decideConnector,
+  isGroupManagedServiceAccount,
+  type ConnectorDecision,
+} from "./checks/connector";
 import {
   checkDomainControllers,
   checkPasswordPolicy,
@@ -21,6 +26,14 @@ import { usersSummary, USER_CODES } from "./checks/summary";
 import { type DirectoryFinding } from "./checks/types";
 import { UserRightsScanner, type ContainerInfo } from "./checks/user-rights";
 import { ancestorsUpTo, domainHolding, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
+import {
+  BaselineBuilder,
+  deltaUsers,
+  fullScanNote,
+  totalsOf,
+  type DeltaBaseline,
+  type ReadingNote,
+} from "./delta";
 import { DirectoryError } from "./errors";
 import { type DirectoryPort, type DomainRecord, type ScanProgress } from "./port";
 
@@ -49,11 +62,27 @@ export interface ScanOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Expected number of users (from an earlier scan), for the progress bar. */
   userTotal?: number | null;
+  /**
+   * Delta re-checks of connector-permissions (lib/directory/delta.ts): the baseline the last scan left (null: none),
+   * and where to keep the new one. Only a port that reports changes (LDAP to one domain) uses it.
+   */
+  delta?: {
+    baseline: DeltaBaseline | null;
+    save(baseline: DeltaBaseline | null): Promise<void>;
+    now?: () => Date;
+  };
 }
 
 export interface ScanFacts {
   domains: { dn: string; dnsName: string; netbiosName: string | null; sid: string }[];
-  connector: { dn: string; sid: string; name: string; how: NonNullable<ConnectorDecision["how"]> } | null;
+  connector: {
+    dn: string;
+    sid: string;
+    name: string;
+    how: NonNullable<ConnectorDecision["how"]>;
+    /** A group managed service account (cloud sync's provisioning agent); absent in facts from older runs. */
+    gmsa?: boolean;
+  } | null;
   candidates: { dn: string; name: string; description: string | null }[];
   scope: string[];
   users?: { total: number; ready: number; changePassword: number };
@@ -68,6 +97,8 @@ export interface StepScan {
   summary: string;
   findings: DirectoryFinding[];
   facts: ScanFacts;
+  /** How connector-permissions read the users: a full scan or the changes since the last one, in one sentence. */
+  reading?: ReadingNote;
 }
 
 /** Reads and caches what several steps share (domains, the connector) for one port. */
@@ -93,8 +124,22 @@ export class DirectoryScanner {
       cached = (async () => {
         const configuredName = this.settings.connector;
         const configured = configuredName ? await this.port.findAccount(configuredName) : null;
-        const candidates = configuredName ? [] : await this.port.connectorCandidates(domain.dn);
-        return decideConnector({
+        let candidates = configuredName ? [] : await this.port.connectorCandidates(domain.dn);
+        // An account the admin confirmed by name that discovery does not propose (a custom gMSA of cloud sync,
+        // a connector account renamed from MSOL_): looked up, and confirmed if it exists.
+        const confirmedDn = this.settings.confirmedConnectorDn;
+        let confirmedMissing = false;
+        if (!configuredName && confirmedDn && !candidates.some((c) => sameDn(c.dn, confirmedDn))) {
+          // A name typed by the admin: a malformed or unknown DN is "not found", anything else (down, refused) fails.
+          const named = await this.port.findAccount(confirmedDn).catch((error: unknown) => {
+            if (error instanceof DirectoryError && (error.kind === "not-found" || error.kind === "protocol"))
+              return null;
+            throw error;
+          });
+          if (named && sameDn(named.dn, confirmedDn)) candidates = [...candidates, named];
+          else confirmedMissing = true;
+        }
+        const decision = decideConnector({
           configuredName,
           configured,
           confirmedDn: this.settings.confirmedConnectorDn,
@@ -102,6 +147,17 @@ export class DirectoryScanner {
           domainDn: domain.dn,
           strict,
         });
+        if (confirmedMissing && confirmedDn)
+          decision.findings.push({
+            code: "connector-not-found",
+            severity: strict ? "error" : "warning",
+            dn: confirmedDn,
+            reason: `The account confirmed for this run, ${confirmedDn}, was not found in ${domain.dn} (or the wizard's account cannot read it), so the wizard cannot use it.`,
+            remediation:
+              "Check the distinguished name (Get-ADServiceAccount or Get-ADUser shows it) and confirm it again, or confirm one of the accounts the wizard found.",
+            anchor: domain.dn,
+          });
+        return decision;
       })();
       this.connectorCache.set(key, cached);
     }
@@ -127,6 +183,7 @@ export class DirectoryScanner {
               sid: decision.account.sid,
               name: describeAccount(decision.account),
               how: decision.how,
+              gmsa: isGroupManagedServiceAccount(decision.account),
             }
           : null,
       candidates: decision.candidates.map((c) => ({
@@ -141,6 +198,7 @@ export class DirectoryScanner {
       : null;
     let findings: DirectoryFinding[] = [...decision.findings];
     let summary: string;
+    let reading: ReadingNote | undefined;
     switch (stepId) {
       case "prerequisites": {
         for (const d of domains) {
@@ -161,7 +219,63 @@ export class DirectoryScanner {
           summary = "The connector account is not settled, so its rights cannot be checked.";
           break;
         }
-        const result = await this.scanUsers(domains, token);
+        const delta = this.options.delta;
+        const changes = this.port.changes;
+        let result: Awaited<ReturnType<DirectoryScanner["scanUsers"]>>;
+        if (delta && changes && decision.account && domains.length === 1) {
+          const now = delta.now?.() ?? new Date();
+          const connector = {
+            dn: decision.account.dn,
+            sid: decision.account.sid,
+            tokenGroups: decision.account.tokenGroups,
+          };
+          const attempt = delta.baseline
+            ? await deltaUsers({
+                port: this.port,
+                changes,
+                baseline: delta.baseline,
+                domain: first,
+                bases: facts.scope,
+                connector,
+                token,
+                prepared: prepareToken(token),
+                now,
+              })
+            : null;
+          if (attempt?.kind === "delta") {
+            result = attempt.totals;
+            reading = attempt.note;
+            await delta.save(attempt.baseline);
+          } else {
+            // Microsoft's order: the DC's position first, then the full read (changes meanwhile are read next time).
+            const mark = await changes.mark();
+            const markedAt = now.toISOString();
+            const builder = new BaselineBuilder();
+            result = await this.scanUsers(domains, token, builder);
+            const baseline = builder.build({
+              mark,
+              markedAt,
+              describe: this.port.describe(),
+              domain: first,
+              scope: facts.scope,
+              connector,
+            });
+            await delta.save(baseline);
+            reading = fullScanNote(
+              attempt ? attempt.reason : "no earlier scan of this run to build on",
+              result.total + builder.containers.length,
+            );
+          }
+        } else {
+          result = await this.scanUsers(domains, token);
+          if (delta)
+            reading = fullScanNote(
+              domains.length > 1
+                ? "several domains are read, and changes are followed on one domain controller only"
+                : "this source does not report changes",
+              result.total,
+            );
+        }
         for (const d of domains) findings.push(...checkUnexpire(d, token));
         if (result.ready > 0) {
           findings.push({
@@ -243,6 +357,7 @@ export class DirectoryScanner {
       summary,
       findings,
       facts,
+      ...(reading ? { reading } : {}),
     };
   }
 
@@ -265,7 +380,11 @@ export class DirectoryScanner {
   }
 
   /** Containers (parsed) of one scope root: the domain root, the root's ancestors and everything below it. */
-  private async containerMap(domain: DomainRecord, base: string): Promise<Map<string, ContainerInfo>> {
+  private async containerMap(
+    domain: DomainRecord,
+    base: string,
+    builder?: BaselineBuilder,
+  ): Promise<Map<string, ContainerInfo>> {
     const map = new Map<string, ContainerInfo>();
     const add = (dn: string, sd: Parameters<typeof toModel>[0] | null): void => {
       map.set(normalizeDn(dn), {
@@ -275,22 +394,27 @@ export class DirectoryScanner {
       });
     };
     add(domain.dn, domain.sd);
+    builder?.addAbove(domain.dn, domain.sd);
     for (const dn of ancestorsUpTo(base, domain.dn)) {
       if (map.has(normalizeDn(dn))) continue;
       const o = await this.port.readObject(dn);
       if (o) add(o.dn, o.sd);
+      builder?.addAbove(dn, o ? o.sd : null);
     }
     for await (const page of this.port.containers(base, { onProgress: this.options.onProgress }))
-      for (const c of page) add(c.dn, c.sd);
+      for (const c of page) {
+        add(c.dn, c.sd);
+        builder?.addContainer(c);
+      }
     return map;
   }
 
-  private async scanUsers(domains: readonly DomainRecord[], token: AccessToken) {
+  private async scanUsers(domains: readonly DomainRecord[], token: AccessToken, builder?: BaselineBuilder) {
     const prepared = prepareToken(token);
     const total = { total: 0, ready: 0, changePassword: 0, findings: [] as DirectoryFinding[] };
     for (const base of this.bases(domains)) {
       const domain = domainHolding(base, domains) as DomainRecord;
-      const containers = await this.containerMap(domain, base);
+      const containers = await this.containerMap(domain, base, builder);
       const scanner = new UserRightsScanner({
         domainDn: domain.dn,
         domainSid: domain.sid,
@@ -308,7 +432,8 @@ export class DirectoryScanner {
             total: p.total ?? this.options.userTotal ?? null,
           }),
       })) {
-        scanner.add(page);
+        if (builder) for (const u of page) builder.addUser(u, scanner.evaluate(u));
+        else scanner.add(page);
       }
       const r = scanner.result();
       total.total += r.total;
@@ -316,7 +441,8 @@ export class DirectoryScanner {
       total.changePassword += r.changePassword;
       total.findings.push(...r.findings);
     }
-    return total;
+    // With a baseline the per-user outcomes are kept; the result is assembled from them, as a delta assembles it.
+    return builder ? totalsOf(builder.users.values()) : total;
   }
 
   private async psoScope(

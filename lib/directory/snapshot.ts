@@ -21,6 +21,12 @@ import {
 } from "./port";
 
 export const SNAPSHOT_FORMAT = "sspr-writeback-snapshot/1";
+/**
+ * The compact format (snapshot-stream.ts): the same fields, but each distinct security descriptor is written once in
+ * a top-level `sds` table (before `domains`) and an `sd` field may hold its index instead of the SDDL itself.
+ */
+export const SNAPSHOT_FORMAT_COMPACT = "sspr-writeback-snapshot/2";
+export const SNAPSHOT_FORMATS = [SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_COMPACT] as const;
 
 const sid = z.string().refine((s) => isSid(s), "is not a SID (S-1-…)");
 const dn = z
@@ -34,7 +40,7 @@ const ticks = z
   .transform((v) => String(v));
 const sddl = z.string().min(2, "is not SDDL");
 
-const userSchema = z
+export const userSchema = z
   .object({
     dn,
     sid: sid.nullish(),
@@ -109,10 +115,19 @@ const domainSchema = z
 
 export const snapshotSchema = z
   .object({
-    format: z.literal(SNAPSHOT_FORMAT, { error: `must be "${SNAPSHOT_FORMAT}"` }),
+    format: z.enum(SNAPSHOT_FORMATS, {
+      error: `must be "${SNAPSHOT_FORMAT}" or "${SNAPSHOT_FORMAT_COMPACT}"`,
+    }),
     collectedAt: z.iso.datetime({ offset: true, error: "is not an ISO-8601 time" }),
     connector: z
-      .object({ name: z.string().nullish(), dn, sid, tokenGroups: z.array(sid) })
+      .object({
+        name: z.string().nullish(),
+        dn,
+        sid,
+        tokenGroups: z.array(sid),
+        // The account's classes (the collector writes the most specific one): tells a cloud sync gMSA apart.
+        objectClass: z.array(z.string().max(200)).max(20).nullish(),
+      })
       .loose()
       .nullish(),
     domains: z.array(domainSchema).min(1, "needs at least one domain"),
@@ -122,8 +137,10 @@ export const snapshotSchema = z
 export type Snapshot = z.infer<typeof snapshotSchema>;
 export type SnapshotDomain = Snapshot["domains"][number];
 
+export type SnapshotUser = z.infer<typeof userSchema>;
+
 /** `domains.0.users.12.sd` -> `domains[0].users[12].sd` */
-function fieldPath(path: readonly PropertyKey[]): string {
+export function fieldPath(path: readonly PropertyKey[]): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
@@ -137,40 +154,102 @@ function fieldPath(path: readonly PropertyKey[]): string {
  * aliases such as DA). Throws DirectoryError("snapshot-invalid") naming the first bad fields.
  */
 export function parseSnapshot(value: unknown): Snapshot {
-  const parsed = snapshotSchema.safeParse(value);
-  if (!parsed.success) {
-    const first = parsed.error.issues.slice(0, 3);
-    const issues = first.map((i) => `${fieldPath(i.path)} ${i.message}`);
-    throw new DirectoryError(
-      "snapshot-invalid",
-      `The snapshot is not valid: ${issues.join("; ")}.`,
-      "Run the evidence collector again and upload its output unchanged.",
-      // An empty path is the whole file.
-      first.map((i) => (i.path.length > 0 ? fieldPath(i.path) : "")),
-    );
-  }
+  const parsed = snapshotSchema.safeParse(resolveCompact(value));
+  if (!parsed.success) throw invalidSnapshot(parsed.error.issues);
   const snapshot = parsed.data;
   snapshot.domains.forEach((domain, d) => {
-    const check = (text: string | null | undefined, path: string): void => {
-      if (text === null || text === undefined) return;
-      try {
-        parseSddl(text, { domainSid: domain.sid });
-      } catch (error) {
-        const why = error instanceof Error ? error.message : "cannot be parsed";
-        throw new DirectoryError(
-          "snapshot-invalid",
-          `The snapshot is not valid: ${path} is not valid SDDL (${why}).`,
-          "Run the evidence collector again and upload its output unchanged.",
-          [path],
-        );
-      }
-    };
+    const check = (text: string | null | undefined, path: string): void => checkSddl(text, domain.sid, path);
     check(domain.sd, `domains[${d}].sd`);
     domain.containers.forEach((c, i) => check(c.sd, `domains[${d}].containers[${i}].sd`));
     domain.users.forEach((u, i) => check(u.sd, `domains[${d}].users[${i}].sd`));
     check(domain.samServer?.sd, `domains[${d}].samServer.sd`);
   });
   return snapshot;
+}
+
+const REMEDY = "Run the evidence collector again and upload its output unchanged.";
+
+/** The first few zod issues as one DirectoryError naming their fields; `prefix` is the path of the value checked. */
+export function invalidSnapshot(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  prefix: readonly PropertyKey[] = [],
+): DirectoryError {
+  const first = issues.slice(0, 3);
+  const paths = first.map((i) => [...prefix, ...i.path]);
+  return new DirectoryError(
+    "snapshot-invalid",
+    `The snapshot is not valid: ${paths.map((p, n) => `${fieldPath(p)} ${first[n]?.message}`).join("; ")}.`,
+    REMEDY,
+    // An empty path is the whole file.
+    paths.map((p) => (p.length > 0 ? fieldPath(p) : "")),
+  );
+}
+
+/** A DirectoryError naming one field. */
+export function invalidField(path: string, problem: string): DirectoryError {
+  return new DirectoryError("snapshot-invalid", `The snapshot is not valid: ${path} ${problem}.`, REMEDY, [
+    path,
+  ]);
+}
+
+/** Throws a DirectoryError naming `path` when `text` is not SDDL (aliases such as DA read with `domainSid`). */
+export function checkSddl(text: string | null | undefined, domainSid: string, path: string): void {
+  if (text === null || text === undefined) return;
+  try {
+    parseSddl(text, { domainSid });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : "cannot be parsed";
+    throw invalidField(path, `is not valid SDDL (${why})`);
+  }
+}
+
+const sdIndex = z.number().int().min(0);
+const sdsSchema = z.array(sddl);
+
+/**
+ * The compact format's `sd` indexes replaced by the descriptors of its `sds` table, so that what follows reads one
+ * shape. An index outside the table is an error naming the field; anything else is left for the schema to judge.
+ */
+export function resolveCompact(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const root = value as Record<string, unknown>;
+  if (root.format !== SNAPSHOT_FORMAT_COMPACT) return value;
+  const sds = sdsSchema.safeParse(root.sds ?? []);
+  if (!sds.success) throw invalidSnapshot(sds.error.issues, ["sds"]);
+  const table = sds.data;
+  const resolve = (holder: unknown, path: string): void => {
+    if (typeof holder !== "object" || holder === null) return;
+    const h = holder as Record<string, unknown>;
+    h.sd = resolveSd(h.sd, table, `${path}.sd`);
+  };
+  if (!Array.isArray(root.domains)) return value;
+  root.domains.forEach((domain: unknown, d) => {
+    if (typeof domain !== "object" || domain === null) return;
+    const dom = domain as Record<string, unknown>;
+    resolve(dom, `domains[${d}]`);
+    resolve(dom.samServer, `domains[${d}].samServer`);
+    if (Array.isArray(dom.containers))
+      dom.containers.forEach((c: unknown, i) => resolve(c, `domains[${d}].containers[${i}]`));
+    if (Array.isArray(dom.users))
+      dom.users.forEach((u: unknown, i) => resolve(u, `domains[${d}].users[${i}]`));
+  });
+  return value;
+}
+
+/** One `sd` of the compact format: an index into `sds` becomes that descriptor; other values are left as they are. */
+export function resolveSd(sd: unknown, table: readonly string[] | null, path: string): unknown {
+  if (typeof sd !== "number") return sd;
+  if (!sdIndex.safeParse(sd).success)
+    throw invalidField(path, "is not an index into sds (a whole number from 0)");
+  if (table === null)
+    throw invalidField(path, "refers to sds, but the file has no sds table before its domains");
+  const found = table[sd];
+  if (found === undefined)
+    throw invalidField(
+      path,
+      `refers to sds[${sd}], but sds has ${table.length} entr${table.length === 1 ? "y" : "ies"}`,
+    );
+  return found;
 }
 
 /** Parses snapshot JSON text; a syntax error is a DirectoryError too. */
@@ -188,12 +267,41 @@ export function parseSnapshotText(text: string): Snapshot {
   return parseSnapshot(value);
 }
 
-const PAGE = 1000;
+export const PAGE = 1000;
+
+/** A snapshot user as the port hands it to the scanner. */
+export function userRecordOf(u: SnapshotUser): UserRecord {
+  return {
+    dn: u.dn,
+    sd: u.sd,
+    objectClass: u.objectClass,
+    sid: u.sid ?? null,
+    userAccountControl: u.userAccountControl ?? null,
+    adminCount: u.adminCount ?? null,
+    tokenGroups: u.tokenGroups ?? null,
+  };
+}
+
+/** A snapshot user as the end-to-end test reads it. */
+export function onPremisesUserOf(u: SnapshotUser): OnPremisesUser {
+  return userState({
+    dn: u.dn,
+    sAMAccountName: typeof u.sAMAccountName === "string" ? u.sAMAccountName : null,
+    sid: u.sid ?? null,
+    replPropertyMetaData: u.replPropertyMetaData
+      ? new Uint8Array(Buffer.from(u.replPropertyMetaData, "base64"))
+      : null,
+    pwdLastSet: u.pwdLastSet ?? null,
+    userAccountControl: u.userAccountControl ?? null,
+    lockoutTime: u.lockoutTime ?? null,
+    adminCount: u.adminCount ?? null,
+  });
+}
 
 export class SnapshotDirectory implements DirectoryPort {
   readonly kind = "snapshot" as const;
 
-  constructor(private readonly snapshot: Snapshot) {}
+  constructor(protected readonly snapshot: Snapshot) {}
 
   describe(): string {
     return `snapshot collected ${this.snapshot.collectedAt} (${this.snapshot.domains.map((d) => d.dnsName).join(", ")})`;
@@ -252,7 +360,7 @@ export class SnapshotDirectory implements DirectoryPort {
       sAMAccountName: c.name?.split("\\").pop() ?? null,
       name: c.name ?? null,
       description: null,
-      objectClass: [],
+      objectClass: c.objectClass ?? [],
       tokenGroups: c.tokenGroups,
     };
   }
@@ -304,15 +412,7 @@ export class SnapshotDirectory implements DirectoryPort {
     const domain = domainHolding(base, this.snapshot.domains);
     const all = (domain?.users ?? []).filter((u) => isWithin(u.dn, base));
     for (let i = 0; i < all.length; i += PAGE) {
-      const page = all.slice(i, i + PAGE).map((u) => ({
-        dn: u.dn,
-        sd: u.sd,
-        objectClass: u.objectClass,
-        sid: u.sid ?? null,
-        userAccountControl: u.userAccountControl ?? null,
-        adminCount: u.adminCount ?? null,
-        tokenGroups: u.tokenGroups ?? null,
-      }));
+      const page = all.slice(i, i + PAGE).map(userRecordOf);
       options.onProgress?.({ phase: "users", scanned: i + page.length, total: all.length });
       yield page;
     }
@@ -322,19 +422,7 @@ export class SnapshotDirectory implements DirectoryPort {
     const key = wanted.trim().toUpperCase();
     for (const d of this.snapshot.domains) {
       const u = d.users.find((x) => x.sid?.toUpperCase() === key);
-      if (u)
-        return userState({
-          dn: u.dn,
-          sAMAccountName: typeof u.sAMAccountName === "string" ? u.sAMAccountName : null,
-          sid: u.sid ?? null,
-          replPropertyMetaData: u.replPropertyMetaData
-            ? new Uint8Array(Buffer.from(u.replPropertyMetaData, "base64"))
-            : null,
-          pwdLastSet: u.pwdLastSet ?? null,
-          userAccountControl: u.userAccountControl ?? null,
-          lockoutTime: u.lockoutTime ?? null,
-          adminCount: u.adminCount ?? null,
-        });
+      if (u) return onPremisesUserOf(u);
     }
     return null;
   }

@@ -167,3 +167,128 @@ describe("run report", () => {
     expect(redactText("a".repeat(64).replace(/a/g, "f"))).toBe("[redacted]");
   });
 });
+
+describe("report redaction by what a value is", () => {
+  const BEARER = "Bearer abc.DEF-123_xyz";
+  function run(): ReportInput {
+    const base = input();
+    base.steps["end-to-end-test"] = {
+      ...base.steps["end-to-end-test"]!,
+      status: "passed",
+      confidence: "verified",
+      checkedAt: "2026-01-02T11:00:00.000Z",
+      evidence: {
+        passed: 7,
+        pwdLastSet: "134112345670000000",
+        rights: { changePassword: true, resetPassword: false },
+        request: `GET /v1.0/me with Authorization: ${BEARER}`,
+        handedOver: `https://wizard.example/share/${TOKEN}`,
+      },
+    };
+    return base;
+  }
+  const report = buildRunReport(run(), new Date("2026-01-03T00:00:00.000Z"));
+  const json = JSON.stringify(report);
+  const markdown = renderReportMarkdown(report);
+
+  it("keeps an audit record's id: an identifier, not a token", () => {
+    const id = "Directory_8a7c3b2e-1f4d-4c6a-9b8e-2d3f4a5b6c7d_ABCDE_12345678";
+    expect(redactText(`"auditRecordId":"${id}"`)).toBe(`"auditRecordId":"${id}"`);
+    expect(redactText(`token ${TOKEN}`)).toBe("token [redacted]");
+  });
+
+  it("keeps a key named passed, pwdLastSet and changePassword with their values", () => {
+    const evidence = report.steps.find((s) => s.id === "end-to-end-test")!.evidence;
+    expect(evidence).toContainEqual({ key: "passed", value: "7" });
+    expect(evidence).toContainEqual({ key: "pwdLastSet", value: "134112345670000000" });
+    expect(evidence.find((e) => e.key === "rights")?.value).toBe(
+      '{"changePassword":true,"resetPassword":false}',
+    );
+    expect(markdown).toContain("- pwdLastSet: 134112345670000000");
+  });
+
+  it("removes a bearer token and a share URL wherever they are", () => {
+    for (const text of [json, markdown]) {
+      expect(text).not.toContain("abc.DEF-123_xyz");
+      expect(text).not.toContain(TOKEN);
+      expect(text).toContain("Bearer [redacted]");
+      expect(text).toContain("/share/[redacted]");
+    }
+  });
+
+  it("keeps every count in the progress line as digits", () => {
+    expect(markdown).toMatch(/- Progress: \d+ passed, \d+ skipped, \d+ failed of \d+ steps/);
+    expect(json).not.toContain('"passed":"[redacted]"');
+  });
+
+  it("still drops a string under a secret's name, and a credential object whole", () => {
+    const redacted = JSON.stringify(
+      buildRunReport({
+        ...run(),
+        steps: {
+          ...run().steps,
+          prerequisites: {
+            ...run().steps.prerequisites!,
+            evidence: { password: "Winter2026!", credential: { bindDn: "CN=x", password: "p" } },
+          },
+        },
+      }),
+    );
+    expect(redacted).not.toContain("Winter2026!");
+    expect(redacted).not.toContain("CN=x");
+  });
+});
+
+describe("report: confidence and the wizard's own changes", () => {
+  const base = input();
+  base.events.push({
+    at: "2026-01-02T10:05:00.000Z",
+    actor: "Ada Admin",
+    type: "fix-applied",
+    stepId: "connector-permissions",
+    summary: "Applied 2 changes for CONTOSO\\MSOL_ab12 on DC=contoso,DC=test and 1 other object",
+    detail: {
+      changes: 2,
+      entriesAdded: 4,
+      entriesRemoved: 0,
+      targets: ["DC=contoso,DC=test", "OU=Legacy,DC=contoso,DC=test"],
+    },
+  });
+  base.events.push({
+    at: "2026-01-02T11:05:00.000Z",
+    actor: "Ada Admin",
+    type: "fix-revoked",
+    stepId: "revoke-connector-permissions",
+    summary: "Revoked the permissions of CONTOSO\\MSOL_ab12: 1 change on DC=contoso,DC=test",
+    detail: { changes: 1, entriesAdded: 0, entriesRemoved: 3, targets: ["DC=contoso,DC=test"] },
+  });
+  base.steps["connector-permissions"]!.evidence = {
+    ...base.steps["connector-permissions"]!.evidence,
+    source: "LDAPS to dc1.contoso.test",
+  };
+  const report = buildRunReport(base, new Date("2026-01-03T00:00:00.000Z"));
+  const markdown = renderReportMarkdown(report);
+
+  it("says per step how its confidence was established", () => {
+    const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
+    expect(byId["connector-permissions"]?.confidenceSource).toContain(
+      "Read from LDAPS to dc1.contoso.test.",
+    );
+    expect(byId["connector-permissions"]?.confidenceSource).toContain("Sandbox run");
+    expect(byId.prerequisites?.confidenceSource).toMatch(/^Confirmed by Ada Admin, /);
+    expect(byId["password-policy"]?.confidenceSource).toBe("Not established yet.");
+    expect(markdown).toContain("- Confidence: Verified — Read from LDAPS to dc1.contoso.test.");
+  });
+
+  it("lists the fixes applied and revoked with their counts and targets", () => {
+    expect(report.directoryChanges.map((c) => [c.kind, c.changes, c.entriesAdded, c.entriesRemoved])).toEqual(
+      [
+        ["applied", 2, 4, 0],
+        ["revoked", 1, 0, 3],
+      ],
+    );
+    expect(markdown).toContain("## Changes the wizard made to the directory");
+    expect(markdown).toContain("  - OU=Legacy,DC=contoso,DC=test");
+    expect(markdown).toMatch(/2 object\(s\), 4 permission entr\(y\/ies\) added, 0 removed/);
+  });
+});

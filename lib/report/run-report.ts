@@ -3,7 +3,15 @@ import { CONFIDENCE_LABELS, getStep, STATUS_LABELS, stepsForFlow } from "@/lib/s
 import { isStepId } from "@/lib/steps/ids";
 import { runProgress } from "@/lib/steps/machine";
 import { type StepStatus } from "@/lib/steps/types";
-import { REPORT_FORMAT, type ReportDriftStep, type ReportStep, type RunReport } from "@/lib/contract/report";
+import {
+  REPORT_FORMAT,
+  type ReportDirectoryChange,
+  type ReportDriftStep,
+  type ReportStep,
+  type RunReport,
+} from "@/lib/contract/report";
+import { collapseTimeline, describeLine } from "@/lib/steps/timeline";
+import { type StepState } from "@/lib/steps/types";
 import { type RunEventView, type RunView } from "@/lib/contract/runs";
 
 // The run as a report: one model, rendered as JSON, Markdown and the printable page. Pure.
@@ -65,10 +73,10 @@ const TEXT_RULES: [RegExp, string][] = [
     "$1$2[redacted]",
   ],
   [/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, "Bearer [redacted]"],
-  // Long random-looking strings (share tokens, keys): upper case, lower case and digits mixed, 40 or more.
-  // SIDs (S-1-5-21-…) and GUIDs have no lower case or are shorter, so evidence about objects stays readable.
+  // A share token on its own: exactly 43 base64url characters (256 bits), upper case, lower case and digits mixed.
+  // Only that shape: longer identifiers (an audit record's id, a tenant-prefixed GUID) are what support asks for.
   [
-    /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])/g,
+    /(?<![A-Za-z0-9_-])(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[a-z])(?=[A-Za-z0-9_-]*[A-Z])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g,
     "[redacted]",
   ],
   // SHA-256 digests in hex (a share token's hash).
@@ -84,8 +92,17 @@ export function redact<T>(value: T): T {
   return redactValue(value) as T;
 }
 
+/**
+ * Whether a value under this key is dropped. A yes/no or a number is a fact, never a secret: `changePassword: true`
+ * (an effective right), `passwordCount: 3` stay; a string or structure under a secret's name goes.
+ */
+function dropsValue(key: string, value: unknown): boolean {
+  if (typeof value === "boolean" || typeof value === "number" || value === null) return false;
+  return isSecretKey(key);
+}
+
 function redactValue(value: unknown, key?: string): unknown {
-  if (key !== undefined && isSecretKey(key)) return "[redacted]";
+  if (key !== undefined && dropsValue(key, value)) return "[redacted]";
   if (typeof value === "string") return redactText(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item));
   if (value && typeof value === "object") {
@@ -96,13 +113,69 @@ function redactValue(value: unknown, key?: string): unknown {
 
 function summariseEvidence(evidence: Record<string, unknown>): { key: string; value: string }[] {
   return Object.entries(evidence).map(([key, value]) => {
-    if (isSecretKey(key)) return { key, value: "[redacted]" };
+    if (dropsValue(key, value)) return { key, value: "[redacted]" };
     const text = typeof value === "string" ? value : (JSON.stringify(redact(value)) ?? String(value));
     return {
       key,
       value: text.length > EVIDENCE_VALUE_LIMIT ? `${text.slice(0, EVIDENCE_VALUE_LIMIT)}…` : text,
     };
   });
+}
+
+/** The `source` sentences a check left in its evidence (a directory scan says what it read, and from where). */
+function evidenceSources(evidence: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const visit = (value: unknown, depth: number) => {
+    if (!value || typeof value !== "object" || Array.isArray(value) || depth > 2) return;
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === "source" && typeof inner === "string" && inner.trim()) found.push(inner.trim());
+      else visit(inner, depth + 1);
+    }
+  };
+  visit(evidence, 0);
+  return [...new Set(found)];
+}
+
+/** Where a step's confidence came from, in one sentence. */
+export function confidenceSource(state: StepState, mode: ReportInput["mode"]): string {
+  if (!state.confidence) return "Not established yet.";
+  if (state.confidence === "attested" && state.attestation) {
+    return `Confirmed by ${state.attestation.by}, ${formatDateTime(state.attestation.at)}; nothing the wizard can read shows it.`;
+  }
+  const sources = evidenceSources(state.evidence);
+  // A scan says what it read: "the sandbox directory (…)", "snapshot collected …", "LDAPS to <host> as <account>".
+  const read =
+    sources.length > 0 ? `Read from ${sources.join("; ")}.` : CONFIDENCE_LABELS[state.confidence].explanation;
+  const when = state.checkedAt ? ` Checked ${formatDateTime(state.checkedAt)}.` : "";
+  const sandbox = mode === "sandbox" ? " Sandbox run: the tenant and directory read are simulated." : "";
+  return `${read}${when}${sandbox}`;
+}
+
+function num(value: unknown): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : 0;
+}
+
+/** The wizard's own writes to the directory, from the timeline entries the fix service records. */
+function directoryChanges(events: ReportInput["events"]): ReportDirectoryChange[] {
+  return events
+    .filter((e) => e.type === "fix-applied" || e.type === "fix-revoked")
+    .map((e) => {
+      const detail = e.detail ?? {};
+      const targets = Array.isArray(detail.targets)
+        ? detail.targets.filter((t): t is string => typeof t === "string")
+        : [];
+      return {
+        at: e.at,
+        actor: e.actor,
+        kind: e.type === "fix-revoked" ? "revoked" : "applied",
+        stepId: e.stepId,
+        summary: e.summary,
+        changes: num(detail.changes),
+        entriesAdded: num(detail.entriesAdded),
+        entriesRemoved: num(detail.entriesRemoved),
+        targets,
+      };
+    });
 }
 
 function latestDrift(events: ReportInput["events"]): RunReport["drift"] {
@@ -127,6 +200,7 @@ export function buildRunReport(run: ReportInput, generatedAt: Date = new Date())
       statusLabel: STATUS_LABELS[state.status],
       confidence: state.confidence,
       confidenceLabel: state.confidence ? CONFIDENCE_LABELS[state.confidence].label : "Not established",
+      confidenceSource: confidenceSource(state, run.mode),
       assignee: state.assignee,
       recordedAt: state.checkedAt,
       lastChangedBy: last?.actor ?? null,
@@ -160,6 +234,7 @@ export function buildRunReport(run: ReportInput, generatedAt: Date = new Date())
     progress: { total: progress.total, complete: progress.complete, counts: progress.counts },
     steps,
     drift: latestDrift(run.events),
+    directoryChanges: directoryChanges(run.events),
     timeline: run.events.map((e) => ({
       at: e.at,
       actor: e.actor,
@@ -208,7 +283,10 @@ export function renderReportMarkdown(report: RunReport): string {
   }
   for (const step of report.steps) {
     lines.push("", `### ${step.title}${step.optional ? " (optional)" : ""}`, "");
-    lines.push(`- Status: ${step.statusLabel}`, `- Confidence: ${step.confidenceLabel}`);
+    lines.push(
+      `- Status: ${step.statusLabel}`,
+      `- Confidence: ${step.confidenceLabel} — ${step.confidenceSource}`,
+    );
     if (isStepId(step.id)) {
       const page = getStep(step.id).learnMore;
       lines.push(`- Microsoft's page: [${page.title}](${page.url})`);
@@ -257,9 +335,19 @@ export function renderReportMarkdown(report: RunReport): string {
       );
     }
   }
+  lines.push("", "## Changes the wizard made to the directory", "");
+  if (report.directoryChanges.length === 0) lines.push("None: the wizard wrote nothing to the directory.");
+  for (const c of report.directoryChanges) {
+    lines.push(
+      `- ${formatDateTime(c.at)} — ${c.actor}: ${c.summary}. ${c.changes} object(s), ${c.entriesAdded} permission entr(y/ies) added, ${c.entriesRemoved} removed.`,
+    );
+    for (const dn of c.targets) lines.push(`  - ${dn}`);
+  }
   lines.push("", "## Timeline", "");
-  for (const e of report.timeline) {
-    lines.push(`- ${formatDateTime(e.at)} — ${e.actor}: ${e.summary}`);
+  for (const line of collapseTimeline(report.timeline.map((e, i) => ({ ...e, id: i })))) {
+    lines.push(
+      `- ${formatDateTime(line.last.at)} — ${line.last.actor}: ${describeLine(line, formatDateTime)}`,
+    );
   }
   lines.push("");
   // Redacted once more: the Markdown is the text people paste into tickets.

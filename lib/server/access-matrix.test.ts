@@ -21,6 +21,7 @@ import * as shareLinkRoute from "@/app/api/runs/[id]/share-links/[linkId]/route"
 import * as meRoute from "@/app/api/me/route";
 import * as sandboxDirectoryRoute from "@/app/api/sandbox/directory/route";
 import * as sandboxTenantRoute from "@/app/api/sandbox/tenant/route";
+import * as sandboxConnectRoute from "@/app/api/sandbox/connect/route";
 import * as endToEndRoute from "@/app/api/tenant/end-to-end-test/route";
 import * as endToEndPreflightRoute from "@/app/api/tenant/end-to-end-test/preflight/route";
 import * as testUsersRoute from "@/app/api/tenant/users/route";
@@ -29,6 +30,7 @@ import * as findingsRoute from "@/app/api/runs/[id]/directory/findings/route";
 import * as fixApplyRoute from "@/app/api/runs/[id]/directory/fix/apply/route";
 import * as fixPreviewRoute from "@/app/api/runs/[id]/directory/fix/preview/route";
 import * as snapshotRoute from "@/app/api/runs/[id]/directory/snapshot/route";
+import * as connectEvidenceRoute from "@/app/api/runs/[id]/connect-evidence/route";
 import { type StepScan } from "@/lib/directory/scan";
 import { fixtureSnapshot } from "@/lib/directory/testing/fixture";
 import { getDatabase } from "@/lib/server/db";
@@ -349,6 +351,20 @@ const CASES: RouteCase[] = [
       ),
   },
   {
+    name: "POST /api/sandbox/connect",
+    flow: "enable",
+    // The simulated Connect server's collector uploads its file into the run: edit rights, like an upload.
+    expected: RUN_WRITE,
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        sandboxConnectRoute.POST,
+        "/api/sandbox/connect",
+        {},
+        opts(caller, { method: "POST", body: { runId: f.runId, action: "upload-evidence" } }),
+      ),
+  },
+  {
     name: "PUT /api/me",
     flow: "enable",
     // The name belongs to the browser, not to a run: any session may set it.
@@ -420,6 +436,23 @@ CASES.push(
         `/api/runs/${f.runId}/directory/snapshot`,
         { id: f.runId },
         opts(caller, { method: "POST", body: fixtureSnapshot() }),
+      ),
+  },
+  {
+    name: "POST /api/runs/<id>/connect-evidence",
+    flow: "enable",
+    // Uploading the Connect server's evidence: edit rights (the hand-off to the Connect server's administrator).
+    expected: { ...RUN_WRITE, owner: 201, edit: 201 },
+    touchesRun: true,
+    send: (f, caller) =>
+      call(
+        connectEvidenceRoute.POST,
+        `/api/runs/${f.runId}/connect-evidence`,
+        { id: f.runId },
+        opts(caller, {
+          method: "POST",
+          rawBody: readFileSync(join(process.cwd(), "lib/connect/samples/connect-evidence.sample.json"), "utf8"),
+        }),
       ),
   },
   {

@@ -73,6 +73,36 @@ export async function readLimitedText(request: Request, limit: number): Promise<
   return Buffer.concat(chunks).toString("utf8");
 }
 
+/**
+ * The request body as it arrives, chunk by chunk, for bodies too large to hold (a snapshot): a declared length over
+ * `limit` is refused at once with 413, and so is a body that turns out longer while it is read.
+ */
+export function streamLimitedBody(request: Request, limit: number): AsyncIterable<Uint8Array> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new ApiError("payload-too-large", `The request body is larger than the ${limit}-byte limit.`);
+  }
+  const body = request.body;
+  return (async function* () {
+    if (!body) return;
+    const reader = body.getReader();
+    let total = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        total += value.byteLength;
+        if (total > limit) {
+          throw new ApiError("payload-too-large", `The request body is larger than the ${limit}-byte limit.`);
+        }
+        yield value;
+      }
+    } finally {
+      await reader.cancel().catch(() => undefined);
+    }
+  })();
+}
+
 export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {

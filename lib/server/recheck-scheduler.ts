@@ -123,7 +123,7 @@ export class RecheckScheduler {
       const at = now.toISOString();
       if (outcome.kind === "checked")
         return await this.record(run, due, at, outcome.result, {
-          summary: `Automatic re-check ${schedule.attempt > 0 ? `${schedule.attempt} ` : ""}after the change: ${outcome.result.status}`,
+          summary: `Automatic re-check ${schedule.attempt > 0 ? `${schedule.attempt} ` : ""}after the change: ${outcome.result.status}${readingOf(outcome.result)}`,
           attempt: schedule.attempt,
         });
       // Nothing could be read (no connection): keep waiting on the schedule, or fail once the window has closed.
@@ -217,6 +217,12 @@ export class RecheckScheduler {
       why: updated.reason === "conflict" ? "the run changed meanwhile; next tick" : "run gone",
     };
   }
+}
+
+/** " (Read 37 changes since 10:42 UTC.)" when the check said how it read the directory (lib/directory/delta.ts). */
+export function readingOf(result: AutomaticResult): string {
+  const reading = result.evidence.reading;
+  return typeof reading === "string" ? ` (${reading})` : "";
 }
 
 function stepResult(stepId: StepId, state: StepState) {

@@ -1,9 +1,9 @@
 import "server-only";
-import { notFound } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { type Principal, type RunAccess } from "./access";
 import { ApiError } from "./api-error";
 import { pagePrincipal } from "./page-session";
-import { type RunAccessView, type RunView } from "@/lib/contract/runs";
+import { type LostLinkView, type RunAccessView, type RunView } from "@/lib/contract/runs";
 import { loadRunAs } from "./runs-service";
 
 /** Loads the run a page shows and the viewer's access to it, or renders the not-found page. */
@@ -16,6 +16,9 @@ export async function runAccessForPage(
     const { view, access } = await loadRunAs(principal, id);
     return { run: view, access, principal };
   } catch (error) {
+    // A link this browser opened was revoked or has expired: the page that says so, not a bare 404.
+    const lost = error instanceof ApiError ? (error.extra.lostLink as LostLinkView | undefined) : undefined;
+    if (lost) redirect(`/share/invalid?${new URLSearchParams({ reason: lost.reason, at: lost.at })}`);
     if (error instanceof ApiError && error.status === 404) notFound();
     throw error;
   }

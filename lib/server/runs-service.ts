@@ -2,12 +2,14 @@ import "server-only";
 import { initialStepStates } from "@/lib/steps/machine";
 import { type StepId } from "@/lib/steps/ids";
 import { getStep } from "@/lib/steps/catalogue";
+import { formatDateTime } from "@/lib/format";
 import {
   applyRunChanges,
   applyVerification,
   type ChangeOutcome,
   type RunChange,
   type RunDraft,
+  type TimelineEvent,
   type VerificationInput,
 } from "@/lib/steps/run-changes";
 import { runVerifier, VERIFIERS } from "@/lib/verify/run-verifier";
@@ -21,6 +23,7 @@ import { appMode } from "./env";
 import { type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
 import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
+import { lostLinkFor, lostLinkMessage } from "./lost-link";
 import { actorName } from "./session";
 import { getStores } from "./stores";
 
@@ -97,7 +100,12 @@ export async function loadRunAs(
   const repo = await getRepository();
   const run = await repo.get(id);
   const access = run ? await resolveRunAccess(who, run) : null;
-  if (!run || !access) throw notFound(id);
+  if (!run) throw notFound(id);
+  if (!access) {
+    const lost = await lostLinkFor(who, id);
+    if (!lost) throw notFound(id);
+    throw new ApiError("not-found", lostLinkMessage(lost, formatDateTime), { lostLink: lost });
+  }
   requireRole(access, need);
   return { view: toView(run, await repo.events(run.id)), access, record: run };
 }
@@ -237,6 +245,8 @@ export async function verifyStep(
   stepId: StepId,
   request: VerifyBody,
   tenant: TenantAccess | null,
+  /** Timeline entries of the action that asked for this check (a fix), committed with it, before its own. */
+  leadingEvents?: (actor: string) => TimelineEvent[],
 ): Promise<VerifyResponse> {
   const step = getStep(stepId);
   // Edit rights are checked before any verifier reads a directory or tenant on the caller's behalf.
@@ -267,7 +277,12 @@ export async function verifyStep(
   const { view } = await commitRunChange(who, request.runId, {
     need: "edit",
     expectedVersion: request.expectedVersion,
-    decide: (draft, _run, access) => applyVerification(draft, stepId, input, access.actor, now.toISOString()),
+    decide: (draft, _run, access) => {
+      const decided = applyVerification(draft, stepId, input, access.actor, now.toISOString());
+      return decided.ok && leadingEvents
+        ? { ...decided, events: [...leadingEvents(access.actor), ...decided.events] }
+        : decided;
+    },
     stepResults: (_run, draft) =>
       input.kind === "unchecked"
         ? []

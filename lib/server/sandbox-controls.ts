@@ -12,7 +12,7 @@ import { type Who } from "./access";
 import { ApiError } from "./api-error";
 import { usesSandboxDirectory } from "./directory/run-directory";
 import { appMode, env } from "./env";
-import { loadRun } from "./runs-service";
+import { loadRun, loadRunAs, recordRunEvents } from "./runs-service";
 import { withSandboxWorld } from "./sandbox-store";
 
 // The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
@@ -99,8 +99,10 @@ export async function applySandboxControlForRun(
   control: SandboxControlInput,
 ): Promise<SandboxView> {
   sandboxOnly();
-  const run = await loadRun(who, runId, "edit");
-  return withSandboxWorld(runId, (world) => applySandboxControl(world, control, run.flow));
+  const { view, access } = await loadRunAs(who, runId, "edit");
+  const answer = await withSandboxWorld(runId, (world) => applySandboxControl(world, control, view.flow));
+  await recordSimulation(runId, access.actor, "tenant", control.action, answer.message);
+  return answer;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -158,6 +160,29 @@ export async function applySandboxDirectoryControlForRun(
   control: SandboxDirectoryControlInput,
 ): Promise<SandboxDirectoryView> {
   sandboxOnly("directory");
-  await loadRun(who, runId, "edit");
-  return runSandboxDirectory(runId, (directory) => applySandboxDirectoryControl(directory, control));
+  const { access } = await loadRunAs(who, runId, "edit");
+  const answer = await runSandboxDirectory(runId, (directory) =>
+    applySandboxDirectoryControl(directory, control),
+  );
+  await recordSimulation(runId, access.actor, "directory", control.action, answer.message);
+  return answer;
+}
+
+/** A simulated action goes into the run's timeline in the words the panel showed. */
+async function recordSimulation(
+  runId: string,
+  actor: string,
+  system: "tenant" | "directory",
+  action: string,
+  message: string | null,
+): Promise<void> {
+  await recordRunEvents(runId, [
+    {
+      actor,
+      type: "sandbox-simulated",
+      stepId: null,
+      summary: message ?? `Simulated: ${action} (sandbox ${system})`,
+      detail: { system, action },
+    },
+  ]);
 }

@@ -3,6 +3,7 @@ import { type RunEvent } from "@/lib/server/runs-repository";
 import { END_TO_END_EVENT, endToEndRecordSchema } from "@/lib/tenant/end-to-end";
 import { type EndToEndTestRecord } from "@/lib/tenant/port";
 import { type VerifyContext } from "@/lib/verify/types";
+import { connectEvidenceForRun } from "./connect/evidence-store";
 import { ldapUserLookup, runDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
 import { type TenantAccess } from "./tenant-access";
@@ -28,6 +29,7 @@ export async function buildVerifyContext(
     run: { id: run.id, flow: run.flow, mode: run.mode },
     now,
     directory: await runDirectoryFor(run.id),
+    connectEvidence: () => connectEvidenceForRun(run.id),
   };
   if (!access) {
     // In the sandbox every request reaches the simulated tenant; a missing access there is a background re-check.

@@ -44,3 +44,47 @@ export interface DirectoryFinding {
   /** The object that explains a group of findings (the OU with inheritance disabled, the scope root, …). */
   anchor?: string;
 }
+
+// The codes of the Connect server's evidence (lib/verify/verdicts/connect.ts), with their short labels for the
+// evidence panel. lib/verify/verdicts/connect.test.ts fails when the verdicts emit a code missing here.
+export const CONNECT_FINDING_CODES = [
+  "connect-writeback-off",
+  "connect-writeback-still-on",
+  "connect-writeback-unread",
+  "adsync-not-installed",
+  "adsync-stopped",
+  "writeback-service-stopped",
+  "connect-version-old",
+  "connect-version-unknown",
+  "writeback-heartbeat-missing",
+  "service-bus-unreachable",
+  "tls12-not-enforced",
+  "dotnet-too-old",
+  "connect-on-domain-controller",
+  "restrict-remote-sam",
+  "writeback-event-errors",
+  "connect-evidence-stale",
+  "connect-connector-accounts",
+] as const;
+
+export type ConnectFindingCode = (typeof CONNECT_FINDING_CODES)[number];
+
+export const CONNECT_CODE_LABELS: Record<ConnectFindingCode, string> = {
+  "connect-writeback-off": "writeback off on the Connect server",
+  "connect-writeback-still-on": "writeback still on",
+  "connect-writeback-unread": "writeback setting not read",
+  "adsync-not-installed": "ADSync service missing",
+  "adsync-stopped": "ADSync service stopped",
+  "writeback-service-stopped": "writeback service stopped",
+  "connect-version-old": "Connect too old",
+  "connect-version-unknown": "Connect version unknown",
+  "writeback-heartbeat-missing": "no recent heartbeat",
+  "service-bus-unreachable": "Service Bus unreachable",
+  "tls12-not-enforced": "TLS 1.2 not enforced",
+  "dotnet-too-old": ".NET Framework too old",
+  "connect-on-domain-controller": "Connect on a domain controller",
+  "restrict-remote-sam": "RestrictRemoteSam set",
+  "writeback-event-errors": "writeback errors",
+  "connect-evidence-stale": "evidence older than 24 hours",
+  "connect-connector-accounts": "connector accounts",
+};

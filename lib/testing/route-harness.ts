@@ -8,7 +8,7 @@ type Handler<P> = (request: NextRequest, context: { params: Promise<P> }) => Pro
 export interface CallOptions {
   method?: string;
   body?: unknown;
-  rawBody?: string;
+  rawBody?: string | Uint8Array<ArrayBuffer>;
   session?: Session | null;
   headers?: Record<string, string>;
   /** Further cookies, e.g. the share-link grants cookie (`sspr_links`). */
@@ -29,7 +29,7 @@ export async function call<P>(
   const cookies = Object.entries(options.cookies ?? {}).map(([name, value]) => `${name}=${value}`);
   if (options.session) cookies.unshift(`${SESSION_COOKIE}=${await encodeSession(options.session)}`);
   if (cookies.length > 0) headers.set("cookie", cookies.join("; "));
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !headers.has("content-type")) headers.set("content-type", "application/json");

@@ -1,10 +1,15 @@
 // prerequisites — the wizard reads, nobody acts. Two parts, each judged by its strongest readable source:
 // the directory (domain controllers and their password-policy hints control, the connector account) and the tenant
-// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step.
+// (licence, the signed-in admin's active roles, synchronisation). A failure of either part fails the step. Two more,
+// optional parts: the cloud sync provisioning agents' own files (sources/cloud-sync.ts), and the Connect server's
+// evidence (its health: service, version, Service Bus, TLS 1.2, .NET), each read when the run has it and not asked
+// for otherwise.
 
 import { type StepVerifier } from "./types";
+import { connectEvidenceSource } from "./sources/connect";
 import { directorySources } from "./sources/directory";
 import { optional, tenantSource } from "./sources/tenant";
+import { cloudSyncAgentSource } from "./sources/cloud-sync";
 import { evaluatePrerequisites } from "./verdicts/tenant";
 import { type Finding } from "@/lib/steps/types";
 
@@ -27,5 +32,10 @@ const tenant = tenantSource(
 
 export const prerequisites: StepVerifier = {
   stepId: "prerequisites",
-  sources: [...directorySources("prerequisites"), tenant],
+  sources: [
+    ...directorySources("prerequisites"),
+    tenant,
+    cloudSyncAgentSource,
+    connectEvidenceSource("prerequisites", { part: "connect", optional: true }),
+  ],
 };

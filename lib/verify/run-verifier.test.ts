@@ -113,3 +113,34 @@ describe("the summary of a step no source could judge says why", () => {
     expect(standAsideSummary(new Set(), 0)).toMatch(/cannot check this step automatically yet/);
   });
 });
+
+describe("runVerifier with an optional part", () => {
+  const optional = (given: AutomaticResult | null): VerificationSource => ({
+    ...source(given, "connect"),
+    optional: true,
+  });
+
+  it("does not hold the step back when the optional part has nothing to read", async () => {
+    const outcome = await runVerifier(
+      verifier(
+        source(result("passed", "verified", "dir"), "directory"),
+        source(result("passed", "verified", "t"), "tenant"),
+        optional(null),
+      ),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: "checked", result: { status: "passed", confidence: "verified" } });
+  });
+
+  it("fails the step when the optional part answers with a failure", async () => {
+    const outcome = await runVerifier(
+      verifier(
+        source(result("passed", "verified", "dir"), "directory"),
+        source(result("passed", "verified", "t"), "tenant"),
+        optional(result("failed", "evidence", "adsync-stopped")),
+      ),
+      ctx,
+    );
+    expect(outcome).toMatchObject({ kind: "checked", result: { status: "failed", confidence: "evidence" } });
+  });
+});

@@ -116,9 +116,10 @@ async function runParts(verifier: StepVerifier, ctx: VerifyContext): Promise<Ver
   const answered: { part: string; result: AutomaticResult }[] = [];
   const unanswered: string[] = [];
   for (const [part, sources] of parts) {
-    const result = await firstAnswer(sources, ctx, notices, reasons);
+    const optional = sources.every((source) => source.optional === true);
+    const result = await firstAnswer(sources, ctx, optional ? [] : notices, optional ? new Set() : reasons);
     if (result) answered.push({ part, result });
-    else unanswered.push(part || "main");
+    else if (!optional) unanswered.push(part || "main");
   }
   const failed = answered.some((a) => a.result.status === "failed");
   if (answered.length === 0 || (unanswered.length > 0 && !failed)) {

@@ -2,11 +2,13 @@
 // the context explicitly from the run it loaded and the request's tenant access (lib/server/verify-context.ts);
 // the CLI and the tests build their own.
 
+import { type ConnectEvidence } from "@/lib/connect/evidence-schema";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { type AutomaticResult, type Finding, type Flow } from "@/lib/steps/types";
 import { type StepId } from "@/lib/steps/ids";
 import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantContext } from "@/lib/tenant/port";
+import { type CloudSyncEvidence } from "./cloud-sync/evidence";
 
 export interface VerifyContext {
   run: { id: string; flow: Flow; mode: "sandbox" | "live" };
@@ -19,6 +21,10 @@ export interface VerifyContext {
   onPremisesUsers?: OnPremisesUserLookup;
   /** The on-premises directory of this run: LDAP or the sandbox copy, and/or the run's uploaded snapshot. */
   directory?: RunDirectory;
+  /** The provisioning agent files (cloud sync) uploaded for this run, already parsed (parseCloudSyncEvidence). */
+  cloudSyncEvidence?: readonly CloudSyncEvidence[];
+  /** The Connect server's evidence uploaded for this run (null: none), read when a Connect check needs it. */
+  connectEvidence?: () => Promise<ConnectEvidence | null>;
 }
 
 /**
@@ -55,6 +61,12 @@ export interface VerificationSource {
    * part); the verdict then combines the first answer of every part. Sources without a part form one part.
    */
   part?: string;
+  /**
+   * A part whose sources are all optional may go unanswered without holding the step back (evidence a run may or
+   * may not have: the cloud sync agent's files, the Connect server's evidence in the prerequisites): when every source
+   * of the part stands aside, the step is judged on its other parts as if the part were absent.
+   */
+  optional?: boolean;
 }
 
 /** One step's check: its sources, strongest first. */

@@ -4,6 +4,7 @@ import { RunStoreProvider } from "@/lib/client/run-store-provider";
 import { clientAccess, runAccessForPage } from "@/lib/server/run-page";
 import { AccessBanner } from "@/components/wizard/access-banner";
 import { ConflictBanner } from "@/components/wizard/conflict-banner";
+import { RunWatcher } from "@/components/wizard/run-watcher";
 
 export default async function RunLayout({
   children,
@@ -17,6 +18,7 @@ export default async function RunLayout({
   return (
     <RunAccessProvider access={clientAccess(access, principal)}>
       <RunStoreProvider initialRun={run}>
+        <RunWatcher />
         <AccessBanner />
         <ConflictBanner />
         {children}

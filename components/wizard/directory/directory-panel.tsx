@@ -8,10 +8,13 @@ import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
+import { ActionResult, outcomeKey, type ActionOutcome } from "../action-result";
 import { FindingsList } from "./findings-list";
 import { FixFlow } from "./fix-flow";
+import { OtherConnectorForm } from "./other-connector-form";
 import { RecheckTimer } from "./recheck-timer";
 import { SandboxDirectoryControls } from "./sandbox-directory-controls";
+import { useRefreshRun } from "../use-refresh-run";
 import { useRunActions } from "../use-run-actions";
 
 const FIELD =
@@ -36,8 +39,27 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const access = useRunAccess();
   const [state, setState] = useState<DirectoryState | null>(null);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // The answer to a click on this panel (confirm, scope, upload), shown beside the control that asked.
+  const [outcome, setOutcome] = useState<
+    (ActionOutcome & { where: "connector" | "scope" | "upload" }) | null
+  >(null);
+  const answer = (
+    where: "connector" | "scope" | "upload",
+    kind: "error" | "info",
+    text: string,
+    next?: string,
+  ) =>
+    setOutcome({
+      where,
+      tone: kind === "error" ? "error" : "success",
+      status: kind === "error" ? "Not done" : "Done",
+      reason: text,
+      next: kind === "error" ? "try again; if it keeps failing, reload the page." : next,
+      key: outcomeKey(),
+    });
   const [scopeText, setScopeText] = useState<string | null>(null);
   const [refresh, setRefresh] = useState(0);
+  const refreshRun = useRefreshRun();
 
   useEffect(() => {
     let live = true;
@@ -84,12 +106,15 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   async function confirm(dn: string | null) {
     try {
       setState(await directoryApi.saveSettings(run.id, { confirmedConnectorDn: dn }));
-      setMessage({
-        kind: "info",
-        text: dn ? "Connector confirmed. Check the step again." : "Confirmation removed.",
-      });
+      await refreshRun();
+      answer(
+        "connector",
+        "info",
+        dn ? "Connector confirmed. Check the step again." : "Confirmation removed.",
+        dn ? "press “Check now” on this page; the scripts now show this account." : undefined,
+      );
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "Saving failed." });
+      answer("connector", "error", e instanceof Error ? e.message : "Saving failed.");
     }
   }
 
@@ -102,12 +127,14 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     try {
       setState(await directoryApi.saveSettings(run.id, { scope }));
       setScopeText(null);
-      setMessage({
-        kind: "info",
-        text: scope.length ? `Scope saved: ${scope.length} OU(s).` : "Scope saved: the whole domain.",
-      });
+      answer(
+        "scope",
+        "info",
+        scope.length ? `Scope saved: ${scope.length} OU(s).` : "Scope saved: the whole domain.",
+        "press “Check now” to check the new scope.",
+      );
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "Saving failed." });
+      answer("scope", "error", e instanceof Error ? e.message : "Saving failed.");
     }
   }
 
@@ -116,14 +143,16 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
     event.target.value = "";
     if (!file) return;
     try {
-      const { snapshot } = await directoryApi.uploadSnapshot(run.id, await file.text());
-      setMessage({
-        kind: "info",
-        text: `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
-      });
+      const { snapshot } = await directoryApi.uploadSnapshot(run.id, file);
+      await refreshRun();
+      answer(
+        "upload",
+        "info",
+        `Snapshot accepted: ${snapshot?.users.toLocaleString("en-US")} users from ${snapshot?.domains.join(", ")}, collected ${snapshot ? formatDateTime(snapshot.collectedAt) : ""}. Check the step to use it.`,
+      );
       setRefresh((n) => n + 1);
     } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The upload failed." });
+      answer("upload", "error", e instanceof Error ? e.message : "The upload failed.");
     }
   }
 
@@ -222,13 +251,22 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
               {state.settings.confirmedConnectorDn?.toLowerCase() === c.dn.toLowerCase() ? (
                 <span className="font-semibold">Confirmed</span>
               ) : (
-                <Button variant="secondary" onClick={() => confirm(c.dn)}>
+                <Button
+                  variant="secondary"
+                  data-wizard-action="confirm-connector"
+                  disabled={readOnly}
+                  onClick={() => confirm(c.dn)}
+                >
                   {`Confirm ${c.name}`}
                 </Button>
               )}
             </div>
           ))}
+          <ActionResult outcome={outcome?.where === "connector" ? outcome : null} label="connector" />
         </fieldset>
+      ) : null}
+      {stepId === "prerequisites" && !state.configuredConnector && !readOnly ? (
+        <OtherConnectorForm id={`${stepId}-other-connector`} onConfirm={confirm} />
       ) : null}
 
       {stepId !== "prerequisites" ? (
@@ -242,10 +280,12 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
             className={FIELD}
             value={scopeText ?? state.settings.scope.join("\n")}
             onChange={(e) => setScopeText(e.target.value)}
+            readOnly={readOnly}
           />
-          <Button type="submit" variant="secondary">
+          <Button type="submit" variant="secondary" disabled={readOnly}>
             Save the scope
           </Button>
+          <ActionResult outcome={outcome?.where === "scope" ? outcome : null} label="scope" />
         </form>
       ) : null}
 
@@ -274,24 +314,26 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
         <div className="mt-2 space-y-2">
           <p>
             Run the read-only PowerShell collector on a domain-joined machine with the ActiveDirectory module,
-            then upload the JSON file it writes. The same checks run on it; the result counts as evidence
-            rather than verified.
+            then upload the file it writes (.json.gz, or .json). The same checks run on it; the result counts
+            as evidence rather than verified.
           </p>
           <a className="underline" href={COLLECT_SCRIPT_URL} download>
             Download the evidence collector (PowerShell)
           </a>
           <div>
             <label htmlFor={`${stepId}-snapshot`} className="font-medium">
-              Upload a snapshot (.json)
+              Upload a snapshot (.json.gz or .json)
             </label>
             <input
               id={`${stepId}-snapshot`}
               type="file"
-              accept=".json,application/json"
-              className="mt-1 block"
+              accept=".json,.gz,application/json,application/gzip"
+              className="mt-1 block w-full max-w-full text-sm"
+              disabled={readOnly}
               onChange={upload}
             />
           </div>
+          <ActionResult outcome={outcome?.where === "upload" ? outcome : null} label="upload" />
         </div>
       </details>
     </section>

@@ -5,6 +5,8 @@ import { Button } from "@/components/ui/button";
 import { directoryApi } from "@/lib/client/directory-api";
 import { type DirectoryFindingView } from "@/lib/contract/directory";
 import { FINDING_CODES, type FindingCode } from "@/lib/steps/finding-codes";
+import { DIRECTORY_FINDING_COPY, findingCopy } from "@/lib/steps/finding-copy";
+import { SeverityBadge } from "../severity-badge";
 import { type StepId } from "@/lib/steps/ids";
 
 const FIELD =
@@ -74,7 +76,7 @@ export function FindingsList({
             <option value="">All kinds</option>
             {FINDING_CODES.map((c) => (
               <option key={c} value={c}>
-                {c}
+                {DIRECTORY_FINDING_COPY[c].title} ({c})
               </option>
             ))}
           </select>
@@ -93,29 +95,40 @@ export function FindingsList({
           >
             {page.findings.map((f, i) => (
               <li key={`${f.code}-${f.dn}-${i}`} className="p-3">
-                <p>
-                  <code className="text-sm font-semibold">{f.code}</code>{" "}
-                  <span className="break-all">{f.dn}</span>
+                <p className="flex flex-wrap items-center gap-2">
+                  <SeverityBadge
+                    severity={findingCopy({ code: f.code, severity: f.severity, message: f.reason }).severity}
+                  />
+                  <strong className="font-semibold">{DIRECTORY_FINDING_COPY[f.code]?.title ?? f.code}</strong>
                 </p>
+                <p className="break-all">{f.dn}</p>
                 <p className="text-sm text-slate-700 dark:text-slate-300">{f.reason}</p>
+                <p className="text-xs text-slate-700 dark:text-slate-300">
+                  Code: <code>{f.code}</code>
+                </p>
               </li>
             ))}
           </ul>
           <div className="flex flex-wrap gap-3">
-            <Button
-              variant="secondary"
-              disabled={offset === 0}
-              onClick={() => setOffset(Math.max(0, offset - PAGE))}
-            >
-              Previous page
-            </Button>
-            <Button
-              variant="secondary"
-              disabled={offset + PAGE >= page.total}
-              onClick={() => setOffset(offset + PAGE)}
-            >
-              Next page
-            </Button>
+            {/* Paging only when there is more than one page. */}
+            {page.total > PAGE ? (
+              <>
+                <Button
+                  variant="secondary"
+                  disabled={offset === 0}
+                  onClick={() => setOffset(Math.max(0, offset - PAGE))}
+                >
+                  Previous page
+                </Button>
+                <Button
+                  variant="secondary"
+                  disabled={offset + PAGE >= page.total}
+                  onClick={() => setOffset(offset + PAGE)}
+                >
+                  Next page
+                </Button>
+              </>
+            ) : null}
             <a
               className="self-center underline"
               href={directoryApi.exportUrl(runId, stepId, "csv", q || undefined)}

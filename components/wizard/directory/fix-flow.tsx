@@ -6,6 +6,8 @@ import { directoryApi } from "@/lib/client/directory-api";
 import { type FixPreviewView } from "@/lib/contract/directory";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { applySandboxFix } from "@/lib/client/sandbox-directory";
+import { ActionResult, outcomeKey, type ActionOutcome } from "../action-result";
+import { ChangePreview } from "./change-preview";
 
 const FIELD =
   "mt-1 block w-full rounded-md border border-slate-500 bg-white px-3 py-2 text-slate-900 dark:border-slate-400 dark:bg-slate-900 dark:text-slate-100";
@@ -30,13 +32,27 @@ export function FixFlow({
   const version = useRunStore((s) => s.run.version);
   const [preview, setPreview] = useState<FixPreviewView | null>(null);
   const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  // The answer to "Prepare" or "Apply", beside those buttons, focused and announced.
+  const [outcome, setOutcome] = useState<ActionOutcome | null>(null);
+  // Which button asked: an answer to "Apply" sits beside it while the preview is still open (an error).
+  const [asked, setAsked] = useState<"prepare" | "apply">("prepare");
+  const setMessage = (m: { kind: "error" | "info"; text: string; status?: string; next?: string } | null) =>
+    setOutcome(
+      m && {
+        tone: m.kind === "error" ? "error" : "success",
+        status: m.status ?? (m.kind === "error" ? "Not done" : "Done"),
+        reason: m.text,
+        next: m.next ?? (m.kind === "error" ? "try again; if it keeps failing, reload the page." : undefined),
+        key: outcomeKey(),
+      },
+    );
   const [account, setAccount] = useState("");
   const [includeOptional, setIncludeOptional] = useState(false);
   const [password, setPassword] = useState("");
   const verb = stepId === "connector-permissions" ? "fix" : "revoke";
 
   async function prepare() {
+    setAsked("prepare");
     setBusy(true);
     setMessage(null);
     try {
@@ -51,6 +67,7 @@ export function FixFlow({
   async function apply(event: React.FormEvent) {
     event.preventDefault();
     if (!preview) return;
+    setAsked("apply");
     // The server says when no credential is used (its sandbox directory); then none is asked for or sent.
     const noCredential = Boolean(preview.credentialNote);
     if (!noCredential && (!account.trim() || !password))
@@ -70,9 +87,18 @@ export function FixFlow({
       store.getState().receive(result.verification.run);
       const applied = result.applied.filter((a) => a.result === "applied").length;
       setPreview(null);
-      setMessage({
-        kind: "info",
-        text: `Applied ${applied} change${applied === 1 ? "" : "s"}. The step was checked again: ${result.verification.status}.`,
+      const status = result.verification.status;
+      setOutcome({
+        tone: status === "passed" ? "success" : status === "failed" ? "failure" : "warning",
+        status: verb === "fix" ? "Applied" : "Revoked",
+        reason: `Applied ${applied} change${applied === 1 ? "" : "s"}. The step was checked again: ${status}.`,
+        next:
+          status === "passed"
+            ? "nothing more to do on this step."
+            : status === "waiting"
+              ? "the wizard re-checks on its own while the change replicates."
+              : "look at the findings of the new check; prepare the next fix if one is offered.",
+        key: outcomeKey(),
       });
       onApplied();
     } catch (e) {
@@ -107,19 +133,15 @@ export function FixFlow({
           an account you type for this one action. That password is not stored.
         </p>
       )}
-      <Button variant="secondary" onClick={prepare} disabled={busy}>
+      <Button
+        variant="secondary"
+        onClick={prepare}
+        disabled={busy}
+        data-wizard-action={verb === "fix" ? "apply-fix" : "apply-revoke"}
+      >
         {busy && !preview ? "Preparing…" : verb === "fix" ? "Prepare the fix" : "Prepare the revocation"}
       </Button>
-      <div aria-live="polite">
-        {message ? (
-          <p
-            role={message.kind === "error" ? "alert" : "status"}
-            className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
-          >
-            {message.text}
-          </p>
-        ) : null}
-      </div>
+      <ActionResult outcome={asked === "prepare" || !preview ? outcome : null} label="fix" />
       {preview ? (
         <div className="space-y-3">
           {writes.length === 0 && optional.length === 0 ? (
@@ -127,37 +149,8 @@ export function FixFlow({
           ) : null}
           <ol className="space-y-3" aria-label="Changes to apply">
             {preview.previews.map((p, i) => (
-              <li key={`${p.change.kind}-${p.change.dn}-${i}`} className="space-y-1">
-                <p>
-                  {p.change.optional ? <strong>Optional: </strong> : null}
-                  <strong>{p.label}</strong> on <span className="break-all">{p.change.dn}</span> —{" "}
-                  {p.change.why}
-                  {p.change.optional && !includeOptional ? " Not applied unless you tick the box below." : ""}
-                </p>
-                {p.note ? <p className="text-sm">{p.note}</p> : null}
-                {p.diff ? (
-                  <pre
-                    // Long SDDL scrolls sideways: focusable, so the keyboard can scroll it too.
-                    tabIndex={0}
-                    aria-label={`SDDL change on ${p.change.dn}`}
-                    className="overflow-x-auto rounded-md bg-slate-100 p-3 text-xs dark:bg-slate-900"
-                  >
-                    {p.diff.lines.map((line, j) => (
-                      <span
-                        key={j}
-                        className={
-                          line.startsWith("+")
-                            ? "block text-green-800 dark:text-green-300"
-                            : line.startsWith("-")
-                              ? "block text-red-800 dark:text-red-300"
-                              : "block"
-                        }
-                      >
-                        {line}
-                      </span>
-                    ))}
-                  </pre>
-                ) : null}
+              <li key={`${p.change.kind}-${p.change.dn}-${i}`}>
+                <ChangePreview preview={p} includeOptional={includeOptional} />
               </li>
             ))}
           </ol>
@@ -219,6 +212,7 @@ export function FixFlow({
               <Button type="submit" variant="danger" disabled={busy}>
                 {busy ? "Applying…" : "Apply these changes"}
               </Button>
+              <ActionResult outcome={asked === "apply" && preview ? outcome : null} label="apply" />
             </form>
           ) : null}
         </div>

@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { fetchSandboxDirectory, sandboxDirectoryControl } from "@/lib/client/sandbox-directory";
 import { type SandboxDirectoryControl, type SandboxDirectoryView } from "@/lib/contract/sandbox";
 import { type StepId } from "@/lib/steps/ids";
+import { ActionResult } from "../action-result";
 import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 
 // Sandbox only: buttons that play the domain admin's part outside the wizard in the run's simulated directory —
@@ -38,7 +39,7 @@ const BUTTONS: Partial<Record<StepId, { control: SandboxDirectoryControl; label:
 };
 
 export function SandboxDirectoryControls({ runId, stepId }: { runId: string; stepId: StepId }) {
-  const { view, message, busy, readOnly, act } = useSandboxControls<
+  const { view, message, outcome, busy, readOnly, act } = useSandboxControls<
     SandboxDirectoryView,
     SandboxDirectoryControl
   >(runId, DIRECTORY_API, "sandbox directory");
@@ -89,9 +90,8 @@ export function SandboxDirectoryControls({ runId, stepId }: { runId: string; ste
           Restore the sandbox directory to its starting state
         </Button>
       </div>
-      <div aria-live="polite" className="text-sm font-medium">
-        {message}
-      </div>
+      {message ? <p className="text-sm font-medium">{message}</p> : null}
+      <ActionResult outcome={outcome} label="sandbox" />
     </section>
   );
 }

@@ -3,6 +3,7 @@
 import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { ApiCallError } from "@/lib/client/api";
+import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { preflightEndToEndTest, searchTestUsers, startEndToEndTest } from "@/lib/client/tenant-api";
 import { type EndToEndPreflightResponse, type PreflightCheck, type TestUser } from "@/lib/contract/tenant";
@@ -24,6 +25,7 @@ const OUTCOME_LABEL: Record<PreflightCheck["outcome"], string> = {
 export function EndToEndPanel() {
   const runId = useRunStore((s) => s.run.id);
   const store = useRunStoreApi();
+  const readOnly = useRunAccess().role === "view";
   const [search, setSearch] = useState("");
   const [users, setUsers] = useState<TestUser[] | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -183,7 +185,7 @@ export function EndToEndPanel() {
               colleague&apos;s real account.
             </label>
           </div>
-          <Button type="submit" disabled={busy || (preflight !== null && !preflight.canReset)}>
+          <Button type="submit" disabled={busy || readOnly || (preflight !== null && !preflight.canReset)}>
             {busy ? "Working…" : "Reset the password and test writeback"}
           </Button>
         </form>

@@ -4,6 +4,7 @@ import { Button } from "@/components/ui/button";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { fetchSandbox, sandboxControl } from "@/lib/client/tenant-api";
 import { type SandboxControl, type SandboxView } from "@/lib/contract/sandbox";
+import { ActionResult } from "../action-result";
 import { SANDBOX_BOX, useSandboxControls } from "../use-sandbox-controls";
 
 // Sandbox only: buttons that play the parts a person plays in the real systems (the Connect wizard, the admin
@@ -16,7 +17,7 @@ const TENANT_API = { read: fetchSandbox, act: sandboxControl };
 
 export function SandboxControls({ variant }: { variant: Variant }) {
   const runId = useRunStore((s) => s.run.id);
-  const { view, message, busy, readOnly, act } = useSandboxControls<SandboxView, SandboxControl>(
+  const { view, message, outcome, busy, readOnly, act } = useSandboxControls<SandboxView, SandboxControl>(
     runId,
     TENANT_API,
     "sandbox tenant",
@@ -123,9 +124,8 @@ export function SandboxControls({ variant }: { variant: Variant }) {
           </Button>
         ) : null}
       </div>
-      <div aria-live="polite" className="text-sm font-medium">
-        {message}
-      </div>
+      {message ? <p className="text-sm font-medium">{message}</p> : null}
+      <ActionResult outcome={outcome} label="sandbox" />
     </section>
   );
 }

@@ -13,6 +13,24 @@ export interface ConnectorDecision {
   findings: DirectoryFinding[];
 }
 
+// ms-fact: cloud-sync-default-gmsa
+/** The sAMAccountName prefix of the gMSA the provisioning agent's installer creates (domain\\provAgentgMSA$). */
+export const DEFAULT_CLOUD_SYNC_GMSA = "provAgentgMSA";
+
+/**
+ * Whether the account is a group managed service account: by its class when the source says (LDAP, newer
+ * snapshots), else by the trailing "$" every gMSA's sAMAccountName has (an older snapshot names no class). A gMSA
+ * is how cloud sync's provisioning agent runs, default (provAgentgMSA$) or custom; its rights are judged exactly
+ * like an MSOL_ account's.
+ */
+export function isGroupManagedServiceAccount(
+  a: Pick<AccountRecord, "objectClass" | "sAMAccountName">,
+): boolean {
+  if (a.objectClass.length > 0)
+    return a.objectClass.some((c) => c.toLowerCase() === "msds-groupmanagedserviceaccount");
+  return (a.sAMAccountName ?? "").endsWith("$");
+}
+
 export function describeAccount(a: AccountRecord): string {
   return a.name ?? a.sAMAccountName ?? a.dn;
 }

@@ -30,8 +30,26 @@ export const USER_RIGHT_LABELS: Record<UserRight, string> = {
   writePwdLastSet: "Write pwdLastSet",
 };
 
+// Parsed SDDL by domain SID and text: a snapshot repeats a handful of descriptors over every user, and parsing each
+// copy again was most of a large check's time. The models are only read; the cache is bounded.
+const PARSED_CACHE_SIZE = 256;
+const parsedSddl = new Map<string, Map<string, SecurityDescriptor>>();
+
 export function toModel(sd: SdBlob, domainSid: string | undefined): SecurityDescriptor {
-  return typeof sd === "string" ? parseSddl(sd, domainSid ? { domainSid } : {}) : parseSecurityDescriptor(sd);
+  if (typeof sd !== "string") return parseSecurityDescriptor(sd);
+  const key = domainSid ?? "";
+  let byText = parsedSddl.get(key);
+  if (!byText) {
+    if (parsedSddl.size >= 16) parsedSddl.clear();
+    parsedSddl.set(key, (byText = new Map()));
+  }
+  let model = byText.get(sd);
+  if (!model) {
+    model = parseSddl(sd, domainSid ? { domainSid } : {});
+    if (byText.size >= PARSED_CACHE_SIZE) byText.clear();
+    byText.set(sd, model);
+  }
+  return model;
 }
 
 /** SE_DACL_PROTECTED (MS-DTYP 2.4.6), read from the control word without parsing the whole descriptor. */

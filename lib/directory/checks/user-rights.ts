@@ -85,6 +85,12 @@ export interface UserScanResult {
   findings: DirectoryFinding[];
 }
 
+export interface UserOutcome {
+  ready: boolean;
+  changePassword: boolean;
+  findings: DirectoryFinding[];
+}
+
 type ParentVerdict =
   { kind: "blocked"; at: string; holder: string } | { kind: "missing" } | { kind: "pending"; holder: string };
 
@@ -102,6 +108,17 @@ export class UserRightsScanner {
 
   add(users: readonly UserRecord[]): void {
     for (const user of users) this.one(user);
+  }
+
+  /** One user's own part of the result (for delta re-checks, lib/directory/delta.ts); also counted in result(). */
+  evaluate(user: UserRecord): UserOutcome {
+    const [findings, ready, changePassword] = [this.findings.length, this.ready, this.changePassword];
+    this.one(user);
+    return {
+      ready: this.ready > ready,
+      changePassword: this.changePassword > changePassword,
+      findings: this.findings.slice(findings),
+    };
   }
 
   result(): UserScanResult {

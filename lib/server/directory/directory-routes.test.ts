@@ -189,6 +189,6 @@ describe("directory routes", () => {
       { params: Promise.resolve({}) },
     );
     expect(res.headers.get("content-disposition")).toMatch(/Collect-SsprWritebackSnapshot\.ps1/);
-    expect(await res.text()).toContain("sspr-writeback-snapshot/1");
+    expect(await res.text()).toContain("sspr-writeback-snapshot/2");
   });
 });

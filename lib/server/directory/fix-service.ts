@@ -10,6 +10,7 @@ import { ApiError } from "../api-error";
 import { type Who } from "../access";
 import { loadRun, verifyStep } from "../runs-service";
 import { addPending, readSettings } from "./artifacts";
+import { fixEvent } from "./fix-events";
 import { deploymentDirectory } from "./run-directory";
 
 // Fixes applied from the wizard: plan the changes a directory step's findings call for, preview them, and apply the
@@ -85,7 +86,7 @@ async function planFor(stepId: FixPreview["stepId"], runId: string): Promise<Fix
       scan.facts.domains,
       connected,
     );
-    const previews = await previewChanges(port, changes, connector.sid, domainSid);
+    const previews = await previewChanges(port, changes, connector.sid, domainSid, connector.name);
     const planId = createHash("sha256")
       .update(JSON.stringify(previews.map((p) => [p.change.kind, p.change.dn.toLowerCase(), p.beforeHash])))
       .digest("hex")
@@ -167,11 +168,16 @@ export async function applyFix(who: Who, runId: string, input: z.infer<typeof fi
     });
   }
   // A directory step reads no tenant: its check after the fix needs no tenant access.
+  // The fix goes into the timeline with the check it triggers (one commit): counts and DNs, never the credential.
   const verification = await verifyStep(
     who,
     input.stepId,
     { runId, expectedVersion: input.expectedVersion },
     null,
+    (actor) => {
+      const event = fixEvent(input.stepId, plan.connector, applied, toApply, actor);
+      return event ? [event] : [];
+    },
   );
   return { applied, verification };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { connectorAccountFromEvidence } from "../connect/evidence-store";
 import { type RunDirectory } from "@/lib/directory/run-directory";
 import { DirectoryError } from "@/lib/directory/errors";
 import { openDirectory } from "@/lib/directory/forest";
@@ -6,12 +7,20 @@ import { type LdapConnectionConfig } from "@/lib/directory/ldap-adapter";
 import { openLdapWriter } from "@/lib/directory/ldap-writer";
 import { type DirectoryPort, type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type DirectoryWriter } from "@/lib/directory/writer";
-import { SnapshotDirectory, parseSnapshotText } from "@/lib/directory/snapshot";
+import { StreamedSnapshotDirectory } from "@/lib/directory/snapshot-stream";
 import { SandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
 import { openSandboxWriter, withSandboxWorld } from "../sandbox-store";
-import { readPending, readScan, readSettings, readSnapshotText, writeScan } from "./artifacts";
+import {
+  readBaseline,
+  readPending,
+  readScan,
+  readSettings,
+  readStoredSnapshot,
+  writeBaseline,
+  writeScan,
+} from "./artifacts";
 import { directoryConfiguration, type DirectoryConfiguration } from "./config";
 import { clearProgress, setProgress } from "./progress";
 
@@ -176,21 +185,23 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
     if (!(error instanceof DirectoryError)) throw error;
     configError = error;
   }
-  const [settings, pending, previous] = await Promise.all([
+  const [settings, pending, previous, evidenceConnector] = await Promise.all([
     readSettings(runId),
     readPending(runId),
     readScan(runId, "connector-permissions"),
+    // The AD DS connector account the Connect server's evidence names confirms the connector (issue 13).
+    connectorAccountFromEvidence(runId),
   ]);
   const scope = settings.scope.length > 0 ? settings.scope : (deployment?.scope ?? []);
   const live = deployment;
   return {
     openLive: live ? () => live.open(scope) : configError ? () => Promise.reject(configError) : null,
     openSnapshot: async () => {
-      const text = await readSnapshotText(runId);
-      return text ? new SnapshotDirectory(parseSnapshotText(text)) : null;
+      const stored = await readStoredSnapshot(runId);
+      return stored ? new StreamedSnapshotDirectory(stored.header, stored.open) : null;
     },
     settings: {
-      connector: deployment?.connector ?? null,
+      connector: deployment?.connector ?? evidenceConnector,
       confirmedConnectorDn: settings.confirmedConnectorDn,
       scope,
     },
@@ -203,5 +214,9 @@ export async function runDirectoryFor(runId: string): Promise<RunDirectory> {
     },
     onProgress: (stepId, progress) => setProgress(runId, stepId, progress),
     previousUserTotal: previous?.facts.users?.total ?? null,
+    // Only the deployment's LDAP connection reports changes; the sandbox copy is re-read whole (it is small).
+    ...(deployment?.kind === "ldap"
+      ? { deltaBaseline: { read: () => readBaseline(runId), save: (b) => writeBaseline(runId, b) } }
+      : {}),
   };
 }

@@ -4,18 +4,18 @@ import { type DirectoryState } from "@/lib/contract/directory";
 import { type DirectoryFinding, FINDING_CODES } from "@/lib/directory/checks/types";
 import { isDirectoryError } from "@/lib/directory/errors";
 import { DIRECTORY_STEP_IDS } from "@/lib/directory/scan";
-import { parseSnapshotText } from "@/lib/directory/snapshot";
+import { checkAndPack, type SnapshotHeader } from "@/lib/directory/snapshot-stream";
 import { ApiError } from "../api-error";
 import { type Who } from "../access";
-import { loadRun } from "../runs-service";
+import { loadRun, loadRunAs, recordRunEvents } from "../runs-service";
 import {
   readPending,
   readScan,
   readSettings,
-  readSnapshotText,
+  readSnapshotHeader,
   runDirectorySettingsSchema,
   writeSettings,
-  writeSnapshotText,
+  writeSnapshot,
 } from "./artifacts";
 import { exportFindings } from "./export-service";
 import { getProgress } from "./progress";
@@ -44,20 +44,8 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
     if (!isDirectoryError(error)) throw error;
     configurationError = error.sentence;
   }
-  const snapshotText = await readSnapshotText(runId);
-  let snapshot: DirectoryState["snapshot"] = null;
-  if (snapshotText) {
-    try {
-      const s = parseSnapshotText(snapshotText);
-      snapshot = {
-        collectedAt: s.collectedAt,
-        domains: s.domains.map((d) => d.dnsName),
-        users: s.domains.reduce((n, d) => n + d.users.length, 0),
-      };
-    } catch {
-      snapshot = null;
-    }
-  }
+  const header = await readSnapshotHeader(runId);
+  const snapshot = header ? snapshotSummary(header) : null;
   const scans: DirectoryState["scans"] = {};
   const progress: DirectoryState["progress"] = {};
   for (const stepId of DIRECTORY_STEP_IDS) {
@@ -65,7 +53,8 @@ export async function directoryState(who: Who, runId: string): Promise<Directory
     if (scan) {
       scans[stepId] = {
         scannedAt: scan.scannedAt,
-        summary: scan.summary,
+        // "… Read 37 changes since 10:42 UTC." or "… Full scan: the connector's groups changed." (lib/directory/delta.ts)
+        summary: scan.reading ? `${scan.summary} ${scan.reading.sentence}` : scan.summary,
         status: scanVerdict(scan),
         source: scan.describe,
         findings: scan.findings.length,
@@ -96,26 +85,57 @@ export async function updateDirectorySettings(
   runId: string,
   input: z.infer<typeof settingsBodySchema>,
 ): Promise<DirectoryState> {
-  await loadRun(who, runId, "edit");
+  const { access } = await loadRunAs(who, runId, "edit");
   const current = await readSettings(runId);
   await writeSettings(runId, { ...current, ...input });
+  const dn = input.confirmedConnectorDn;
+  if (dn !== undefined && dn !== current.confirmedConnectorDn) {
+    await recordRunEvents(runId, [
+      {
+        actor: access.actor,
+        type: dn ? "connector-confirmed" : "connector-unconfirmed",
+        stepId: null,
+        summary: dn ? `Confirmed the connector account ${dn}` : "Cleared the confirmed connector account",
+        detail: { dn },
+      },
+    ]);
+  }
   return directoryState(who, runId);
 }
 
-/** Validates the whole snapshot before storing it; a bad one is refused naming the field and nothing is written. */
-export async function uploadSnapshot(
-  who: Who,
-  runId: string,
-  text: string,
-): Promise<DirectoryState["snapshot"]> {
-  await loadRun(who, runId, "edit");
-  const snapshot = parseSnapshotText(text);
-  await writeSnapshotText(runId, text);
+function snapshotSummary({ snapshot, userCounts }: SnapshotHeader): NonNullable<DirectoryState["snapshot"]> {
   return {
     collectedAt: snapshot.collectedAt,
     domains: snapshot.domains.map((d) => d.dnsName),
-    users: snapshot.domains.reduce((n, d) => n + d.users.length, 0),
+    users: userCounts.reduce((n, c) => n + c, 0),
   };
+}
+
+/**
+ * Checks the whole snapshot as it streams in (plain JSON or gzip, format /1 or the compact /2) and stores it packed;
+ * a bad one is refused naming the field and nothing is written. Memory holds one page of users and the gzipped copy,
+ * not the file. The upload is a timeline entry (counts and domains, never the file).
+ */
+export async function uploadSnapshot(
+  who: Who,
+  runId: string,
+  body: AsyncIterable<Uint8Array>,
+  options: { gzip?: boolean } = {},
+): Promise<DirectoryState["snapshot"]> {
+  const { access } = await loadRunAs(who, runId, "edit");
+  const { header, packed } = await checkAndPack(body, { expectGzip: options.gzip === true });
+  await writeSnapshot(runId, header, packed);
+  const uploaded = snapshotSummary(header);
+  await recordRunEvents(runId, [
+    {
+      actor: access.actor,
+      type: "evidence-uploaded",
+      stepId: null,
+      summary: `Uploaded directory evidence collected ${uploaded.collectedAt}: ${uploaded.users} user(s) in ${uploaded.domains.join(", ") || "no domain"}`,
+      detail: { ...uploaded },
+    },
+  ]);
+  return uploaded;
 }
 
 export const findingsQuerySchema = z

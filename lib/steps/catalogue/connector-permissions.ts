@@ -140,7 +140,7 @@ export const connectorPermissions = {
       language: "powershell",
       runOn: "ad-ds",
       script:
-        "Get-ADUser -LDAPFilter '(adminCount=1)' -Server '<DOMAIN_FQDN>' -Properties memberOf | Select-Object SamAccountName, DistinguishedName",
+        "Get-ADUser -LDAPFilter '(adminCount=1)' -Server '<DOMAIN_FQDN>' -Properties memberOf | Select-Object 'SamAccountName', 'DistinguishedName'",
     },
     {
       title: "Cloud sync: restore the gMSA's writeback permissions",

@@ -71,8 +71,8 @@ export const endToEndTest = {
       runOn: "ad-ds",
       script: [
         "Get-ADReplicationAttributeMetadata -Object (Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>').DistinguishedName -Server '<DOMAIN_FQDN>' -Properties unicodePwd |",
-        "  Select-Object AttributeName, LastOriginatingChangeTime, Version",
-        "Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>' -Properties pwdLastSet, PasswordNeverExpires | Select-Object SamAccountName, pwdLastSet, PasswordNeverExpires",
+        "  Select-Object 'AttributeName', 'LastOriginatingChangeTime', 'Version'",
+        "Get-ADUser -Identity '<TEST_USER>' -Server '<DOMAIN_FQDN>' -Properties 'pwdLastSet', 'PasswordNeverExpires' | Select-Object 'SamAccountName', 'pwdLastSet', 'PasswordNeverExpires'",
       ].join("\n"),
     },
     // ms-fact: admin-reset-event-ids

@@ -77,7 +77,7 @@ export const readResetConfigHint: ScriptHint = {
   script: [
     "Import-Module ADSync",
     "# The Microsoft Entra connector is the one whose name ends in ' - AAD'",
-    "Get-ADSyncConnector | Select-Object Name, Type",
+    "Get-ADSyncConnector | Select-Object 'Name', 'Type'",
     "Get-ADSyncAADPasswordResetConfiguration -Connector '<ENTRA_CONNECTOR_NAME>'",
   ].join("\n"),
   note: "Documented in Microsoft's password writeback setup guide for Connect; upload the output as evidence.",
@@ -91,7 +91,7 @@ export const writebackEventsHint = (ids: readonly string[]): ScriptHint => ({
     "Get-WinEvent -FilterHashtable @{ LogName = 'Application'; ProviderName = 'PasswordResetService'; Id = " +
       ids.join(", ") +
       " } -MaxEvents 50 |",
-    "  Select-Object TimeCreated, Id, LevelDisplayName, Message",
+    "  Select-Object 'TimeCreated', 'Id', 'LevelDisplayName', 'Message'",
   ].join("\n"),
 });
 

@@ -75,14 +75,14 @@ export const passwordPolicy = {
       language: "powershell",
       runOn: "ad-ds",
       script:
-        "Get-ADDefaultDomainPasswordPolicy -Identity '<DOMAIN_FQDN>' | Select-Object MinPasswordAge, PasswordHistoryCount, ComplexityEnabled",
+        "Get-ADDefaultDomainPasswordPolicy -Identity '<DOMAIN_FQDN>' | Select-Object 'MinPasswordAge', 'PasswordHistoryCount', 'ComplexityEnabled'",
     },
     {
       title: "List fine-grained password policies (read-only)",
       language: "powershell",
       runOn: "ad-ds",
       script:
-        "Get-ADFineGrainedPasswordPolicy -Filter * -Server '<DOMAIN_FQDN>' | Select-Object Name, MinPasswordAge, AppliesTo",
+        "Get-ADFineGrainedPasswordPolicy -Filter * -Server '<DOMAIN_FQDN>' | Select-Object 'Name', 'MinPasswordAge', 'AppliesTo'",
     },
     {
       title: "Apply Group Policy now",

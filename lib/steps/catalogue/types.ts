@@ -7,6 +7,8 @@ import type { Confidence, Flow, Place, RemediationScript, Role } from "../types"
 export interface Instruction {
   readonly text: string;
   readonly labels?: readonly string[];
+  /** What the instruction says in a sandbox run instead, where the wizard plays the real systems' part. */
+  readonly sandboxText?: string;
 }
 
 /** Something that commonly goes wrong, how to recognise it, and what to do about it. */

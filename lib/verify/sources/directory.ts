@@ -19,9 +19,16 @@ async function runOn(
   confidence: "verified" | "evidence",
 ): Promise<AutomaticResult> {
   try {
+    // Delta re-checks (lib/directory/delta.ts) for the live directory's connector-permissions check: scheduled
+    // re-checks, "Check now" and drift re-checks all come through here and read only what changed when they can.
+    const store =
+      confidence === "verified" && stepId === "connector-permissions" ? directory.deltaBaseline : undefined;
     const scanner = new DirectoryScanner(port, directory.settings, {
       onProgress: (p) => directory.onProgress?.(stepId, p),
       userTotal: directory.previousUserTotal ?? null,
+      ...(store
+        ? { delta: { baseline: await store.read(), save: (b) => store.save(b), now: () => ctx.now } }
+        : {}),
     });
     const scan = await scanner.run(stepId);
     await directory.recordScan(scan);

@@ -12,10 +12,20 @@ import { domainHolding, sameDn } from "@/lib/directory/dn";
 import { type ScanFacts } from "@/lib/directory/scan";
 
 const ADSYNCCONFIG = String.raw`Import-Module 'C:\Program Files\Microsoft Azure Active Directory Connect\AdSyncConfig\AdSyncConfig.psm1'`;
+// ms-fact: cloud-sync-gmsa-writeback-permissions
+const CLOUD_SYNC_MODULE = String.raw`Import-Module 'C:\Program Files\Microsoft Azure AD Connect Provisioning Agent\Microsoft.CloudSync.Powershell.dll'`;
 
-/** A PowerShell single-quoted string literal. */
+/**
+ * A PowerShell single-quoted string literal. PowerShell's tokenizer also ends a single-quoted string at the
+ * typographic single quotes (U+2018, U+2019, U+201A, U+201B), so each of those is doubled like ' is.
+ */
 export function psQuote(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
+  return `'${value.replace(/['\u2018\u2019\u201A\u201B]/g, "$&$&")}'`;
+}
+
+/** Text for a `#` comment: a line break in a value (a snapshot is uploaded text) must not end the comment. */
+export function psComment(value: string): string {
+  return value.replace(/[\r\n\u0085\u2028\u2029]+/g, " ");
 }
 
 /** A cmd.exe double-quoted argument (dsacls runs under cmd; `"` inside is doubled the cmd way). */
@@ -86,7 +96,7 @@ export function enableInheritanceScript(dns: readonly string[]): string {
     "}",
     "",
     "# The same with dsacls:",
-    ...dns.map((dn) => `# dsacls ${cmdQuote(dn)} /P:N`),
+    ...dns.map((dn) => `# dsacls ${psComment(cmdQuote(dn))} /P:N`),
   ].join("\n");
 }
 
@@ -94,7 +104,7 @@ export function enableInheritanceScript(dns: readonly string[]): string {
 export function revokeScript(id: ConnectorIdentity, objects: readonly string[]): string {
   return [
     "Import-Module ActiveDirectory",
-    `$sid  = [System.Security.Principal.SecurityIdentifier]${psQuote(id.sid)}   # ${id.netbios}\\${id.account}`,
+    `$sid  = [System.Security.Principal.SecurityIdentifier]${psQuote(id.sid)}   # ${psComment(`${id.netbios}\\${id.account}`)}`,
     `$user = [Guid]${psQuote(CLASS_USER)}   # class user`,
     "$aces = @(",
     `  @('ExtendedRight', ${psQuote(RESET_PASSWORD)}),   # Reset Password`,
@@ -119,6 +129,23 @@ const distinct = (values: readonly string[]): string[] => {
   return out;
 };
 
+/**
+ * Set-AADCloudSyncPermissions for the provisioning agent's gMSA: PasswordWriteBack writes the same entries as
+ * Connect's module, at the root of each domain. With one domain it takes -TargetDomain and a credential of that
+ * domain; across domains it needs an Enterprise Admin (-EACredential). It acts on the agent's own gMSA, so it runs
+ * on the agent server; it has no OU parameter (an OU is granted with dsacls).
+ */
+export function grantWithCloudSync(domainDns: readonly string[]): string {
+  const lines = [CLOUD_SYNC_MODULE, "$credential = Get-Credential"];
+  if (domainDns.length === 1)
+    lines.push(
+      `Set-AADCloudSyncPermissions -PermissionType 'PasswordWriteBack' -TargetDomain ${psQuote(domainDns[0] as string)} -TargetDomainCredential $credential`,
+    );
+  else
+    lines.push("Set-AADCloudSyncPermissions -PermissionType 'PasswordWriteBack' -EACredential $credential");
+  return lines.join("\n");
+}
+
 /** Scripts for the connector-permissions step, from its findings. */
 export function grantRemediation(
   facts: ScanFacts,
@@ -131,12 +158,24 @@ export function grantRemediation(
   const missingAt = distinct(
     findings.filter((f) => f.code === "missing-delegation").map((f) => f.anchor ?? f.dn),
   );
-  if (missingAt.length > 0) {
+  const gmsa = facts.connector?.gmsa === true;
+  const rootsMissing = missingAt.filter((t) => domainDns.some((d) => sameDn(d, t)));
+  if (missingAt.length > 0 && gmsa && rootsMissing.length > 0) {
     out.push({
-      title: `Delegate the writeback rights to ${id.netbios}\\${id.account} (Microsoft's module, on the Connect server)`,
+      title: `Delegate the writeback rights to the cloud sync gMSA ${id.netbios}\\${id.account} (Microsoft's cloud sync module, on the provisioning agent server)`,
       language: "powershell",
-      script: grantWithModule(id, missingAt, domainDns),
+      script: grantWithCloudSync(
+        rootsMissing.map((dn) => facts.domains.find((d) => sameDn(d.dn, dn))?.dnsName ?? id.dnsDomain),
+      ),
     });
+  }
+  if (missingAt.length > 0) {
+    if (!gmsa)
+      out.push({
+        title: `Delegate the writeback rights to ${id.netbios}\\${id.account} (Microsoft's module, on the Connect server)`,
+        language: "powershell",
+        script: grantWithModule(id, missingAt, domainDns),
+      });
     out.push({
       title: "The same three entries with dsacls (any domain-joined machine with RSAT)",
       language: "cmd",
@@ -153,11 +192,19 @@ export function grantRemediation(
       language: "powershell",
       script: enableInheritanceScript(blocked),
     });
-    out.push({
-      title: "Or delegate on those objects themselves and leave inheritance off",
-      language: "powershell",
-      script: grantWithModule(id, blocked, domainDns),
-    });
+    out.push(
+      gmsa
+        ? {
+            title: "Or delegate on those objects themselves and leave inheritance off",
+            language: "cmd",
+            script: grantWithDsacls(id, blocked),
+          }
+        : {
+            title: "Or delegate on those objects themselves and leave inheritance off",
+            language: "powershell",
+            script: grantWithModule(id, blocked, domainDns),
+          },
+    );
   }
   const orphans = distinct(findings.filter((f) => f.code === "orphaned-admincount").map((f) => f.dn));
   if (orphans.length > 0) {

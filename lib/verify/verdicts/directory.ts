@@ -139,6 +139,11 @@ export function toAutomaticResult(
     findings: counts,
   };
   if (scan.facts.users) evidence.users = scan.facts.users;
+  // "Read 37 changes since 10:42 UTC" or "Full scan: the connector's groups changed" (lib/directory/delta.ts).
+  if (scan.reading) {
+    evidence.reading = scan.reading.sentence;
+    evidence.entriesRead = scan.reading.entriesRead;
+  }
   if (collectedAt) evidence.collectedAt = collectedAt;
   let status: AutomaticResult["status"] = scanVerdict(scan);
   if (status === "failed" && confidence === "verified") {

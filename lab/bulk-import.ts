@@ -1,0 +1,87 @@
+// Fast bulk users for large labs: an offline import into the DC's own database while samba is stopped. `ldbadd`
+// on `private/sam.ldb` runs Samba's whole module stack (samldb allocates the RID and objectSid, the descriptor module
+// computes the security descriptor from the parent's, repl_meta_data stamps the metadata), in one transaction, with
+// no LDAP round trip, bind or ACL check per user. The users are the ones `lab up --bulk` adds over LDAP (same
+// attributes, see seed.ts ensureBulk), and come out the same: bulk-import.integration.test.ts compares a sample.
+// Measured (bench/README.md "Lab seeding"): the online add slows from about 180/s to 35/s as the OU grows.
+
+import { spawn } from "node:child_process";
+import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+import { bulkName } from "./seed";
+
+/** One bulk user as LDIF, with the attributes of seed.ts userAttributes(password: null). */
+export function bulkUserLdif(i: number, bulkOu: string, dnsDomain: string): string {
+  const sam = bulkName(i);
+  return [
+    `dn: CN=${sam},${bulkOu}`,
+    "objectClass: top",
+    "objectClass: person",
+    "objectClass: organizationalPerson",
+    "objectClass: user",
+    `cn: ${sam}`,
+    `sAMAccountName: ${sam}`,
+    `userPrincipalName: ${sam}@${dnsDomain}`,
+    `displayName: ${sam}`,
+    // NORMAL_ACCOUNT | ACCOUNTDISABLE, no password (seed.ts DISABLED_NO_PASSWORD).
+    "userAccountControl: 514",
+    "givenName: Bulk",
+    `sn: ${i}`,
+    "",
+    "",
+  ].join("\n");
+}
+
+function run(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0
+        ? resolve(output)
+        : reject(
+            new Error(
+              `${path.basename(command)} exited with ${code}: ${output.split("\n").slice(-8).join("\n")}`,
+            ),
+          ),
+    );
+  });
+}
+
+/**
+ * Adds the bulk users numbered `missing` to `bulkOu` in the stopped DC's database (`<sambaDir>/private/sam.ldb`).
+ * The caller stops samba before and starts it after. Returns the seconds it took.
+ */
+export async function importBulkOffline(input: {
+  sambaDir: string;
+  bulkOu: string;
+  dnsDomain: string;
+  missing: readonly number[];
+  log: (message: string) => void;
+}): Promise<number> {
+  const started = Date.now();
+  const file = path.join(input.sambaDir, "bulk-import.ldif");
+  const out = createWriteStream(file, { mode: 0o600 });
+  for (const i of input.missing) {
+    if (!out.write(bulkUserLdif(i, input.bulkOu, input.dnsDomain))) await once(out, "drain");
+  }
+  out.end();
+  await once(out, "finish");
+  try {
+    input.log(`importing ${input.missing.length} bulk users offline into ${input.bulkOu}`);
+    // --nosync: a throwaway lab needs no fsync per transaction (as ldb:nosync in smb.conf, samba.ts).
+    await run("ldbadd", ["--nosync", "-H", path.join(input.sambaDir, "private", "sam.ldb"), file]);
+  } finally {
+    await rm(file, { force: true });
+  }
+  const seconds = (Date.now() - started) / 1000;
+  input.log(
+    `  imported ${input.missing.length} bulk users in ${seconds.toFixed(1)} s (${Math.round(input.missing.length / Math.max(seconds, 0.001))}/s)`,
+  );
+  return seconds;
+}
