@@ -13,6 +13,12 @@ const BENCHMARKS = [
     what: "the connector-permissions scan of the lab's OU=Bulk against ldapsearch (needs `npm run lab -- --bulk 10000`)",
   },
   {
+    script: "bench:api-load",
+    command:
+      "node --import tsx bench/api-load.ts [--reuse-build] [--seconds 5] [--connections 50] [--limit 3]",
+    what: "GET /api/runs/<id> (200 and 304), a verify call and PATCH /api/runs/<id> at 50 connections against GET /api/health",
+  },
+  {
     script: "bench:delta-recheck",
     command:
       "node --import tsx bench/delta-recheck.ts [--dir /work/lab-bulk] [--ou <dn of an OU of 1,000 users>] [--rounds 3]",

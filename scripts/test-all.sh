@@ -56,5 +56,7 @@ step "Production build"
 npx next build
 step "Fuzz suite (malformed requests to every route of the build; FUZZ_PER_ROUTE for a fuller run)"
 npx vitest run --config vitest.fuzz.config.mts
+step "Several instances on one PostgreSQL (the build above, two next start)"
+timeout 600 npx vitest run --config vitest.instances.config.mts
 step "End-to-end journeys (Chromium)"
 npx playwright test

@@ -1,6 +1,6 @@
 // The sandbox directory (ARCHITECTURE.md "Modes and connections"): the snapshot adapter over a built-in, mutable
 // snapshot — contoso-snapshot.json, exported from the Samba lab by lab/export-sandbox-fixture.ts. Every sandbox run
-// gets its own copy (keyed like the sandbox tenant, by an HMAC of the run id), bounded in memory. Fixes the wizard
+// gets its own copy, stored with the run in the database (lib/server/sandbox-store.ts) with the run's tenant. Fixes the wizard
 // applies change the copy's SDDL the way a domain controller would (the object's DACL, then inheritance into every
 // object below it), and the sandbox tenant's password resets stamp the copy's unicodePwd (replPropertyMetaData) and pwdLastSet, so the directory steps
 // and the end-to-end test read the consequences through the same Directory port as with a real domain.
@@ -8,7 +8,6 @@
 import { formatSddl } from "@/lib/ad/sddl";
 import { computeChildSecurityDescriptor } from "@/lib/ad/inheritance";
 import { type SecurityDescriptor } from "@/lib/ad/security-descriptor";
-import { LRUCache } from "lru-cache";
 import { type ChangePreview, previewChanges } from "@/lib/directory/preview";
 import { type AppliedChange, applyChanges, type DirectoryWriter } from "@/lib/directory/writer";
 import { planGrant } from "@/lib/directory/changes";
@@ -94,13 +93,36 @@ function days(ticks: string | null): string {
   return ticks === null ? "unknown" : formatDays(ticksToDays(ticks));
 }
 
+/** A sandbox directory as plain JSON. */
+export interface SandboxDirectoryState {
+  snapshot: Snapshot;
+  hiddenPolicies: [string, { minPwdAge: string; appliesTo: string[]; precedence: number }][];
+}
+
 export class SandboxDirectory {
   private data: Snapshot;
   /** The real settings of policies the wizard cannot read yet, by normalised DN; the admin's changes reach them. */
   private hiddenPolicies = hiddenPsoSettings();
+  /** Counts the changes made through this object, so a store can tell "unchanged" without serialising the copy. */
+  private changes = 0;
 
   constructor(snapshot: Snapshot = sandboxSnapshot()) {
     this.data = snapshot;
+  }
+
+  /**
+   * This copy as plain JSON: the run stores it in the database with its tenant (lib/server/sandbox-store.ts). It shares
+   * this copy's objects, so serialise it.
+   */
+  toState(): SandboxDirectoryState {
+    return { snapshot: this.data, hiddenPolicies: [...this.hiddenPolicies] };
+  }
+
+  /** A copy as it was stored; it takes over the objects of `state` (a freshly parsed one). */
+  static fromState(state: SandboxDirectoryState): SandboxDirectory {
+    const directory = new SandboxDirectory(state.snapshot);
+    directory.hiddenPolicies = new Map(state.hiddenPolicies);
+    return directory;
   }
 
   /** This run's copy as it is now (every change made so far). */
@@ -117,7 +139,18 @@ export class SandboxDirectory {
    * Back to the built-in snapshot, in place: the run's sandbox tenant holds this object (its resets move pwdLastSet
    * here), so the copy is replaced rather than the object.
    */
+  /** Goes up with every change made through this object (see {@link touch} for changes made from outside). */
+  get revision(): number {
+    return this.changes;
+  }
+
+  /** Records a change made to {@link snapshot} directly (a test playing an admin), so that it is stored. */
+  touch(): void {
+    this.changes++;
+  }
+
   restore(): void {
+    this.changes++;
     this.data = sandboxSnapshot();
     this.hiddenPolicies = hiddenPsoSettings();
   }
@@ -153,6 +186,7 @@ export class SandboxDirectory {
    * offers the password-policy hints control in its rootDSE, as a Windows Server 2016 or later DC does.
    */
   upgradeDomainControllers(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     const add = (controls: string[]): string[] =>
       controls.includes(POLICY_HINTS_OID) ? controls : [...controls, POLICY_HINTS_OID];
@@ -180,6 +214,7 @@ export class SandboxDirectory {
    * account cannot read. Those stay unreadable to the wizard: it still cannot tell what they hold.
    */
   setMinimumPasswordAgeToZero(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     let unseen = 0;
     for (const domain of this.data.domains) {
@@ -218,6 +253,7 @@ export class SandboxDirectory {
    * the policies in it): the wizard can now read every fine-grained policy's settings, whatever they hold.
    */
   grantPasswordSettingsRead(): SandboxDirectoryChange {
+    this.changes++;
     let changed = 0;
     for (const domain of this.data.domains) {
       for (const pso of domain.passwordSettingsObjects ?? []) {
@@ -368,11 +404,13 @@ export class SandboxDirectory {
         };
       },
       writeDescriptor: async (dn, next) => {
+        this.changes++;
         const { domain } = located(dn);
         this.writeSd(domain, dn, sddl(next.predicted, domain.sid));
         this.propagate(domain, dn);
       },
       clearAdminCount: async (dn) => {
+        this.changes++;
         const { domain } = located(dn);
         const user = domain.users.find((u) => normalizeDn(u.dn) === normalizeDn(dn));
         if (user) user.adminCount = null;
@@ -382,7 +420,10 @@ export class SandboxDirectory {
         throw error;
       },
       close: async (completed) => {
-        if (!completed) this.data = before;
+        if (!completed) {
+          this.data = before;
+          this.changes++;
+        }
       },
     };
   }
@@ -397,6 +438,7 @@ export class SandboxDirectory {
     for (const domain of this.data.domains) {
       const user = domain.users.find((u) => u.sid?.toUpperCase() === key);
       if (user) {
+        this.changes++;
         const before = user.replPropertyMetaData
           ? new Uint8Array(Buffer.from(user.replPropertyMetaData, "base64"))
           : null;
@@ -424,28 +466,4 @@ export class SandboxDirectory {
     }
     return null;
   }
-}
-
-/**
- * Live sandbox directories, one per run key; bounded like the sandbox tenants (least recently used goes first, and
- * that run starts again from the built-in snapshot).
- */
-export const MAX_SANDBOX_DIRECTORIES = 500;
-const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-directories");
-
-function registry(): LRUCache<string, SandboxDirectory> {
-  // On globalThis: Next bundles route handlers separately, and every one of them must see the same directories.
-  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxDirectory> | undefined>;
-  return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxDirectory>({ max: MAX_SANDBOX_DIRECTORIES }));
-}
-
-/** The run's simulated directory; reading it makes it the most recently used. */
-export function sandboxDirectory(key: string): SandboxDirectory {
-  const directories = registry();
-  let directory = directories.get(key);
-  if (!directory) {
-    directory = new SandboxDirectory();
-    directories.set(key, directory);
-  }
-  return directory;
 }

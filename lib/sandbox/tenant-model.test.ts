@@ -1,36 +1,36 @@
 import { describe, expect, it } from "vitest";
 import { SandboxDirectory } from "./directory";
-import {
-  MAX_SANDBOX_TENANTS,
-  prepareSandboxTenant,
-  resetSandboxTenant,
-  SandboxTenant,
-  sandboxTenant,
-} from "./tenant-model";
+import { SandboxTenant } from "./tenant-model";
+import { newSandboxWorld, worldFromJson, worldToJson } from "./world";
 
-// The registry of live sandbox tenants (one per run key) is bounded: starting runs cannot fill the memory.
+// The simulated tenant, and the world (tenant + directory) a sandbox run stores in the database.
 
-describe("sandbox tenant registry", () => {
-  it("returns the same tenant for the same key, and a fresh one after a reset", () => {
-    const key = `same-${Date.now()}`;
-    const tenant = sandboxTenant(key);
-    tenant.setPortalWriteback(true);
-    expect(sandboxTenant(key)).toBe(tenant);
-    const fresh = resetSandboxTenant(key);
-    expect(fresh).not.toBe(tenant);
-    expect(fresh.switches.portalWriteback).toBe(false);
+describe("a stored sandbox world", () => {
+  it("comes back as it was: switches, records, their delay, operations and the directory the resets reach", () => {
+    let now = Date.parse("2026-01-01T10:00:00Z");
+    const clock = () => new Date(now);
+    const world = newSandboxWorld({ flow: "enable", auditDelayMs: 30_000 }, clock);
+    world.tenant.setConnectWriteback(true);
+    world.tenant.setPortalWriteback(true);
+    const terry = world.tenant.users.find((u) => u.displayName === "Terry Test")!;
+    const operation = world.tenant.adminReset(terry);
+    world.tenant.grantedScopes = new Set(["User.Read"]);
+    const back = worldFromJson(worldToJson(world), clock)!;
+    expect(worldToJson(back)).toBe(worldToJson(world));
+    expect(back.tenant.admin).toBe(back.tenant.users[0]);
+    expect(back.tenant.operations.get(operation.id!)?.userId).toBe(terry.id);
+    expect(back.tenant.grantedScopes).toEqual(new Set(["User.Read"]));
+    expect(back.tenant.visibleAudits()).toHaveLength(world.tenant.visibleAudits().length);
+    now += 60_000;
+    expect(back.tenant.visibleAudits()).toHaveLength(back.tenant.audits.length);
+    // The restored tenant writes into the restored directory, not into the one it was saved from.
+    back.tenant.simulateSelfServiceReset();
+    expect(JSON.stringify(back.directory.snapshot)).not.toBe(JSON.stringify(world.directory.snapshot));
   });
 
-  it(`keeps at most ${MAX_SANDBOX_TENANTS} tenants, dropping the least recently used`, () => {
-    const prefix = `bound-${Date.now()}`;
-    const oldest = sandboxTenant(`${prefix}-0`);
-    const kept = sandboxTenant(`${prefix}-1`);
-    for (let i = 2; i < MAX_SANDBOX_TENANTS; i++) sandboxTenant(`${prefix}-${i}`);
-    // Using tenant 1 again makes tenant 0 the least recently used; one more key pushes it out.
-    expect(sandboxTenant(`${prefix}-1`)).toBe(kept);
-    sandboxTenant(`${prefix}-new`);
-    expect(sandboxTenant(`${prefix}-1`)).toBe(kept);
-    expect(sandboxTenant(`${prefix}-0`)).not.toBe(oldest);
+  it("is refused when it is not a stored world", () => {
+    expect(worldFromJson("{")).toBeNull();
+    expect(worldFromJson(JSON.stringify({ format: "other" }))).toBeNull();
   });
 });
 
@@ -77,14 +77,5 @@ describe("the sandbox tenant behaves like the documented tenant", () => {
     expect(tenant.visibleAudits().at(-1)?.activityDisplayName).toBe(
       "Disable password writeback for directory",
     );
-  });
-
-  it("the registry starts a key's tenant the way its run was prepared, also after a reset", () => {
-    const key = `flow-${Date.now()}`;
-    prepareSandboxTenant(key, { flow: "cleanup" });
-    expect(sandboxTenant(key, { auditDelayMs: 5_000 }).switches.connectWriteback).toBe(true);
-    expect(sandboxTenant(key).auditDelayMs).toBe(5_000);
-    const fresh = resetSandboxTenant(key);
-    expect(fresh.switches).toEqual({ connectWriteback: true, portalWriteback: true, unlock: true });
   });
 });

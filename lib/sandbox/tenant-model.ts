@@ -5,8 +5,7 @@ import type {
   OnPremisesDirectorySynchronizationFeature,
   SubscribedSku,
 } from "@microsoft/microsoft-graph-types";
-import { LRUCache } from "lru-cache";
-import { type SandboxDirectory, sandboxDirectory } from "./directory";
+import { type SandboxDirectory } from "./directory";
 import { AUDIT_ACTIVITIES } from "@/lib/tenant/graph-facts";
 import { ROLE_TEMPLATES } from "@/lib/tenant/graph-facts";
 
@@ -96,22 +95,42 @@ export function startingSwitches(flow: SandboxTenantOptions["flow"]): SandboxTen
     : { connectWriteback: false, portalWriteback: false, unlock: false };
 }
 
+/**
+ * Everything a simulated tenant holds, as plain JSON: the run's tenant is stored with the run in the database
+ * (lib/server/sandbox-store.ts), so that every instance of the wizard serves the same one.
+ */
+export interface SandboxTenantState {
+  tenantId: string;
+  admin: SandboxUser & { roleTemplateIds: string[] };
+  users: SandboxUser[];
+  grantedScopes: string[] | null;
+  switches: SandboxTenant["switches"];
+  skus: SubscribedSku[];
+  lastSyncDateTime: string;
+  audits: DirectoryAudit[];
+  visibleFrom: [string, number][];
+  auditDelayMs: number;
+  operations: [string, SandboxOperation][];
+  faults: SandboxFault[];
+  pageSize: number;
+}
+
 export class SandboxTenant {
-  readonly tenantId = randomUUID();
+  tenantId: string = randomUUID();
   readonly displayName = "Contoso (sandbox)";
-  readonly admin: SandboxUser & { roleTemplateIds: string[] };
-  readonly users: SandboxUser[];
+  admin: SandboxUser & { roleTemplateIds: string[] };
+  users: SandboxUser[];
   /** Delegated scopes the simulated app has consent for; null means all. */
   grantedScopes: Set<string> | null = null;
   switches: { connectWriteback: boolean; portalWriteback: boolean; unlock: boolean };
-  readonly skus: SubscribedSku[];
+  skus: SubscribedSku[];
   lastSyncDateTime: Date;
   /** Every record made so far, visible or not yet (see {@link visibleAudits}). */
-  readonly audits: DirectoryAudit[] = [];
+  audits: DirectoryAudit[] = [];
   /** When each record (by id) shows in the audit log: its time plus the delay. */
-  private readonly visibleFrom = new Map<string, number>();
-  readonly auditDelayMs: number;
-  readonly operations = new Map<string, SandboxOperation>();
+  private visibleFrom = new Map<string, number>();
+  auditDelayMs: number;
+  operations = new Map<string, SandboxOperation>();
   faults: SandboxFault[] = [];
   /** Small pages so that paging (@odata.nextLink) is exercised on every read. */
   pageSize = 3;
@@ -240,6 +259,52 @@ export class SandboxTenant {
         morgan,
       );
     }
+  }
+
+  /** This tenant as plain JSON (see {@link SandboxTenantState}); it shares this tenant's objects, so serialise it. */
+  toState(): SandboxTenantState {
+    return {
+      tenantId: this.tenantId,
+      admin: this.admin,
+      users: this.users,
+      grantedScopes: this.grantedScopes ? [...this.grantedScopes] : null,
+      switches: this.switches,
+      skus: this.skus,
+      lastSyncDateTime: this.lastSyncDateTime.toISOString(),
+      audits: this.audits,
+      visibleFrom: [...this.visibleFrom],
+      auditDelayMs: this.auditDelayMs,
+      operations: [...this.operations],
+      faults: this.faults,
+      pageSize: this.pageSize,
+    };
+  }
+
+  /**
+   * A tenant as it was stored; it takes over the objects of `state` (a freshly parsed one). The admin stays the same
+   * object as the tenant's first user, as when it was made.
+   */
+  static fromState(
+    state: SandboxTenantState,
+    directory: WritebackTarget,
+    clock: () => Date = () => new Date(),
+  ): SandboxTenant {
+    const tenant = new SandboxTenant(clock, directory, { auditDelayMs: state.auditDelayMs });
+    const users = state.users;
+    const admin = users.find((u) => u.id === state.admin.id) as SandboxTenant["admin"] | undefined;
+    tenant.tenantId = state.tenantId;
+    tenant.admin = admin ?? state.admin;
+    tenant.users = admin ? users : [tenant.admin, ...users];
+    tenant.grantedScopes = state.grantedScopes ? new Set(state.grantedScopes) : null;
+    tenant.switches = { ...state.switches };
+    tenant.skus = state.skus;
+    tenant.lastSyncDateTime = new Date(state.lastSyncDateTime);
+    tenant.audits = state.audits;
+    tenant.visibleFrom = new Map(state.visibleFrom);
+    tenant.operations = new Map(state.operations);
+    tenant.faults = state.faults;
+    tenant.pageSize = state.pageSize;
+    return tenant;
   }
 
   /** The records the audit log shows now: those whose delay has passed, as Graph lists them. */
@@ -451,59 +516,4 @@ export class SandboxTenant {
     this.operations.set(operation.id!, operation);
     return operation;
   }
-}
-
-/**
- * Live sandbox tenants, one per run key; bounded so that nobody can fill the memory by starting runs. The least
- * recently used tenant goes first: a run idle that long starts again from the sample tenant, which the sandbox
- * can afford (its checks simply find the starting state again).
- */
-export const MAX_SANDBOX_TENANTS = 500;
-const REGISTRY_KEY = Symbol.for("sspr-wizard.sandbox-tenants");
-
-function registry(): LRUCache<string, SandboxTenant> {
-  // On globalThis: Next bundles route handlers separately, and every one of them must see the same tenants.
-  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxTenant> | undefined>;
-  return (holder[REGISTRY_KEY] ??= new LRUCache<string, SandboxTenant>({ max: MAX_SANDBOX_TENANTS }));
-}
-
-const STARTS_KEY = Symbol.for("sspr-wizard.sandbox-tenant-starts");
-
-/**
- * How each run's tenant starts (its flow), by key. Kept apart from the tenants and larger: the simulator's route
- * knows only the key, so a tenant it creates (first use, or after eviction) still starts the way its run needs.
- */
-function starts(): LRUCache<string, SandboxTenantOptions> {
-  const holder = globalThis as unknown as Record<symbol, LRUCache<string, SandboxTenantOptions> | undefined>;
-  return (holder[STARTS_KEY] ??= new LRUCache<string, SandboxTenantOptions>({
-    max: MAX_SANDBOX_TENANTS * 10,
-  }));
-}
-
-/** Records how the tenant of `key` starts (the run's flow); a tenant already made is left as it is. */
-export function prepareSandboxTenant(key: string, options: SandboxTenantOptions): void {
-  starts().set(key, { ...starts().get(key), ...options });
-}
-
-/**
- * The run's simulated tenant; reading it makes it the most recently used. `defaults` (the server's settings) apply
- * when it is made; what {@link prepareSandboxTenant} recorded for the key wins over them.
- */
-export function sandboxTenant(key: string, defaults: SandboxTenantOptions = {}): SandboxTenant {
-  const tenants = registry();
-  let tenant = tenants.get(key);
-  if (!tenant) {
-    tenant = new SandboxTenant(() => new Date(), sandboxDirectory(key), {
-      ...defaults,
-      ...starts().get(key),
-    });
-    tenants.set(key, tenant);
-  }
-  return tenant;
-}
-
-/** Back to how the run's tenant starts (its flow's switches and history). */
-export function resetSandboxTenant(key: string, defaults: SandboxTenantOptions = {}): SandboxTenant {
-  registry().delete(key);
-  return sandboxTenant(key, defaults);
 }

@@ -37,9 +37,7 @@ import { fixtureSnapshot } from "@/lib/directory/testing/fixture";
 import { getDatabase } from "@/lib/server/db";
 import { writeScan } from "@/lib/server/directory/artifacts";
 import { env } from "@/lib/server/env";
-import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/sandbox/tenant-model";
-import { sandboxDirectory } from "@/lib/sandbox/directory";
+import { sandboxWorldOf } from "@/lib/testing/sandbox-world";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
 import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
@@ -144,8 +142,8 @@ async function artifacts(runId: string): Promise<string> {
 }
 
 /** The run's sandbox directory (the copy its checks read and its fixes change), as one comparable string. */
-function sandboxDirectoryOf(runId: string): string {
-  return JSON.stringify(sandboxDirectory(sandboxKey(runId)).snapshot);
+async function sandboxDirectoryOf(runId: string): Promise<string> {
+  return JSON.stringify((await sandboxWorldOf(runId)).directory.snapshot);
 }
 
 /** A stored scan of the connector-permissions step, so the findings read has something to show allowed roles. */
@@ -230,8 +228,10 @@ function verifyCase(stepId: StepId, flow: "enable" | "cleanup"): RouteCase {
 }
 
 /** A synchronised user of the run's simulated tenant, the end-to-end test's target. */
-function testUserId(runId: string): string {
-  const user = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith("terry"));
+async function testUserId(runId: string): Promise<string> {
+  const user = (await sandboxWorldOf(runId)).tenant.users.find((u) =>
+    u.userPrincipalName.startsWith("terry"),
+  );
   if (!user) throw new Error("the sandbox tenant has no test user");
   return user.id;
 }
@@ -327,14 +327,14 @@ const CASES: RouteCase[] = [
     // Resets a password in the run's tenant and records it on the run: edit rights, like any change.
     expected: RUN_WRITE,
     touchesRun: true,
-    send: (f, caller) =>
+    send: async (f, caller) =>
       call(
         endToEndRoute.POST,
         "/api/tenant/end-to-end-test",
         {},
         opts(caller, {
           method: "POST",
-          body: { runId: f.runId, userId: testUserId(f.runId), confirm: true },
+          body: { runId: f.runId, userId: await testUserId(f.runId), confirm: true },
         }),
       ),
   },
@@ -344,12 +344,12 @@ const CASES: RouteCase[] = [
     // Only reads, but only for someone about to run the test (edit rights): it reveals account state on-premises.
     expected: RUN_WRITE,
     touchesRun: false,
-    send: (f, caller) =>
+    send: async (f, caller) =>
       call(
         endToEndPreflightRoute.POST,
         "/api/tenant/end-to-end-test/preflight",
         {},
-        opts(caller, { method: "POST", body: { runId: f.runId, userId: testUserId(f.runId) } }),
+        opts(caller, { method: "POST", body: { runId: f.runId, userId: await testUserId(f.runId) } }),
       ),
   },
   {
@@ -539,8 +539,8 @@ CASES.push(
     // Changing the run's simulated directory changes what its checks find: edit rights.
     expected: RUN_WRITE,
     touchesRun: false,
-    effect: (f) => {
-      expect(sandboxDirectoryOf(f.runId)).toContain("Windows Server 2022");
+    effect: async (f) => {
+      expect(await sandboxDirectoryOf(f.runId)).toContain("Windows Server 2022");
     },
     send: (f, caller) =>
       call(
@@ -676,7 +676,7 @@ let graph: RouteServer;
 beforeAll(async () => {
   // Before the first request: the configuration (SANDBOX_GRAPH_URL) is read once.
   graph = await startSandboxGraph();
-  shareGuessLimiter().clear();
+  await shareGuessLimiter().clear();
   fixtures.enable = await fixture("enable");
   fixtures.cleanup = await fixture("cleanup");
   await seedScan(fixtures.enable.runId);
@@ -690,18 +690,17 @@ describe.each([...CASES, ...MORE_METHOD_CASES, ...READ_CASES])("$name", (route) 
     const f = fixtures[route.flow];
     if (!f) throw new Error("fixture missing");
     const before = await version(f.runId);
-    const tenant = sandboxTenant(sandboxKey(f.runId));
-    const auditsBefore = tenant.audits.length;
+    const auditsBefore = (await sandboxWorldOf(f.runId)).tenant.audits.length;
     const eventsBefore = await eventCount(f.runId);
     const artifactsBefore = await artifacts(f.runId);
-    const directoryBefore = sandboxDirectoryOf(f.runId);
+    const directoryBefore = await sandboxDirectoryOf(f.runId);
     const res = await route.send(f, f.callers[role]);
     expect(res.status, JSON.stringify(res.json)).toBe(status);
     if (status === 400) {
       expect(route.standAside, `${route.name} answers ${role} with an unexpected 400`).toBeDefined();
       expect((res.json.error as { message: string }).message).toMatch(route.standAside ?? /^$/);
     }
-    if (status < 300) route.effect?.(f, res.json, role);
+    if (status < 300) await route.effect?.(f, res.json, role);
     if (status >= 400) {
       // A refusal writes nothing: not to the run, not to its tenant (no reset, no simulated action), not to its
       // directory artifacts (no snapshot, settings, scan or applied change), not to its sandbox directory (no fix,
@@ -709,8 +708,8 @@ describe.each([...CASES, ...MORE_METHOD_CASES, ...READ_CASES])("$name", (route) 
       expect(await version(f.runId)).toBe(before);
       expect(await eventCount(f.runId)).toBe(eventsBefore);
       expect(await artifacts(f.runId)).toBe(artifactsBefore);
-      expect(sandboxTenant(sandboxKey(f.runId)).audits.length).toBe(auditsBefore);
-      expect(sandboxDirectoryOf(f.runId)).toBe(directoryBefore);
+      expect((await sandboxWorldOf(f.runId)).tenant.audits.length).toBe(auditsBefore);
+      expect(await sandboxDirectoryOf(f.runId)).toBe(directoryBefore);
       if (status === 403 && role === "view") {
         expect((res.json.error as { message: string }).message).toMatch(/look at the run|Only the person/);
       }

@@ -2,6 +2,7 @@ import "server-only";
 import { type DirectoryErrorKind, isDirectoryError, type DirectoryError } from "@/lib/directory/errors";
 import { TenantError, type TenantErrorKind } from "@/lib/tenant/port";
 import { ApiError } from "./api-error";
+import { storageErrorFrom } from "./storage-errors";
 
 // The one mapping from domain errors to HTTP. Services throw DirectoryError and TenantError as they are;
 // errorResponse (api-error.ts) asks apiErrorFrom for the answer, so one kind always gets one status.
@@ -43,6 +44,7 @@ import { ApiError } from "./api-error";
 // | TenantError    | unreachable                | 503    | upstream-unavailable |                        |
 // | TenantError    | bad-response               | 502    | bad-gateway          |                        |
 //
+// A database that refuses writes (full, read-only) -> 503 not-configured (storage-errors.ts).
 // Anything else (a corrupt stored run, a bug) is no domain error: errorResponse answers 500 with a request id.
 
 type Mapping<E> = (error: E) => ApiError;
@@ -125,5 +127,5 @@ export function apiErrorFrom(error: unknown): ApiError | null {
   if (error instanceof ApiError) return error;
   if (isDirectoryError(error)) return DIRECTORY_ERROR_HTTP[error.kind](error);
   if (error instanceof TenantError) return TENANT_ERROR_HTTP[error.kind](error);
-  return null;
+  return storageErrorFrom(error);
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { parseDomainSelection } from "@/lib/directory/domain-selection";
+import { isIP } from "node:net";
 import { z } from "zod";
 
 // Configuration is parsed once, at start, and a bad value stops the server with a sentence naming it.
@@ -48,6 +49,27 @@ export const envSchema = z.object({
   PUBLIC_ORIGIN: optionalString.refine(
     (value) => value === undefined || /^https?:\/\/[^/]+$/.test(value),
     "must be an origin such as https://wizard.contoso.com (scheme and host, no path)",
+  ),
+  // Reverse proxies whose X-Forwarded-For the rate limits believe: addresses or CIDR ranges, comma-separated
+  // (docs/deployment.md). Unset: the client is the socket's peer, whatever X-Forwarded-For says.
+  TRUSTED_PROXIES: optionalString.refine(
+    (value) =>
+      value === undefined ||
+      value
+        .split(",")
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .every((entry) => {
+          const [address = "", bits, extra] = entry.split("/");
+          const family = isIP(address);
+          const max = family === 6 ? 128 : 32;
+          return (
+            family !== 0 &&
+            extra === undefined &&
+            (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max))
+          );
+        }),
+    "must be IP addresses or CIDR ranges separated by commas (e.g. 10.0.0.5, 192.168.0.0/24, fd00::/8)",
   ),
   MAX_BODY_BYTES: z.coerce
     .number({ error: "must be a number of bytes" })
@@ -173,7 +195,16 @@ export class ConfigurationError extends Error {
 /** Parses an environment; throws one sentence per bad variable, naming it. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  if (result.success) return result.data;
+  if (result.success) {
+    // PostgreSQL is how several instances share state; a key generated per instance (SESSION_SECRET_FILE) would make
+    // each instance refuse the others' cookies and sandbox keys, so every instance must be given the same one.
+    if (result.data.DATABASE_URL && !result.data.SESSION_SECRET) {
+      throw new ConfigurationError(
+        "Configuration error: SESSION_SECRET must be set when DATABASE_URL is PostgreSQL (every instance needs the same key; generate one with `openssl rand -base64 48`).",
+      );
+    }
+    return result.data;
+  }
   const sentences = result.error.issues.map((issue) => {
     const name = issue.path.join(".") || "environment";
     return `Configuration error: ${name} ${issue.message}.`;

@@ -20,7 +20,7 @@ import { type RunAccess, type RunRole, requireRole, resolveRunAccess, toPrincipa
 import { ApiError } from "./api-error";
 import { type Database } from "./db/schema";
 import { appMode } from "./env";
-import { rememberSandboxRun, type TenantAccess } from "./tenant-access";
+import { type TenantAccess } from "./tenant-access";
 import { buildVerifyContext } from "./verify-context";
 import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
 import { lostLinkFor, lostLinkMessage } from "./lost-link";
@@ -81,7 +81,6 @@ export async function createRun(who: Who, flow: Flow): Promise<RunView> {
     steps: initialStepStates(flow),
     actor: actorName(session),
   });
-  rememberSandboxRun(run);
   return toView(run, await repo.events(run.id));
 }
 

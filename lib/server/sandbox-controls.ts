@@ -6,19 +6,20 @@ import {
   type SandboxView,
 } from "@/lib/contract/sandbox";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
-import { resetSandboxTenant } from "@/lib/sandbox/tenant-model";
+import { SandboxTenant } from "@/lib/sandbox/tenant-model";
+import { type SandboxWorld } from "@/lib/sandbox/world";
 import { type Who } from "./access";
 import { ApiError } from "./api-error";
-import { sandboxDirectoryFor } from "./directory/run-directory";
-import { appMode } from "./env";
+import { usesSandboxDirectory } from "./directory/run-directory";
+import { appMode, env } from "./env";
 import { loadRun, loadRunAs, recordRunEvents } from "./runs-service";
-import { rememberSandboxRun, sandboxKey, sandboxTenantDefaults, sandboxTenantOf } from "./tenant-access";
+import { withSandboxWorld } from "./sandbox-store";
 
 // The sandbox controls of a run. The simulated tenant belongs to the run (not to a browser), so the owner and
 // the people it was shared with look at, and act on, the same one; who may act is the run's access rule.
 
-export function sandboxView(key: string, message: string | null = null): SandboxView {
-  const tenant = sandboxTenantOf(key);
+export function sandboxView(world: SandboxWorld, message: string | null = null): SandboxView {
+  const { tenant } = world;
   const visible = tenant.visibleAudits().length;
   return {
     switches: { ...tenant.switches },
@@ -29,19 +30,23 @@ export function sandboxView(key: string, message: string | null = null): Sandbox
   };
 }
 
-export function applySandboxControl(key: string, control: SandboxControlInput): SandboxView {
-  const tenant = sandboxTenantOf(key);
+export function applySandboxControl(
+  world: SandboxWorld,
+  control: SandboxControlInput,
+  flow: "enable" | "cleanup",
+): SandboxView {
+  const { tenant } = world;
   switch (control.action) {
     case "connect-writeback":
       tenant.setConnectWriteback(control.on);
       return sandboxView(
-        key,
+        world,
         `Simulated: Password writeback ${control.on ? "ticked" : "cleared"} in the Connect wizard.`,
       );
     case "portal-writeback":
       tenant.setPortalWriteback(control.on);
       return sandboxView(
-        key,
+        world,
         `Simulated: the admin center's writeback switch is ${control.on ? "on" : "off"}.`,
       );
     case "portal-unlock":
@@ -49,12 +54,12 @@ export function applySandboxControl(key: string, control: SandboxControlInput): 
         throw new ApiError("conflict", "Turn the writeback switch on first: unlock depends on it.");
       }
       tenant.setUnlock(control.on);
-      return sandboxView(key, `Simulated: unlock without reset is ${control.on ? "on" : "off"}.`);
+      return sandboxView(world, `Simulated: unlock without reset is ${control.on ? "on" : "off"}.`);
     case "self-service-reset": {
       const record = tenant.simulateSelfServiceReset();
       const agent = record.additionalDetails?.[0]?.value ?? "None";
       return sandboxView(
-        key,
+        world,
         `Simulated: a synchronised user reset their password (OnPremisesAgent ${agent}).`,
       );
     }
@@ -65,10 +70,14 @@ export function applySandboxControl(key: string, control: SandboxControlInput): 
           "Users are not offered an unlock: the unlock switch or writeback is off.",
         );
       }
-      return sandboxView(key, "Simulated: a synchronised user unlocked their account without a reset.");
+      return sandboxView(world, "Simulated: a synchronised user unlocked their account without a reset.");
     case "restore":
-      resetSandboxTenant(key, sandboxTenantDefaults());
-      return sandboxView(key, "The sandbox tenant is back to its starting state.");
+      // The tenant starts again; the directory it writes resets into stays as it is (it has its own restore).
+      world.tenant = new SandboxTenant(() => new Date(), world.directory, {
+        flow,
+        auditDelayMs: env().SANDBOX_AUDIT_DELAY_SECONDS * 1000,
+      });
+      return sandboxView(world, "The sandbox tenant is back to its starting state.");
   }
 }
 
@@ -79,8 +88,8 @@ function sandboxOnly(what: "tenant" | "directory" = "tenant"): void {
 /** The run's simulated tenant, for anyone who may see the run. */
 export async function sandboxViewForRun(who: Who, runId: string): Promise<SandboxView> {
   sandboxOnly();
-  rememberSandboxRun(await loadRun(who, runId, "view"));
-  return sandboxView(sandboxKey(runId));
+  await loadRun(who, runId, "view");
+  return withSandboxWorld(runId, (world) => sandboxView(world));
 }
 
 /** A control changes what the run's checks will find: edit rights, like any change to the run. */
@@ -91,8 +100,7 @@ export async function applySandboxControlForRun(
 ): Promise<SandboxView> {
   sandboxOnly();
   const { view, access } = await loadRunAs(who, runId, "edit");
-  rememberSandboxRun(view);
-  const answer = applySandboxControl(sandboxKey(runId), control);
+  const answer = await withSandboxWorld(runId, (world) => applySandboxControl(world, control, view.flow));
   await recordSimulation(runId, access.actor, "tenant", control.action, answer.message);
   return answer;
 }
@@ -103,14 +111,16 @@ export async function applySandboxControlForRun(
 // earlier enable flow left behind. Each control changes the run's copy the way the real action changes a domain;
 // the directory steps then find the result with the same checks as over LDAP.
 
-function runSandboxDirectory(runId: string): SandboxDirectory {
-  const directory = sandboxDirectoryFor(runId);
-  if (!directory)
+function runSandboxDirectory<T>(
+  runId: string,
+  use: (directory: SandboxDirectory) => T | Promise<T>,
+): Promise<T> {
+  if (!usesSandboxDirectory())
     throw new ApiError(
       "not-found",
       "There is no sandbox directory here: this server reads a real directory over LDAP.",
     );
-  return directory;
+  return withSandboxWorld(runId, (world) => use(world.directory));
 }
 
 function directoryView(directory: SandboxDirectory, message: string | null): SandboxDirectoryView {
@@ -140,7 +150,7 @@ export async function applySandboxDirectoryControl(
 export async function sandboxDirectoryViewForRun(who: Who, runId: string): Promise<SandboxDirectoryView> {
   sandboxOnly("directory");
   await loadRun(who, runId, "view");
-  return directoryView(runSandboxDirectory(runId), null);
+  return runSandboxDirectory(runId, (directory) => directoryView(directory, null));
 }
 
 /** A control changes what the run's directory checks will find: edit rights, like any change to the run. */
@@ -151,7 +161,9 @@ export async function applySandboxDirectoryControlForRun(
 ): Promise<SandboxDirectoryView> {
   sandboxOnly("directory");
   const { access } = await loadRunAs(who, runId, "edit");
-  const answer = await applySandboxDirectoryControl(runSandboxDirectory(runId), control);
+  const answer = await runSandboxDirectory(runId, (directory) =>
+    applySandboxDirectoryControl(directory, control),
+  );
   await recordSimulation(runId, access.actor, "directory", control.action, answer.message);
   return answer;
 }

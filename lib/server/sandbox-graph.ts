@@ -1,16 +1,33 @@
 import "server-only";
 import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
 import { appMode } from "./env";
-import { SANDBOX_GRAPH_PATH, sandboxTenantOf } from "./tenant-access";
+import { NoSandboxRunError, runIdOfSandboxBearer, withSandboxWorld } from "./sandbox-store";
+import { SANDBOX_GRAPH_PATH } from "./tenant-access";
+
+const REFUSED = () =>
+  handleGraphRequest(new Request("http://sandbox.invalid/v1.0/me"), {
+    basePath: "",
+    tenantFor: () => null,
+  });
 
 /**
- * The sandbox Graph simulator, reached by the wizard's own Graph client (server to server, no session cookie). In
- * live mode it does not exist.
+ * The sandbox Graph simulator, reached by the wizard's own Graph client (server to server, no session cookie). Its
+ * bearer names a run and carries the server's HMAC of it; any other bearer, or one for a run that is not a sandbox
+ * run, gets Graph's 401 and nothing is made or kept for it. The run's world is loaded from the database and what the
+ * request changed is stored back, so every instance answers alike. In live mode it does not exist.
  */
 export async function serveSandboxGraph(request: Request): Promise<Response> {
   if (appMode() !== "sandbox") return new Response("Not found", { status: 404 });
-  return handleGraphRequest(request, {
-    basePath: SANDBOX_GRAPH_PATH,
-    tenantFor: (token) => sandboxTenantOf(token),
-  });
+  const token = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  const runId = token ? runIdOfSandboxBearer(token) : null;
+  if (!runId) return REFUSED();
+  try {
+    return await withSandboxWorld(runId, (world) =>
+      // A clone per attempt: a retry after another instance stored first reads the body again.
+      handleGraphRequest(request.clone(), { basePath: SANDBOX_GRAPH_PATH, tenantFor: () => world.tenant }),
+    );
+  } catch (error) {
+    if (error instanceof NoSandboxRunError) return REFUSED();
+    throw error;
+  }
 }

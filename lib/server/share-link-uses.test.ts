@@ -70,9 +70,11 @@ describe.each(BACKENDS)("share link uses on $name", (backend) => {
 
       it("the migration carries over the openings and refusals already in the timeline", async () => {
         const { handle, runs, links, run, link } = await fresh();
-        // Back to the schema before 0004, with the events an earlier version wrote.
+        // Back to the schema before 0004 (this migration and those after it), with the events an earlier version wrote.
         await sql`drop table share_link_uses`.execute(handle.db);
-        await sql`delete from kysely_migration where name = '0004_holes_share_link_uses'`.execute(handle.db);
+        await sql`drop table rate_limits`.execute(handle.db);
+        await sql`drop table sandbox_state`.execute(handle.db);
+        await sql`delete from kysely_migration where name >= '0004_holes_share_link_uses'`.execute(handle.db);
         const event = (type: string, at: string) => ({
           run_id: run.id,
           at,

@@ -13,9 +13,16 @@ import * as runRoute from "@/app/api/runs/[id]/route";
 import * as reportRoute from "@/app/api/runs/[id]/report/route";
 import * as shareLinksRoute from "@/app/api/runs/[id]/share-links/route";
 import * as attestRoute from "@/app/api/verify/connector-permissions/route";
+import * as openRoute from "@/app/share/[token]/route";
 import { getDatabase } from "@/lib/server/db";
 import { encodeGrants, LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
-import { createGuessLimiter, shareGuessLimiter, TokenBucketLimiter } from "@/lib/server/rate-limit";
+import { PEER_ADDRESS_HEADER } from "@/lib/server/client-address";
+import {
+  createGuessLimiter,
+  MemoryRateLimitStore,
+  shareGuessLimiter,
+  TokenBucketLimiter,
+} from "@/lib/server/rate-limit";
 import { type Session } from "@/lib/server/session";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { createLink, createRunAs, expireLink, openLink, revokeLink } from "@/lib/testing/share-harness";
@@ -44,8 +51,8 @@ async function getRun(runId: string, session: Session, grants: string | null = n
   return call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, as(session, grants));
 }
 
-beforeAll(() => {
-  shareGuessLimiter().clear();
+beforeAll(async () => {
+  await shareGuessLimiter().clear();
   for (const method of ["log", "info", "warn", "error", "debug"] as const) {
     consoleSpies.push(vi.spyOn(console, method));
   }
@@ -278,7 +285,7 @@ describe("expiry and revocation", () => {
 
 describe("rate limiting failed guesses", () => {
   it("allows 10 failures per client, then answers 429 even for a valid token; other clients are unaffected", async () => {
-    shareGuessLimiter().clear();
+    await shareGuessLimiter().clear();
     const runId = await createRunAs(owner);
     const link = await newLink(runId, { role: "view", label: "auditor" });
     const guesser = makeSession();
@@ -293,24 +300,52 @@ describe("rate limiting failed guesses", () => {
     expect(limited.text).toContain("Too many attempts");
     expect((await openLink(link.token, guesser, { ip: "203.0.113.9" })).status).toBe(429);
     expect((await openLink(link.token, makeSession(), { ip: "198.51.100.7" })).status).toBe(303);
-    shareGuessLimiter().clear();
+    await shareGuessLimiter().clear();
   });
 
-  it("refills over time and bounds the total across clients", () => {
+  it("refills over time, per client: a client that used up its attempts blocks nobody else", async () => {
     let now = 0;
-    const limiter = createGuessLimiter(
-      { capacity: 3, refillPerMinute: 3 },
-      { capacity: 5, refillPerMinute: 5 },
-      () => now,
-    );
-    const from = (ip: string) => new Request("http://x/share/t", { headers: { "x-forwarded-for": ip } });
-    for (let i = 0; i < 3; i++) limiter.fail(from("10.0.0.1"));
-    expect(limiter.retryAfter(from("10.0.0.1"))).toBe(20);
+    const limiter = createGuessLimiter(new MemoryRateLimitStore(() => now), {
+      guess: { name: "guess", capacity: 3, refillPerMinute: 3 },
+      open: { name: "open", capacity: 3, refillPerMinute: 3 },
+    });
+    const from = (ip: string) => new Request("http://x/share/t", { headers: { [PEER_ADDRESS_HEADER]: ip } });
+    for (let i = 0; i < 3; i++) await limiter.fail(from("10.0.0.1"));
+    expect(await limiter.retryAfter(from("10.0.0.1"))).toBe(20);
     now += 20_000;
-    expect(limiter.retryAfter(from("10.0.0.1"))).toBe(0);
-    // Rotating the address does not escape the overall bucket.
-    for (let i = 0; i < 6; i++) limiter.fail(from(`10.0.1.${i}`));
-    expect(limiter.retryAfter(from("10.0.9.9"))).toBeGreaterThan(0);
+    expect(await limiter.retryAfter(from("10.0.0.1"))).toBe(0);
+    // Hundreds of failures from other addresses leave a fresh client untouched (there is no instance-wide bucket
+    // for one client to drain).
+    for (let i = 0; i < 300; i++) await limiter.fail(from(`10.0.1.${i % 250}`));
+    expect(await limiter.retryAfter(from("10.0.9.9"))).toBe(0);
+  });
+
+  it("limits openings per link: replaying one link slows that link only, and a spoofed X-Forwarded-For buys nothing", async () => {
+    await shareGuessLimiter().clear();
+    const runId = await createRunAs(owner);
+    const replayed = await newLink(runId, { role: "view", label: "replayed" });
+    const other = await newLink(runId, { role: "view", label: "other" });
+    for (let i = 0; i < 30; i++) {
+      expect((await openLink(replayed.token, makeSession(), { ip: `198.51.100.${i}` })).status).toBe(303);
+    }
+    const limited = await openLink(replayed.token, makeSession(), { ip: "198.51.100.200" });
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain("opened too many times");
+    expect((await openLink(other.token, makeSession(), { ip: "198.51.100.201" })).status).toBe(303);
+    // Without a trusted proxy, the forwarded address is the client's own claim: ten failures from one socket
+    // block that socket whatever it wrote there.
+    const spoofed = (i: number) =>
+      call(
+        openRoute.GET,
+        "/share/x",
+        { token: "x" },
+        {
+          headers: { [PEER_ADDRESS_HEADER]: "203.0.113.50", "x-forwarded-for": `10.9.9.${i}` },
+        },
+      );
+    for (let i = 0; i < 10; i++) expect((await spoofed(i)).status).toBe(303);
+    expect((await spoofed(99)).status).toBe(429);
+    await shareGuessLimiter().clear();
   });
 
   it("forgets the least recently used keys beyond its bound", () => {

@@ -16,10 +16,16 @@ const HEADERS = {
   "x-robots-tag": "noindex, nofollow",
 };
 
-const TOO_MANY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
+const tooMany = (
+  sentence: string,
+) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <title>Too many attempts · SSPR Writeback Wizard</title></head><body>
-<h1>Too many attempts</h1><p>This browser tried too many share links that do not work, or this link was opened too many times in a short while. Wait a minute, then open the link again.</p>
+<h1>Too many attempts</h1><p>${sentence} Wait a minute, then open the link again.</p>
 </body></html>`;
+const TOO_MANY = {
+  client: tooMany("This browser tried too many share links that do not work."),
+  link: tooMany("This link was opened too many times in the last minute."),
+};
 
 export async function handleShareLink(request: NextRequest, token: string): Promise<Response> {
   const requestId = randomUUID();
@@ -28,7 +34,7 @@ export async function handleShareLink(request: NextRequest, token: string): Prom
     const principal = session ? await principalFrom(request, session) : null;
     const outcome = await openShareLink(token, request);
     if (!outcome.ok && outcome.reason === "rate-limited") {
-      return new Response(TOO_MANY, {
+      return new Response(TOO_MANY[outcome.limit], {
         status: 429,
         headers: {
           ...HEADERS,

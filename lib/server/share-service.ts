@@ -7,7 +7,7 @@ import { applyRunChanges } from "@/lib/steps/run-changes";
 import { linkIsLive, type Principal, type Who } from "./access";
 import { ApiError } from "./api-error";
 import { type LinkGrant } from "./link-grants";
-import { shareGuessLimiter, shareOpenLimiter } from "./rate-limit";
+import { shareGuessLimiter } from "./rate-limit";
 import { authorizeRun, commitRunChange, getRepository } from "./runs-service";
 import { type ShareLinkRecord } from "./share-links-repository";
 import { hashShareToken, newShareLinkId, newShareToken, SHARE_TOKEN_PATTERN } from "./share-tokens";
@@ -174,7 +174,7 @@ export async function revokeShareLink(
 export type OpenOutcome =
   | { ok: true; runId: string; grant: LinkGrant }
   | { ok: false; reason: "invalid" }
-  | { ok: false; reason: "rate-limited"; retryAfter: number };
+  | { ok: false; reason: "rate-limited"; retryAfter: number; limit: "client" | "link" };
 
 /**
  * Exchanges a token for a grant. Every failure costs the client one attempt of its bucket, and once the bucket
@@ -186,28 +186,28 @@ export async function openShareLink(
   now: Date = new Date(),
 ): Promise<OpenOutcome> {
   const limiter = shareGuessLimiter();
-  const wait = limiter.retryAfter(request);
-  if (wait > 0) return { ok: false, reason: "rate-limited", retryAfter: wait };
+  const wait = await limiter.retryAfter(request);
+  if (wait > 0) return { ok: false, reason: "rate-limited", retryAfter: wait, limit: "client" };
   if (!SHARE_TOKEN_PATTERN.test(token)) {
-    limiter.fail(request);
+    await limiter.fail(request);
     return { ok: false, reason: "invalid" };
   }
   const { links } = await getStores();
   const link = await links.findByTokenHash(hashShareToken(token));
   if (!link) {
-    limiter.fail(request);
+    await limiter.fail(request);
     return { ok: false, reason: "invalid" };
   }
   if (!linkIsLive(link, now)) {
-    limiter.fail(request);
+    await limiter.fail(request);
     // A real but dead link is worth counting: someone still holds it. Counted on the link, not in the run.
     await links.recordUse(link, "refused", now.toISOString());
     return { ok: false, reason: "invalid" };
   }
-  const perLink = shareOpenLimiter();
-  const linkWait = perLink.retryAfter(link.id);
-  if (linkWait > 0) return { ok: false, reason: "rate-limited", retryAfter: linkWait };
-  perLink.consume(link.id);
+  // Openings of one valid link are limited per link (shared by instances on PostgreSQL): replaying it slows only
+  // that link.
+  const linkWait = await limiter.open(link.id);
+  if (linkWait > 0) return { ok: false, reason: "rate-limited", retryAfter: linkWait, limit: "link" };
   // Opening a link changes nothing in the run: its version (the owner's ETag) and timeline stay as they are.
   await links.recordUse(link, "opened", now.toISOString());
   return { ok: true, runId: link.runId, grant: { linkId: link.id, runId: link.runId } };

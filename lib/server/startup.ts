@@ -1,5 +1,6 @@
 import "server-only";
 import { installLdaptsParsePatch } from "@/lib/directory/ldapts-parse-patch";
+import { installPeerAddressHook } from "./client-address";
 import { getDatabase } from "./db";
 import { env, type Env } from "./env";
 import { isLoopbackHost } from "./http";
@@ -21,6 +22,8 @@ export async function startServer(): Promise<void> {
   }
   const notice = publicOriginNotice(env());
   if (notice) console.warn(notice);
+  // Before the first request: rate limits key on the socket's address, which only the server can stamp.
+  installPeerAddressHook();
   // Before any LDAP connection: scans without a thrown error per binary value (or one line saying why not).
   installLdaptsParsePatch();
   // Re-checks of steps waiting for replication run on the server, not only while a page is open.

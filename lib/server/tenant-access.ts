@@ -1,22 +1,15 @@
 import "server-only";
-import { createHmac } from "node:crypto";
 import { GraphTenant } from "@/lib/tenant/graph-adapter";
 import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantPort } from "@/lib/tenant/port";
-import { sandboxDirectory } from "@/lib/sandbox/directory";
-import {
-  prepareSandboxTenant,
-  sandboxTenant,
-  type SandboxTenant,
-  type SandboxTenantOptions,
-} from "@/lib/sandbox/tenant-model";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
-import { sessionSecret, type Session } from "./session";
+import { sandboxBearer, withSandboxWorld } from "./sandbox-store";
+import { type Session } from "./session";
 
 // How a request reaches the tenant. Live: the browser sends its Graph access token with the call; the server
 // forwards it to Graph for this request only and never stores or logs it. Sandbox: the server calls the
-// simulator it serves itself, over HTTP, with a key derived from the run, so everyone working on one run (the
+// simulator it serves itself, over HTTP, with a bearer naming the run (lib/server/sandbox-store.ts), so everyone working on one run (the
 // owner and the people it was shared with) sees one simulated tenant, and nothing else in the code knows the
 // difference. Callers check the principal's access to the run first (lib/server/tenant-service.ts).
 
@@ -90,38 +83,6 @@ export function bearerToken(request: Request): string | null {
   return match?.[1] ?? null;
 }
 
-/**
- * One sandbox tenant per run. The simulator route answers whoever presents the key, with no session, so the key
- * is an HMAC of the run id: knowing a run id (it is in every share link's target) is not enough to reach its tenant.
- */
-export function sandboxKey(runId: string): string {
-  return createHmac("sha256", sessionSecret()).update(`sandbox-tenant:run:${runId}`).digest("base64url");
-}
-
-/** The server's settings for a sandbox tenant it makes (the audit delay). */
-export function sandboxTenantDefaults(): SandboxTenantOptions {
-  return { auditDelayMs: env().SANDBOX_AUDIT_DELAY_SECONDS * 1000 };
-}
-
-/**
- * Tells the sandbox how this run's tenant starts (its flow), before anything reaches it: called wherever a sandbox
- * run is created or loaded for a tenant action, so that a tenant made later, by the simulator route that knows only
- * the key, or again after a restart, still starts the way the run needs.
- */
-export function rememberSandboxRun(run: {
-  id: string;
-  flow: "enable" | "cleanup";
-  mode: "sandbox" | "live";
-}): void {
-  if (run.mode !== "sandbox") return;
-  prepareSandboxTenant(sandboxKey(run.id), { flow: run.flow });
-}
-
-/** The simulated tenant of a sandbox key, made with the server's settings when it is new. */
-export function sandboxTenantOf(key: string): SandboxTenant {
-  return sandboxTenant(key, sandboxTenantDefaults());
-}
-
 export function sandboxGraphBaseUrl(): string {
   // Loopback with the port Next listens on (next start sets PORT), never the Host header a client sent.
   return env().SANDBOX_GRAPH_URL ?? `http://localhost:${env().PORT}${SANDBOX_GRAPH_PATH}`;
@@ -141,12 +102,16 @@ export function graphTenant(
  */
 export function tenantAccessFor(request: Request, session: Session, runId: string): TenantAccess | null {
   if (appMode() === "sandbox") {
-    const key = sandboxKey(runId);
     // The on-premises leg reads the run's sandbox directory through the Directory port, as with a real domain.
     const onPremisesUsers: OnPremisesUserLookup = {
-      findUserBySid: async (sid) => (await sandboxDirectory(key).port().findUserBySid(sid)) ?? null,
+      findUserBySid: (sid) =>
+        withSandboxWorld(runId, async (world) => (await world.directory.port().findUserBySid(sid)) ?? null),
     };
-    return { port: graphTenant(sandboxGraphBaseUrl(), key), tenantId: null, onPremisesUsers };
+    return {
+      port: graphTenant(sandboxGraphBaseUrl(), sandboxBearer(runId)),
+      tenantId: null,
+      onPremisesUsers,
+    };
   }
   const token = bearerToken(request);
   if (!token) return null;

@@ -22,7 +22,6 @@ import {
   assertTokenAllowed,
   graphTenant,
   readTokenClaims,
-  rememberSandboxRun,
   requireTenant,
   type TenantAccess,
 } from "./tenant-access";
@@ -41,7 +40,6 @@ export async function tenantForRun(
   need: RunRole,
 ): Promise<{ run: RunView; access: TenantAccess }> {
   const run = await loadRun(who, runId, need);
-  rememberSandboxRun(run);
   return { run, access: requireTenant(request, toPrincipal(who).session, runId) };
 }
 

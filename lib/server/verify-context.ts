@@ -7,7 +7,7 @@ import { cloudSyncEvidenceForRun } from "./cloud-sync/evidence-store";
 import { connectEvidenceForRun } from "./connect/evidence-store";
 import { ldapUserLookup, runDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
-import { rememberSandboxRun, type TenantAccess } from "./tenant-access";
+import { type TenantAccess } from "./tenant-access";
 
 // What a step's check may read for one run, built explicitly from the run the caller already loaded and the
 // request's tenant access (null: no token, or a background re-check). Absent ports make their sources stand aside.
@@ -26,7 +26,6 @@ export async function buildVerifyContext(
   access: TenantAccess | null,
   now: Date,
 ): Promise<VerifyContext> {
-  rememberSandboxRun(run);
   const context: VerifyContext = {
     run: { id: run.id, flow: run.flow, mode: run.mode },
     now,

@@ -3,6 +3,7 @@ import * as shareLinksRoute from "@/app/api/runs/[id]/share-links/route";
 import * as shareLinkRoute from "@/app/api/runs/[id]/share-links/[linkId]/route";
 import * as runsRoute from "@/app/api/runs/route";
 import * as openRoute from "@/app/share/[token]/route";
+import { PEER_ADDRESS_HEADER } from "@/lib/server/client-address";
 import { getDatabase } from "@/lib/server/db";
 import { LINK_GRANTS_COOKIE } from "@/lib/server/link-grants";
 import { type Session } from "@/lib/server/session";
@@ -59,7 +60,8 @@ export async function openLink(
   text: string;
 }> {
   const cookies = options.grants ? { [LINK_GRANTS_COOKIE]: options.grants } : undefined;
-  const headers = options.ip ? { "x-forwarded-for": options.ip } : undefined;
+  // The address the server stamps from the socket (lib/server/client-address.ts); a test plays the socket.
+  const headers = options.ip ? { [PEER_ADDRESS_HEADER]: options.ip } : undefined;
   const res = await call(openRoute.GET, `/share/${token}`, { token }, { session, cookies, headers });
   return {
     status: res.status,

@@ -10,13 +10,12 @@ vi.hoisted(() => {
 import * as runRoute from "@/app/api/runs/[id]/route";
 import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
 import * as verifyEndToEndRoute from "@/app/api/verify/end-to-end-test/route";
-import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/sandbox/tenant-model";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
 import { type Caller, createRunAs, linkCaller } from "@/lib/testing/share-harness";
-import { sandboxDirectory } from "@/lib/sandbox/directory";
+import { type SandboxWorld } from "@/lib/sandbox/world";
+import { changeSandboxWorld, sandboxWorldOf } from "@/lib/testing/sandbox-world";
 import * as preflightRoute from "./end-to-end-test/preflight/route";
 import * as endToEndRoute from "./end-to-end-test/route";
 import * as usersRoute from "./users/route";
@@ -43,8 +42,8 @@ function search(caller: Caller, runId: string, text: string | null) {
   return call(usersRoute.GET, `/api/tenant/users?${query.toString()}`, {}, caller);
 }
 
-function userId(runId: string, alias: string): string {
-  const user = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith(alias));
+async function userId(runId: string, alias: string): Promise<string> {
+  const user = (await sandboxWorldOf(runId)).tenant.users.find((u) => u.userPrincipalName.startsWith(alias));
   if (!user) throw new Error(`no sandbox user ${alias}`);
   return user.id;
 }
@@ -63,17 +62,15 @@ function preflight(caller: Caller, body: Record<string, unknown>) {
 }
 
 /** The run's simulated AD DS user behind a sandbox tenant user, to change its account state as an admin would. */
-function onPremisesUser(runId: string, alias: string) {
-  const sid = sandboxTenant(sandboxKey(runId)).users.find((u) => u.userPrincipalName.startsWith(alias))?.sid;
-  const user = sandboxDirectory(sandboxKey(runId))
-    .snapshot.domains.flatMap((d) => d.users)
-    .find((u) => u.sid === sid);
+function onPremisesUser(world: SandboxWorld, alias: string) {
+  const sid = world.tenant.users.find((u) => u.userPrincipalName.startsWith(alias))?.sid;
+  const user = world.directory.snapshot.domains.flatMap((d) => d.users).find((u) => u.sid === sid);
   if (!user) throw new Error(`no on-premises user for ${alias}`);
   return user;
 }
 
-const resets = (id: string) =>
-  sandboxTenant(sandboxKey(id)).audits.filter((a) => a.activityDisplayName?.includes("Reset")).length;
+const resets = async (id: string) =>
+  (await sandboxWorldOf(id)).tenant.audits.filter((a) => a.activityDisplayName?.includes("Reset")).length;
 
 async function writebackOn(runId: string) {
   for (const action of ["connect-writeback", "portal-writeback"]) {
@@ -94,7 +91,7 @@ describe("GET /api/tenant/users", () => {
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.users).toEqual([
       expect.objectContaining({
-        id: userId(runId, "terry"),
+        id: await userId(runId, "terry"),
         userPrincipalName: "terry.test@contoso.com",
         onPremisesSecurityIdentifier: expect.stringMatching(/^S-1-5-21-/),
       }),
@@ -125,7 +122,7 @@ describe("POST /api/tenant/end-to-end-test", () => {
   it("resets the test user in the run's tenant, records it, and the check (and a later poll) passes", async () => {
     const runId = await createRunAs(owner);
     await writebackOn(runId);
-    const terry = userId(runId, "terry");
+    const terry = await userId(runId, "terry");
     const res = await startTest(asOwner, { runId, userId: terry, confirm: true });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     const password = String(res.json.password);
@@ -159,11 +156,11 @@ describe("POST /api/tenant/end-to-end-test", () => {
     const runId = await createRunAs(owner);
     await writebackOn(runId);
     const helper = await editHelper(runId);
-    const res = await startTest(helper, { runId, userId: userId(runId, "morgan"), confirm: true });
+    const res = await startTest(helper, { runId, userId: await userId(runId, "morgan"), confirm: true });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json.verification).toMatchObject({ status: "passed" });
     // The reset landed in the run's tenant, the one the owner switched on.
-    const audits = sandboxTenant(sandboxKey(runId)).audits;
+    const audits = (await sandboxWorldOf(runId)).tenant.audits;
     expect(audits.at(-1)?.targetResources?.[0]?.userPrincipalName).toBe("morgan.marketing@contoso.com");
     const stored = await call(runRoute.GET, `/api/runs/${runId}`, { id: runId }, { session: owner });
     const events = stored.json.events as { type: string; actor: string }[];
@@ -172,17 +169,25 @@ describe("POST /api/tenant/end-to-end-test", () => {
 
   it("fails the test (not the request) when writeback is off", async () => {
     const runId = await createRunAs(owner);
-    const res = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: true });
+    const res = await startTest(asOwner, { runId, userId: await userId(runId, "terry"), confirm: true });
     expect(res.status).toBe(200);
     expect(res.json.verification).toMatchObject({ status: "failed" });
   });
 
   it("refuses without confirmation, a cloud-only user, an unknown user and a clean-up run", async () => {
     const runId = await createRunAs(owner);
-    const unconfirmed = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: false });
+    const unconfirmed = await startTest(asOwner, {
+      runId,
+      userId: await userId(runId, "terry"),
+      confirm: false,
+    });
     expect(unconfirmed.status).toBe(422);
     expect(JSON.stringify(unconfirmed.json)).toContain("body.confirm");
-    const cloudOnly = await startTest(asOwner, { runId, userId: userId(runId, "casey"), confirm: true });
+    const cloudOnly = await startTest(asOwner, {
+      runId,
+      userId: await userId(runId, "casey"),
+      confirm: true,
+    });
     expect(cloudOnly.status).toBe(422);
     expect(JSON.stringify(cloudOnly.json)).toContain("is a cloud-only user");
     const unknown = await startTest(asOwner, {
@@ -194,16 +199,16 @@ describe("POST /api/tenant/end-to-end-test", () => {
     const cleanup = await createRunAs(owner, "cleanup");
     const wrongFlow = await startTest(asOwner, {
       runId: cleanup,
-      userId: userId(cleanup, "terry"),
+      userId: await userId(cleanup, "terry"),
       confirm: true,
     });
     expect(wrongFlow.status).toBe(409);
     // None of these reset anybody.
-    expect(resets(runId)).toBe(1); // the tenant's own history only
+    expect(await resets(runId)).toBe(1); // the tenant's own history only
     // A clean-up run's tenant had writeback before the run: one more reset in its history, none made here.
-    expect(resets(cleanup)).toBe(2);
+    expect(await resets(cleanup)).toBe(2);
     expect(
-      sandboxTenant(sandboxKey(cleanup)).audits.every(
+      (await sandboxWorldOf(cleanup)).tenant.audits.every(
         (a) => Date.parse(a.activityDateTime ?? "") < Date.now() - 24 * 3600_000,
       ),
     ).toBe(true);
@@ -213,7 +218,7 @@ describe("POST /api/tenant/end-to-end-test", () => {
 describe("the end-to-end test's pre-flight", () => {
   it("says what it found about an ordinary synchronised user, one sentence per fact, and allows the reset", async () => {
     const runId = await createRunAs(owner);
-    const res = await preflight(asOwner, { runId, userId: userId(runId, "terry") });
+    const res = await preflight(asOwner, { runId, userId: await userId(runId, "terry") });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     expect(res.json).toMatchObject({ userPrincipalName: "terry.test@contoso.com", canReset: true });
     const checks = res.json.checks as { code: string; outcome: string; message: string }[];
@@ -227,13 +232,13 @@ describe("the end-to-end test's pre-flight", () => {
     expect(checks[1]?.message).toBe(
       "Found in Active Directory as CN=Terry Test,OU=Staff,OU=Corp,DC=contoso,DC=test.",
     );
-    expect(resets(runId)).toBe(1); // looking resets nobody
+    expect(await resets(runId)).toBe(1); // looking resets nobody
   });
 
   it("refuses a protected account with the reason, and the reset is stopped with 422 before Graph is asked", async () => {
     const runId = await createRunAs(owner);
     await writebackOn(runId);
-    const pat = userId(runId, "adm-pat");
+    const pat = await userId(runId, "adm-pat");
     const look = await preflight(asOwner, { runId, userId: pat });
     expect(look.json.canReset).toBe(false);
     const refusal = (look.json.checks as { code: string; outcome: string; message: string }[]).find(
@@ -249,34 +254,38 @@ describe("the end-to-end test's pre-flight", () => {
     );
     expect(JSON.stringify(res.json)).toContain("userId");
     expect(graph.requests.slice(before).some((r) => r.path.endsWith("/resetPassword"))).toBe(false);
-    expect(resets(runId)).toBe(1);
+    expect(await resets(runId)).toBe(1);
   });
 
   it("refuses a disabled and a locked-out account, naming each problem", async () => {
     const runId = await createRunAs(owner);
-    const morgan = onPremisesUser(runId, "morgan");
-    morgan.userAccountControl = 0x202;
-    morgan.lockoutTime = "134400706417370000";
-    const res = await startTest(asOwner, { runId, userId: userId(runId, "morgan"), confirm: true });
+    await changeSandboxWorld(runId, (world) => {
+      const morgan = onPremisesUser(world, "morgan");
+      morgan.userAccountControl = 0x202;
+      morgan.lockoutTime = "134400706417370000";
+    });
+    const res = await startTest(asOwner, { runId, userId: await userId(runId, "morgan"), confirm: true });
     expect(res.status).toBe(422);
     const text = JSON.stringify(res.json);
     expect(text).toContain("The account is disabled in Active Directory");
     expect(text).toContain("The account is locked out in Active Directory");
-    expect(resets(runId)).toBe(1);
+    expect(await resets(runId)).toBe(1);
   });
 
   it("allows a password that never expires, saying no change will be asked at the next sign-in", async () => {
     const runId = await createRunAs(owner);
     await writebackOn(runId);
-    onPremisesUser(runId, "terry").userAccountControl = 0x10200;
-    const look = await preflight(asOwner, { runId, userId: userId(runId, "terry") });
+    await changeSandboxWorld(runId, (world) => {
+      onPremisesUser(world, "terry").userAccountControl = 0x10200;
+    });
+    const look = await preflight(asOwner, { runId, userId: await userId(runId, "terry") });
     expect(look.json.canReset).toBe(true);
     const note = (look.json.checks as { code: string; outcome: string; message: string }[]).find(
       (c) => c.outcome === "note",
     );
     expect(note?.code).toBe("password-never-expires");
     expect(note?.message).toContain("will not ask this user for a new password at the next sign-in");
-    const res = await startTest(asOwner, { runId, userId: userId(runId, "terry"), confirm: true });
+    const res = await startTest(asOwner, { runId, userId: await userId(runId, "terry"), confirm: true });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     const verification = res.json.verification as { status: string; findings: { message: string }[] };
     expect(verification.status).toBe("passed");
@@ -286,7 +295,7 @@ describe("the end-to-end test's pre-flight", () => {
   it("is only for people who may run the test: a view link is refused", async () => {
     const runId = await createRunAs(owner);
     const viewer = await linkCaller(owner, runId, "view", { name: "Vic" });
-    const res = await preflight(viewer, { runId, userId: userId(runId, "terry") });
+    const res = await preflight(viewer, { runId, userId: await userId(runId, "terry") });
     expect(res.status).toBe(403);
   });
 });

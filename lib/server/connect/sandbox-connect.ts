@@ -9,7 +9,7 @@ import { type Who } from "../access";
 import { ApiError } from "../api-error";
 import { appMode } from "../env";
 import { loadRun } from "../runs-service";
-import { rememberSandboxRun, sandboxKey, sandboxTenantOf } from "../tenant-access";
+import { sandboxBearer, withSandboxWorld } from "../sandbox-store";
 import { uploadConnectEvidence } from "./evidence-service";
 
 // The sandbox's Connect server: each control changes the simulated server (or leaves it as it is), runs its
@@ -34,9 +34,9 @@ export async function applySandboxConnectControl(
 ): Promise<SandboxConnectResponse> {
   if (appMode() !== "sandbox")
     throw new ApiError("not-found", "There is no sandbox Connect server in live mode.");
-  const run = await loadRun(who, runId, "edit");
-  rememberSandboxRun(run);
-  const key = sandboxKey(runId);
+  await loadRun(who, runId, "edit");
+  // The simulated Connect server is still kept in this process's memory, by the run's sandbox key.
+  const key = sandboxBearer(runId);
   const server = action === "restore" ? restoreSandboxConnectServer(key) : sandboxConnectServer(key);
   if (action === "stop-adsync" && server.adsyncRunning) {
     server.adsyncRunning = false;
@@ -46,13 +46,14 @@ export async function applySandboxConnectControl(
     server.serviceBusReachable = false;
     server.brokenAt = now.toISOString();
   }
-  const tenant = sandboxTenantOf(key);
-  const evidence = sandboxConnectEvidence({
-    server,
-    writeback: tenant.switches.connectWriteback,
-    audits: tenant.audits,
-    now,
-  });
+  const evidence = await withSandboxWorld(runId, ({ tenant }) =>
+    sandboxConnectEvidence({
+      server,
+      writeback: tenant.switches.connectWriteback,
+      audits: tenant.audits,
+      now,
+    }),
+  );
   return {
     evidence: await uploadConnectEvidence(who, runId, JSON.stringify(evidence), now),
     message: MESSAGES[action],

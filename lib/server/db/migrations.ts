@@ -199,6 +199,34 @@ export function migrationsFor(dialect: DatabaseDialect): Record<string, Migratio
         }
       },
     },
+    // Issue 15: rate limits shared by every instance on one PostgreSQL (token buckets; SQLite keeps them in memory,
+    // one process owns its file). One row per (bucket, key); `at_ms` is when the bucket was last refilled.
+    "0004_multi_rate_limits": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("rate_limits")
+          .addColumn("bucket", "text", (col) => col.notNull())
+          .addColumn("key", "text", (col) => col.notNull())
+          .addColumn("tokens", "double precision", (col) => col.notNull())
+          .addColumn("at_ms", "bigint", (col) => col.notNull())
+          .addPrimaryKeyConstraint("rate_limits_pk", ["bucket", "key"])
+          .execute();
+        await db.schema.createIndex("rate_limits_at_idx").on("rate_limits").column("at_ms").execute();
+      },
+    },
+    // Issue 15: a sandbox run's simulated tenant and directory, stored with the run (not in one process's memory,
+    // not keyed by a bearer string), so that any instance serves them and nobody can make one without a run.
+    "0004_multi_sandbox_state": {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable("sandbox_state")
+          .addColumn("run_id", "text", (col) => col.primaryKey().references("runs.id").onDelete("cascade"))
+          .addColumn("body", "text", (col) => col.notNull())
+          .addColumn("version", "integer", (col) => col.notNull())
+          .addColumn("updated_at", "text", (col) => col.notNull())
+          .execute();
+      },
+    },
   };
 }
 

@@ -97,6 +97,23 @@ export interface RechecksTable {
   claimed_until: string | null;
 }
 
+export interface RateLimitsTable {
+  bucket: string;
+  key: string;
+  tokens: number;
+  /** Milliseconds since the epoch; bigint in PostgreSQL, read back as a string there. */
+  at_ms: ColumnType<string | number, number, number>;
+}
+
+export interface SandboxStateTable {
+  run_id: string;
+  /** JSON: the run's simulated tenant and directory. */
+  body: string;
+  /** Optimistic-concurrency counter, starts at 1. */
+  version: number;
+  updated_at: string;
+}
+
 export interface Database {
   runs: RunsTable;
   step_results: StepResultsTable;
@@ -105,4 +122,6 @@ export interface Database {
   share_link_uses: ShareLinkUsesTable;
   directory_artifacts: DirectoryArtifactsTable;
   rechecks: RechecksTable;
+  rate_limits: RateLimitsTable;
+  sandbox_state: SandboxStateTable;
 }

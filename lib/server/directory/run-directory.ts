@@ -8,10 +8,10 @@ import { openLdapWriter } from "@/lib/directory/ldap-writer";
 import { type DirectoryPort, type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type DirectoryWriter } from "@/lib/directory/writer";
 import { StreamedSnapshotDirectory } from "@/lib/directory/snapshot-stream";
-import { type SandboxDirectory, sandboxDirectory } from "@/lib/sandbox/directory";
+import { SandboxDirectory } from "@/lib/sandbox/directory";
 import { ApiError } from "../api-error";
 import { appMode, ConfigurationError } from "../env";
-import { sandboxKey } from "../tenant-access";
+import { openSandboxWriter, withSandboxWorld } from "../sandbox-store";
 import {
   readBaseline,
   readPending,
@@ -61,14 +61,21 @@ export async function getDirectory(
  * port would: the directory steps read it live and the wizard's fixes change it. It is the very copy the run's
  * sandbox tenant writes password resets into, so the end-to-end test and the directory steps see one directory.
  */
-export function sandboxDirectoryFor(runId: string): SandboxDirectory | null {
-  if (appMode() !== "sandbox") return null;
+export function usesSandboxDirectory(): boolean {
+  if (appMode() !== "sandbox") return false;
   try {
-    if (readConfiguration()) return null;
+    return readConfiguration() === null;
   } catch {
-    return null;
+    return false;
   }
-  return sandboxDirectory(sandboxKey(runId));
+}
+
+let sandboxLabel: string | undefined;
+
+/** How the UI names the sandbox directory (its domains never change, so the built-in copy says it). */
+function sandboxDirectoryLabel(): string {
+  sandboxLabel ??= new SandboxDirectory().port().describe();
+  return sandboxLabel;
 }
 
 /** A privileged account typed for one change (never stored). */
@@ -115,15 +122,15 @@ function privilegedConnection(
 }
 
 export function deploymentDirectory(runId: string): DeploymentDirectory | null {
-  const sandbox = sandboxDirectoryFor(runId);
-  if (sandbox)
+  if (usesSandboxDirectory())
     return {
       kind: "sandbox",
-      label: sandbox.port().describe(),
-      open: async () => sandbox.port(),
+      label: sandboxDirectoryLabel(),
+      // The run's copy as stored now (lib/server/sandbox-store.ts); a fix writes through a writer that stores it.
+      open: () => withSandboxWorld(runId, (world) => world.directory.port()),
       connector: null,
       scope: [],
-      openWriter: async () => sandbox.writer(),
+      openWriter: () => openSandboxWriter(runId),
       checkCredential: () => undefined,
       credentialNote: SANDBOX_CREDENTIAL_NOTE,
     };

@@ -17,8 +17,7 @@ import * as verifyPasswordPolicyRoute from "@/app/api/verify/password-policy/rou
 import * as verifyPermissionsRoute from "@/app/api/verify/connector-permissions/route";
 import * as verifyPrerequisitesRoute from "@/app/api/verify/prerequisites/route";
 import * as verifyRevokeRoute from "@/app/api/verify/revoke-connector-permissions/route";
-import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxDirectory } from "@/lib/sandbox/directory";
+import { sandboxWorldOf } from "@/lib/testing/sandbox-world";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
@@ -72,8 +71,8 @@ async function verify(route: VerifyRoute, stepId: string, runId: string, caller:
 const codes = (r: { findings: { code: string }[] }) => r.findings.map((f) => f.code);
 
 /** The run's sandbox directory as one comparable string. */
-function directoryOf(runId: string): string {
-  return JSON.stringify(sandboxDirectory(sandboxKey(runId)).snapshot);
+async function directoryOf(runId: string): Promise<string> {
+  return JSON.stringify((await sandboxWorldOf(runId)).directory.snapshot);
 }
 
 async function runVersion(runId: string): Promise<number> {
@@ -194,7 +193,7 @@ describe("/api/sandbox/directory", () => {
   it("lets a view link look but not change, refuses strangers as if the run did not exist, and changes nothing", async () => {
     const runId = await createRunAs(owner);
     const viewer = await linkUser(runId, "view");
-    const before = directoryOf(runId);
+    const before = await directoryOf(runId);
     const version = await runVersion(runId);
     expect((await view(viewer, runId)).status).toBe(200);
     for (const action of [
@@ -225,7 +224,7 @@ describe("/api/sandbox/directory", () => {
         )
       ).status,
     ).toBe(401);
-    expect(directoryOf(runId)).toBe(before);
+    expect(await directoryOf(runId)).toBe(before);
     expect(await runVersion(runId)).toBe(version);
     expect((await verify(verifyPasswordPolicyRoute.POST, "password-policy", runId)).status).toBe("failed");
   });
@@ -238,7 +237,7 @@ describe("/api/sandbox/directory", () => {
 
   it("names the bad field and changes nothing: no run id, an unknown action, extra fields, no control", async () => {
     const runId = await createRunAs(owner);
-    const before = directoryOf(runId);
+    const before = await directoryOf(runId);
     const noRun = await call(sandboxRoute.GET, "/api/sandbox/directory", {}, { session: owner });
     expect(noRun.status).toBe(422);
     expect(JSON.stringify(noRun.json)).toContain("query.runId");
@@ -260,7 +259,7 @@ describe("/api/sandbox/directory", () => {
     const blankRun = await control(asOwner, "  ", { action: "restore" });
     expect(blankRun.status).toBe(422);
     expect(JSON.stringify(blankRun.json)).toContain("body.runId");
-    expect(directoryOf(runId)).toBe(before);
+    expect(await directoryOf(runId)).toBe(before);
   });
 });
 
@@ -347,15 +346,15 @@ describe("the wizard's fixes over the sandbox directory", () => {
     // Optional and last, after what the step needs.
     expect(previews.at(-1)?.change).toMatchObject({ kind: "add-unexpire", optional: true });
     expect(previews.filter((p) => !p.change.optional).map((p) => p.change.kind)).toContain("add-delegation");
-    const sddl = () => sandboxDirectory(sandboxKey(runId)).snapshot.domains[0]!.sd;
+    const sddl = async () => (await sandboxWorldOf(runId)).directory.snapshot.domains[0]!.sd;
     const own = /\(OA;CI;CR;ccc2dc7d-a6ad-4a7a-8846-c04e3cc53501;;S-1-5-21-[\d-]+\)/;
-    expect(sddl()).not.toMatch(own);
+    expect(await sddl()).not.toMatch(own);
 
     // By default only what the step needs is written.
     const plain = await apply(runId, { stepId: "connector-permissions", planId: plan.json.planId });
     expect(plain.status, JSON.stringify(plain.json)).toBe(200);
     expect((plain.json.applied as { kind: string }[]).map((a) => a.kind)).not.toContain("add-unexpire");
-    expect(sddl()).not.toMatch(own);
+    expect(await sddl()).not.toMatch(own);
 
     // Asked for, the connector gets its own entry (This object and all descendant objects, as the tutorial).
     const again = await preview(runId, "connector-permissions");
@@ -366,14 +365,14 @@ describe("the wizard's fixes over the sandbox directory", () => {
     });
     expect(withOptional.status, JSON.stringify(withOptional.json)).toBe(200);
     expect((withOptional.json.applied as { kind: string }[]).map((a) => a.kind)).toContain("add-unexpire");
-    expect(sddl()).toMatch(own);
+    expect(await sddl()).toMatch(own);
     const after = await verify(verifyPermissionsRoute.POST, "connector-permissions", runId);
     expect(codes(after)).not.toContain("unexpire-from-other-entry");
   });
 
   it("refuses a stale plan and a view link, writing nothing to the directory", async () => {
     const runId = await createRunAs(owner);
-    const before = directoryOf(runId);
+    const before = await directoryOf(runId);
     const stale = await apply(runId, { stepId: "connector-permissions", planId: "0123456789abcdef" });
     expect(stale.status).toBe(409);
     const viewer = await linkUser(runId, "view");
@@ -382,7 +381,7 @@ describe("the wizard's fixes over the sandbox directory", () => {
     expect(
       (await apply(runId, { stepId: "connector-permissions", planId: plan.json.planId }, viewer)).status,
     ).toBe(403);
-    expect(directoryOf(runId)).toBe(before);
+    expect(await directoryOf(runId)).toBe(before);
   });
 
   it("clean-up: the delegation the enable flow left fails revoke; the wizard's revocation passes it", async () => {

@@ -9,8 +9,8 @@ vi.hoisted(() => {
 
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
 import * as verifyDisableConnectRoute from "@/app/api/verify/disable-connect-writeback/route";
-import { sandboxKey } from "@/lib/server/tenant-access";
-import { sandboxTenant } from "@/lib/sandbox/tenant-model";
+import { runIdOfSandboxBearer, sandboxBearer } from "@/lib/server/sandbox-store";
+import { sandboxWorldOf } from "@/lib/testing/sandbox-world";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { type RouteServer } from "@/lib/testing/route-server";
 import { startSandboxGraph } from "@/lib/testing/sandbox-graph";
@@ -104,7 +104,9 @@ describe("/api/sandbox/tenant", () => {
     const second = await createRunAs(owner);
     await control({ session: owner }, first, { action: "portal-writeback", on: true });
     expect((await view({ session: owner }, second)).json.switches).toMatchObject({ portalWriteback: false });
-    expect(sandboxTenant(sandboxKey(first))).not.toBe(sandboxTenant(sandboxKey(second)));
+    expect((await sandboxWorldOf(first)).tenant.tenantId).not.toBe(
+      (await sandboxWorldOf(second)).tenant.tenantId,
+    );
   });
 
   it("lets a view link look but not change, and refuses strangers as if the run did not exist", async () => {
@@ -117,7 +119,7 @@ describe("/api/sandbox/tenant", () => {
     expect((await view(stranger, runId)).status).toBe(404);
     expect((await control(stranger, runId, { action: "portal-writeback", on: true })).status).toBe(404);
     // Nothing changed in the run's tenant.
-    expect(sandboxTenant(sandboxKey(runId)).switches.portalWriteback).toBe(false);
+    expect((await sandboxWorldOf(runId)).tenant.switches.portalWriteback).toBe(false);
   });
 
   it("restores the starting state and says when a control does not apply", async () => {
@@ -158,10 +160,13 @@ describe("/api/sandbox/tenant", () => {
   });
 });
 
-describe("sandbox tenant keys", () => {
-  it("derive from the run, not the browser session, and do not reveal the run id", () => {
-    expect(sandboxKey("run-a")).toBe(sandboxKey("run-a"));
-    expect(sandboxKey("run-a")).not.toBe(sandboxKey("run-b"));
-    expect(sandboxKey("run-a")).not.toContain("run-a");
+describe("sandbox bearers", () => {
+  it("name the run with the server's HMAC of it: a changed run id or signature is refused", () => {
+    expect(sandboxBearer("run-a")).toBe(sandboxBearer("run-a"));
+    expect(runIdOfSandboxBearer(sandboxBearer("run-a"))).toBe("run-a");
+    expect(runIdOfSandboxBearer(sandboxBearer("run-a").replace("run-a", "run-b"))).toBeNull();
+    const [prefix, run, mac] = sandboxBearer("run-a").split(".");
+    expect(runIdOfSandboxBearer(`${prefix}.${run}.${mac!.slice(0, -2)}AA`)).toBeNull();
+    expect(runIdOfSandboxBearer("anything-at-all-0123456789")).toBeNull();
   });
 });
