@@ -19,7 +19,7 @@ export function FilledText({ text, values }: { text: string; values: Placeholder
           <mark
             key={i}
             title="Fill this in"
-            className="rounded bg-yellow-200 px-0.5 text-slate-950 dark:bg-yellow-300 dark:text-slate-950"
+            className="relative rounded bg-yellow-200 px-0.5 text-slate-950 dark:bg-yellow-300 dark:text-slate-950"
           >
             {`<${segment.name}>`}
             <span className="sr-only"> (fill this in)</span>

@@ -23,10 +23,12 @@ export function ScriptBlock({
         </span>
         <CopyButton text={filled.text} label={title} />
       </figcaption>
+      {/* relative: the containing block of the "fill this in" screen-reader text, so it scrolls (and is clipped) with
+          the script instead of widening the page at 360 px. */}
       <pre
         tabIndex={0}
         aria-label={`${title} script`}
-        className="overflow-x-auto rounded-md bg-slate-900 p-3 text-sm text-slate-50 dark:bg-black"
+        className="relative overflow-x-auto rounded-md bg-slate-900 p-3 text-sm text-slate-50 dark:bg-black"
       >
         <code>
           <FilledText text={script} values={values} />

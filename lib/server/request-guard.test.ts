@@ -122,7 +122,9 @@ describe("the request guard", () => {
     expect(requestRefusal("POST", "/api/runs/r/connect-evidence", String(400 * 1024))).toBeNull();
     expect(requestRefusal("POST", "/api/runs/r/directory/snapshot", String(20 * 1024 * 1024))).toBeNull();
     expect(requestRefusal("POST", "/api/runs/r", String(400 * 1024))).toMatchObject({ status: 413 });
-    expect(bodyLimitFor("/api/runs/r/cloud-sync-evidence")).toBeGreaterThanOrEqual(CLOUD_SYNC_EVIDENCE_MAX_BYTES);
+    expect(bodyLimitFor("/api/runs/r/cloud-sync-evidence")).toBeGreaterThanOrEqual(
+      CLOUD_SYNC_EVIDENCE_MAX_BYTES,
+    );
   });
 
   it("decides from the method and the path alone", () => {
