@@ -42,7 +42,9 @@ test.describe("on-premises directory against the lab", () => {
       await expect(
         page
           .getByLabel("Evidence")
-          .getByText(/users ready; \d+ blocked: .*inheritance disabled at OU=Legacy/),
+          // The readable summary (the raw JSON under "Technical details" says it too).
+          .getByRole("listitem")
+          .filter({ hasText: /users ready; \d+ blocked: .*inheritance disabled at OU=Legacy/ }),
       ).toBeVisible();
       // The full list is searchable.
       await page.getByLabel("Search by name, OU or reason").fill("Legacy");

@@ -69,7 +69,12 @@ export async function captureConnectorFixTargets(
 
 /** On the connector-permissions page: presses "Check now" and waits for the result. */
 export async function checkNow(page: Page): Promise<void> {
+  const answered = page.waitForResponse(
+    (r) => r.url().includes("/api/verify/") && r.request().method() === "POST",
+    { timeout: 120_000 },
+  );
   await page.getByRole("button", { name: "Check now" }).click();
+  await answered;
   // The check's own result (a status region); the step page's "Last action" line repeats it.
   await expect(
     page

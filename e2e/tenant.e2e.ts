@@ -17,9 +17,15 @@ import {
 // default minute, as sandbox.e2e.ts does.
 test.setTimeout(180_000);
 
+/** Presses "Check now" and waits for this check's answer (an earlier "Checked at" line may still be on the page). */
 async function checkNow(page: Page) {
+  const answered = page.waitForResponse(
+    (r) => r.url().includes("/api/verify/") && r.request().method() === "POST",
+  );
   await page.getByRole("button", { name: "Check now" }).click();
+  expect((await answered).status()).toBe(200);
   await expect(page.getByText(/^Checked at /)).toBeVisible();
+  await expect(page.getByRole("button", { name: "Check now" })).toBeEnabled();
 }
 
 test("enable flow in the sandbox: cloud checks, sandbox controls and the end-to-end test", async ({

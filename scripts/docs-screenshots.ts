@@ -28,7 +28,12 @@ async function waitForServer(server: ChildProcess): Promise<void> {
 }
 
 /** One API call from inside the page: same origin, the browser's cookies. Fails on anything but 2xx. */
-async function api<T = Record<string, unknown>>(page: Page, method: string, path: string, body?: unknown): Promise<T> {
+async function api<T = Record<string, unknown>>(
+  page: Page,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const answer = await page.evaluate(
     async ({ method, path, body }) => {
       const res = await fetch(path, {
@@ -51,17 +56,23 @@ interface Verified {
 
 async function check(page: Page, runId: string, stepId: string, expected: string): Promise<void> {
   const result = await api<Verified>(page, "POST", `/api/verify/${stepId}`, { runId });
-  if (result.status !== expected) throw new Error(`${stepId}: ${result.status} (${result.confidence}), expected ${expected}`);
+  if (result.status !== expected)
+    throw new Error(`${stepId}: ${result.status} (${result.confidence}), expected ${expected}`);
   console.log(`${stepId}: ${result.status} (${result.confidence})`);
 }
 
 const directory = (page: Page, runId: string, action: string) =>
   api(page, "POST", "/api/sandbox/directory", { runId, control: { action } });
 const tenant = (page: Page, runId: string, action: string, on?: boolean) =>
-  api(page, "POST", "/api/sandbox/tenant", { runId, control: on === undefined ? { action } : { action, on } });
+  api(page, "POST", "/api/sandbox/tenant", {
+    runId,
+    control: on === undefined ? { action } : { action, on },
+  });
 
 async function fix(page: Page, runId: string, stepId: string): Promise<void> {
-  const plan = await api<{ planId: string }>(page, "POST", `/api/runs/${runId}/directory/fix/preview`, { stepId });
+  const plan = await api<{ planId: string }>(page, "POST", `/api/runs/${runId}/directory/fix/preview`, {
+    stepId,
+  });
   await api(page, "POST", `/api/runs/${runId}/directory/fix/apply`, { stepId, planId: plan.planId });
 }
 

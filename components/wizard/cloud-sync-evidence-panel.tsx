@@ -168,7 +168,7 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
                 id={fileId}
                 type="file"
                 accept=".json,application/json"
-                className="mt-1 block"
+                className="mt-1 block w-full max-w-full text-sm"
                 disabled={busy}
                 aria-describedby={messageId}
                 onChange={upload}

@@ -221,7 +221,7 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
             id={`${stepId}-connect-file`}
             type="file"
             accept=".json,application/json"
-            className="mt-1 block"
+            className="mt-1 block w-full max-w-full text-sm"
             disabled={busy}
             onChange={upload}
           />

@@ -105,9 +105,7 @@ export function saveNameRequest(name: string): Promise<SaveNameResponse> {
 }
 
 export type PollResult =
-  | { kind: "unchanged" }
-  | { kind: "changed"; run: RunView }
-  | { kind: "gone"; lostLink: LostLinkView | null };
+  { kind: "unchanged" } | { kind: "changed"; run: RunView } | { kind: "gone"; lostLink: LostLinkView | null };
 
 /**
  * Asks for the run only if it moved past `version`: the server answers 304 with no body when it did not.

@@ -271,9 +271,7 @@ describe("report: confidence and the wizard's own changes", () => {
 
   it("says per step how its confidence was established", () => {
     const byId = Object.fromEntries(report.steps.map((s) => [s.id, s]));
-    expect(byId["connector-permissions"]?.confidenceSource).toContain(
-      "Read from LDAPS to dc1.contoso.test.",
-    );
+    expect(byId["connector-permissions"]?.confidenceSource).toContain("Read from LDAPS to dc1.contoso.test.");
     expect(byId["connector-permissions"]?.confidenceSource).toContain("Sandbox run");
     expect(byId.prerequisites?.confidenceSource).toMatch(/^Confirmed by Ada Admin, /);
     expect(byId["password-policy"]?.confidenceSource).toBe("Not established yet.");

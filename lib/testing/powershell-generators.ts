@@ -158,7 +158,11 @@ export const POWERSHELL_GENERATORS: readonly PowerShellGenerator[] = [
     scripts: () => Object.values(STEP_CATALOGUE).flatMap((step) => powershellOnly(step.scriptHints ?? [])),
   },
   { name: "domain evidence collector (collect-script)", fixed: true, scripts: () => [collectScript()] },
-  { name: "Connect server collector (collect-script --connect)", fixed: true, scripts: () => [collectConnectScript()] },
+  {
+    name: "Connect server collector (collect-script --connect)",
+    fixed: true,
+    scripts: () => [collectConnectScript()],
+  },
   {
     name: "Connect server remediation (TLS 1.2, Start-ADSync)",
     fixed: true,

@@ -18,7 +18,7 @@ describe.each(BACKENDS)("the stored snapshot on $name", (backend) => {
       const store = await backend.freshStore();
       process.env.DATABASE_URL = store.url ?? "";
       if (store.file) process.env.DATABASE_FILE = store.file;
-    else delete process.env.DATABASE_FILE;
+      else delete process.env.DATABASE_FILE;
       process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
       vi.resetModules();
       const { call } = await import("@/lib/testing/route-harness");
