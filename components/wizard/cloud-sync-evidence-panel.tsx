@@ -2,20 +2,20 @@
 
 import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { fetchRun } from "@/lib/client/api";
 import { CLOUD_SYNC_COLLECT_SCRIPT_URL, cloudSyncApi } from "@/lib/client/cloud-sync-api";
 import { useRunAccess } from "@/lib/client/run-access";
-import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
+import { useRunStore } from "@/lib/client/run-store-provider";
 import { type CloudSyncAgentSummary, type CloudSyncEvidenceState } from "@/lib/contract/cloud-sync";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
+import { useRefreshRun } from "./use-refresh-run";
 import { useRunActions } from "./use-run-actions";
 
 // The cloud sync provisioning agents' own state (issue 13, item 5), on the prerequisites step: download the
 // read-only agent collector, upload the file it writes on each agent server, read what each file says, remove one.
 // Every string shown here comes from a file; React renders it as text, never as HTML. After a change the step is
 // checked again, so its verdict follows the files. An upload by someone else shows up when the run's version moves
-// on (the Connect panel on the same step keeps the run polled).
+// on (the run layout's RunWatcher keeps the run polled).
 
 function Row({ term, children }: { term: string; children: React.ReactNode }) {
   return (
@@ -53,7 +53,7 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
   const version = useRunStore((s) => s.run.version);
   const access = useRunAccess();
   const { verify } = useRunActions();
-  const store = useRunStoreApi();
+  const refreshRun = useRefreshRun();
   const [state, setState] = useState<CloudSyncEvidenceState | null>(null);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
@@ -86,11 +86,7 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
     setState(next);
     setMessage({ kind: "info", text });
     // The change moved the run's version on; adopt it so the check that follows does not meet a 412.
-    try {
-      store.getState().receive(await fetchRun(runId));
-    } catch {
-      // The check below then meets the conflict banner, which offers the fresh run.
-    }
+    await refreshRun();
     const checked = await verify(stepId);
     if (!checked.ok && !checked.conflict) setMessage({ kind: "error", text: checked.message });
   }

@@ -2,15 +2,14 @@
 
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
-import { fetchRun } from "@/lib/client/api";
 import { CONNECT_COLLECT_SCRIPT_URL, connectApi } from "@/lib/client/connect-api";
 import { useRunAccess } from "@/lib/client/run-access";
-import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
+import { useRunStore } from "@/lib/client/run-store-provider";
 import { type ConnectEvidenceSummary, type SandboxConnectAction } from "@/lib/contract/connect";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
+import { useRefreshRun } from "./use-refresh-run";
 import { useRunActions } from "./use-run-actions";
-import { useRunPolling } from "./use-run-polling";
 
 // The Connect server's own state (issue 13): download the read-only collector, upload the file it writes, and
 // read what it says. Every string shown here comes from that file; React renders it as text, never as HTML.
@@ -123,13 +122,11 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
   const mode = useRunStore((s) => s.run.mode);
   const access = useRunAccess();
   const { verify } = useRunActions();
-  const store = useRunStoreApi();
+  const refreshRun = useRefreshRun();
   const [evidence, setEvidence] = useState<ConnectEvidenceSummary | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
-  // The Connect server's part is often handed to someone else: keep the run fresh while this step is open.
-  useRunPolling();
 
   // Read again whenever the run moves on: an upload by someone else (an edit link) shows up here.
   useEffect(() => {
@@ -151,11 +148,7 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
     setEvidence(summary);
     setMessage({ kind: "info", text });
     // The upload moved the run's version on; adopt it so the check that follows does not meet a 412.
-    try {
-      store.getState().receive(await fetchRun(runId));
-    } catch {
-      // The check below then meets the conflict banner, which offers the fresh run.
-    }
+    await refreshRun();
     const checked = await verify(stepId);
     if (!checked.ok && !checked.conflict) setMessage({ kind: "error", text: checked.message });
   }
