@@ -7,12 +7,18 @@
 // The test uses its own connector account and group inside its own OU (scope = that OU), so other suites that share
 // the lab see nothing of it, and it removes the OU at the end.
 // Time-bounded: DELTA_DIFF_MS (default 45 s in CI) and DELTA_DIFF_SEED to replay a run; the seed is printed.
-// Excluded cases: none. Samba does not re-propagate inheritance when an OU is protected (KNOWN-DIFFERENCES.md),
-// which makes the lab's descendants keep copies Windows would drop; the delta does not rely on propagation either way
-// (a changed OU's whole subtree is read again), so the full scan and the delta read the same descriptors and must agree.
+// Both ways of finding changes run: `listing` (svc-wizard, read-only: every user listed with uSNChanged) and `dirsync`
+// (svc-wizard-sync, which also holds Replicating Directory Changes: DirSync names the changed objects).
+// Excluded cases: in `dirsync` mode, protecting a user or OU always keeps copies of the inherited entries. Windows
+// answers DirSync without checking the reader's rights on each object (MS-DRSR 5.115.3); Samba 4.17 checks them, and
+// an object protected with its inherited entries removed leaves Authenticated Users without read, so Samba would not
+// report its later changes or its deletion (lab/KNOWN-DIFFERENCES.md). `listing` mode still covers those cases.
+// Samba does not re-propagate inheritance when an OU is protected (KNOWN-DIFFERENCES.md), which makes the lab's
+// descendants keep copies Windows would drop; the delta does not rely on propagation either way (a changed OU's whole
+// subtree is read again), so the full scan and the delta read the same descriptors and must agree.
 
 import { Attribute, Change, type Client, Control } from "ldapts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
 import { type DeltaBaseline } from "@/lib/directory/delta";
@@ -30,7 +36,13 @@ import {
 } from "./ldap";
 import { INHERITED_ACE, type LabAce, parseLabSd, SE_DACL_PROTECTED, serializeLabSd } from "./sd-codec";
 import { writebackDelegationAces } from "./seed";
-import { labLdapsOptions, labWizardConnection, readLabPassword } from "./settings";
+import {
+  type LabSettings,
+  labLdapsOptions,
+  labWizardConnection,
+  labWizardSyncConnection,
+  readLabPassword,
+} from "./settings";
 import { integrationLab, requireSettings } from "./test-support";
 
 const lab = integrationLab();
@@ -42,6 +54,17 @@ class ShowDeleted extends Control {
   }
 }
 const BUDGET_MS = Number(process.env.DELTA_DIFF_MS ?? 45_000);
+
+/**
+ * How the delta finds what changed: `listing` as svc-wizard (read-only, lists every user with uSNChanged), `dirsync`
+ * as svc-wizard-sync (also holds Replicating Directory Changes, so DirSync names the changes).
+ */
+const MODES = ["listing", "dirsync"] as const;
+type Mode = (typeof MODES)[number];
+const openAs = (settings: LabSettings, mode: Mode): Promise<LdapDirectory> =>
+  LdapDirectory.open(
+    (mode === "dirsync" ? labWizardSyncConnection : labWizardConnection)(settings, { baseDn: settings.baseDn }),
+  );
 
 function comparable(scan: StepScan) {
   const order = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -148,27 +171,47 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     );
 
   // ms-fact: usnchanged-polling
-  it("a re-check after one change to one user reads that change only, and equals a full scan", async () => {
-    const settings = requireSettings(lab);
-    const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
-    try {
-      const box: { b: DeltaBaseline | null } = { b: null };
-      const full = await scanner(port, box).run("connector-permissions");
-      expect(full.reading?.mode).toBe("full");
-      const u = users[0]!;
-      const sd = await dacl(u);
-      sd.dacl = { revision: 4, aces: [...grantAces(connectorSid, true), ...(sd.dacl?.aces ?? [])] };
-      await writeDacl(u, sd);
-      const delta = await scanner(port, box).run("connector-permissions");
-      expect(delta.reading).toMatchObject({ mode: "delta", changes: 1 });
-      expect(delta.reading?.sentence).toMatch(/^Read 1 change since \d\d:\d\d UTC\.$/);
-      expect(comparable(delta)).toEqual(
-        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
-      );
-    } finally {
-      await port.close();
-    }
-  }, 120_000);
+  // ms-fact: dirsync-control
+  it.each(MODES)(
+    "a re-check after one change to one user reads that change only, and equals a full scan (%s)",
+    async (mode) => {
+      const settings = requireSettings(lab);
+      const port = await openAs(settings, mode);
+      try {
+        const box: { b: DeltaBaseline | null } = { b: null };
+        const full = await scanner(port, box).run("connector-permissions");
+        expect(full.reading?.mode).toBe("full");
+        expect(Boolean(box.b?.dirSync)).toBe(mode === "dirsync");
+        const u = users[0]!;
+        const sd = await dacl(u);
+        sd.dacl = { revision: 4, aces: [...grantAces(connectorSid, true), ...(sd.dacl?.aces ?? [])] };
+        await writeDacl(u, sd);
+        const listing = vi.spyOn(port.changes, "userIds");
+        const delta = await scanner(port, box).run("connector-permissions");
+        expect(delta.reading).toMatchObject({ mode: "delta", method: mode, changes: 1 });
+        if (mode === "dirsync") {
+          expect(delta.reading?.sentence).toMatch(/^Read 1 change since \d\d:\d\d UTC\.$/);
+          // No user was listed: DirSync named the one that changed.
+          expect(listing).not.toHaveBeenCalled();
+        } else {
+          expect(delta.reading?.sentence).toMatch(
+            /^Read 1 change since \d\d:\d\d UTC, after listing all \d+ users to find deleted and moved ones \(.+\)\.$/,
+          );
+          expect(listing).toHaveBeenCalled();
+        }
+        listing.mockRestore();
+        expect(comparable(delta)).toEqual(
+          comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
+        );
+        // Undo, for the next mode.
+        sd.dacl = { revision: 4, aces: (sd.dacl?.aces ?? []).slice(3) };
+        await writeDacl(u, sd);
+      } finally {
+        await port.close();
+      }
+    },
+    120_000,
+  );
 
   // ms-fact: invocation-id-restore
   it("a new invocationId (the DC was restored from a backup) means a full scan, saying why", async () => {
@@ -225,15 +268,62 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     }
   }, 120_000);
 
-  it(
-    "after each random change, the delta's verdict and findings equal a fresh full scan's",
-    async () => {
+  // ms-fact: dirsync-rights
+  it("with DirSync the tombstone itself says a user was deleted, and no user is listed", async () => {
+    const settings = requireSettings(lab);
+    const port = await openAs(settings, "dirsync");
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      const victim = await addUser(ous[0]!);
+      await scanner(port, box).run("connector-permissions");
+      await admin.del(victim);
+      users.splice(users.indexOf(victim), 1);
+      const read = vi.spyOn(port.changes, "dirSync");
+      const listing = vi.spyOn(port.changes, "userIds");
+      const delta = await scanner(port, box).run("connector-permissions");
+      expect(delta.reading).toMatchObject({ mode: "delta", method: "dirsync" });
+      const answer = await read.mock.results[0]!.value;
+      expect(answer.kind).toBe("changes");
+      expect(
+        answer.changes.some((c: { dn: string; deleted: boolean }) => c.deleted && c.dn.includes(/^CN=([^,]+)/.exec(victim)![1]!)),
+      ).toBe(true);
+      expect(listing).not.toHaveBeenCalled();
+      expect(comparable(delta)).toEqual(
+        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
+      );
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
+  it("an account without Replicating Directory Changes is told so, and the delta lists every user instead", async () => {
+    const settings = requireSettings(lab);
+    const port = await openAs(settings, "listing");
+    try {
+      expect(await port.changes.dirSync!(settings.baseDn, null, { changes: false })).toEqual({
+        kind: "denied",
+        reason: "the wizard's account does not hold Replicating Directory Changes on the domain",
+      });
+      const box: { b: DeltaBaseline | null } = { b: null };
+      await scanner(port, box).run("connector-permissions");
+      expect(box.b?.dirSync).toBeUndefined();
+      expect(box.b?.dirSyncDenied).toBe(
+        "the wizard's account does not hold Replicating Directory Changes on the domain",
+      );
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
+  it.each(MODES)(
+    "after each random change, the delta's verdict and findings equal a fresh full scan's (%s)",
+    async (mode) => {
       const settings = requireSettings(lab);
       const seed = process.env.DELTA_DIFF_SEED ? Number(process.env.DELTA_DIFF_SEED) >>> 0 : Date.now() >>> 0;
-      console.log(`delta differential: DELTA_DIFF_SEED=${seed}`);
+      console.log(`delta differential (${mode}): DELTA_DIFF_SEED=${seed}`);
       const rnd = createPrng(seed);
       const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
-      const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
+      const port = await openAs(settings, mode);
       const scanSettings = { connector: connectorDn, confirmedConnectorDn: null, scope: [root] };
       let baseline: DeltaBaseline | null = null;
       const scanWith = async (b: DeltaBaseline | null, keep: boolean) =>
@@ -297,7 +387,8 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           }
           // Protecting keeps copies of the ACEs that were inherited, the way "Disable inheritance" offers to.
           sd.control |= SE_DACL_PROTECTED;
-          const keep = rnd() < 0.5;
+          // DirSync mode keeps the copies: see the header (Samba's DirSync checks the reader's rights per object).
+          const keep = rnd() < 0.5 || mode === "dirsync";
           sd.dacl = {
             revision: 4,
             aces: (sd.dacl?.aces ?? [])
@@ -359,6 +450,15 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
         },
       };
       const names = Object.keys(ops);
+      // Each mode starts from a tree with inheritance on everywhere (the other mode may have protected objects).
+      for (const dn of [...ous, ...users]) {
+        const sd = await dacl(dn);
+        if (sd.control & SE_DACL_PROTECTED) {
+          sd.control &= ~SE_DACL_PROTECTED;
+          sd.dacl = { revision: 4, aces: (sd.dacl?.aces ?? []).filter((a) => !(a.flags & INHERITED_ACE)) };
+          await writeDacl(dn, sd);
+        }
+      }
       try {
         const first = await scanWith(null, true);
         expect(first.reading?.mode).toBe("full");
@@ -373,6 +473,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           const delta = await scanWith(baseline, true);
           const full = await scanWith(null, false);
           steps++;
+          if (process.env.DELTA_DIFF_VERBOSE) console.log(`${steps}. ${what} -> ${delta.reading?.sentence} ${delta.summary}`);
           if (delta.reading?.mode === "delta") deltas++;
           else fulls.push(`${op}: ${delta.reading?.sentence ?? ""}`);
           expect(
@@ -381,7 +482,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           ).toEqual(comparable(full));
         }
         console.log(
-          `delta differential: ${steps} changes, ${deltas} read as deltas; full scans: ${fulls.join(" | ") || "none"}`,
+          `delta differential (${mode}): ${steps} changes, ${deltas} read as deltas; full scans: ${fulls.join(" | ") || "none"}`,
         );
         expect(steps).toBeGreaterThan(3);
         expect(deltas).toBeGreaterThan(0);

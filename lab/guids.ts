@@ -15,6 +15,8 @@ export const LAB_GUIDS = {
   /** User-Account-Restrictions property set. */
   userAccountRestrictions: "4c164200-20c0-11d0-a768-00aa006e0529",
   userClass: "bf967aba-0de6-11d0-a285-00aa003049e2",
+  /** DS-Replication-Get-Changes: Replicating Directory Changes (DirSync's right). */
+  replicatingDirectoryChanges: "1131f6aa-9c07-11d1-f79f-00c04fc2dcd2",
   computerClass: "bf967a86-0de6-11d0-a285-00aa003049e2",
   inetOrgPersonClass: "4828cc14-1437-45bc-9b07-ad6f015e5f28",
 } as const;

@@ -25,6 +25,7 @@ import {
   waitForLdaps,
 } from "./samba";
 import { importBulkOffline } from "./bulk-import";
+import { grantDeletedObjectsRead } from "./deleted-objects";
 import { bulkName, generatePassword, type LabScenario, newConnectorName, seedLab } from "./seed";
 import {
   defaultLabDir,
@@ -173,7 +174,9 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
     previous &&
     previous.scenario === scenario &&
     previous.seed.bulk >= bulk &&
-    previous.serverName === serverName
+    previous.serverName === serverName &&
+    // Labs seeded before svc-wizard-sync existed are seeded again (idempotent: only what is missing is added).
+    previous.wizardSync !== undefined
   ) {
     timingsMs.total = Date.now() - started;
     return { settings: previous, actions, timingsMs };
@@ -233,6 +236,8 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
       client = await openClient();
       seed.bulk = existing.size + missing.length;
     }
+    if (await grantDeletedObjectsRead(paths.sambaDir, LAB_BASE_DN, seed.wizardSync.sid))
+      log("svc-wizard-sync may list Deleted Objects (Samba applies its permissions to DirSync; Windows does not)");
     timingsMs.seed = Date.now() - t1;
     actions.push("seeded");
     const settings: LabSettings = {
@@ -255,6 +260,7 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
         passwordFile: files.admin,
       },
       wizard: { ...seed.wizard, passwordFile: files.wizard },
+      wizardSync: { ...seed.wizardSync, passwordFile: files.wizard },
       connector: { ...seed.connector, passwordFile: files.connector },
       userPasswordFile: files.users,
       seed: {

@@ -103,6 +103,8 @@ export interface SeedResult {
   ous: { corp: string; staff: string; sales: string; legacy: string; groups: string; bulk: string };
   connector: SeededAccount;
   wizard: SeededAccount;
+  /** Like `wizard`, plus Replicating Directory Changes on the domain (DirSync). */
+  wizardSync: SeededAccount;
   connectorGroup: { dn: string; sid: string };
   connectorParentGroup: { dn: string; sid: string };
   unrelatedGroup: { dn: string; sid: string };
@@ -291,6 +293,28 @@ async function reconcileDelegation(
   return scenario === "delegated" ? "delegation added" : "delegation removed";
 }
 
+/** DS-Replication-Get-Changes ("Replicating Directory Changes") on the domain: what DirSync asks of its caller. */
+export function dirSyncAce(sid: string): LabAce {
+  return {
+    kind: "object",
+    type: ACCESS_ALLOWED_OBJECT_ACE_TYPE,
+    flags: 0,
+    mask: ADS_RIGHT_DS_CONTROL_ACCESS,
+    objectType: LAB_GUIDS.replicatingDirectoryChanges,
+    sid,
+  };
+}
+
+/** Adds one explicit ACE to an object's DACL unless it is there already. */
+async function ensureAce(client: Client, dn: string, ace: LabAce): Promise<boolean> {
+  const sd = parseLabSd(await readSecurityDescriptor(client, dn, SD_FLAGS_DACL));
+  const aces = sd.dacl?.aces ?? [];
+  if (aces.some((a) => aceToSddl(a) === aceToSddl(ace))) return false;
+  sd.dacl = { revision: sd.dacl?.revision ?? 4, aces: [ace, ...aces] };
+  await writeSecurityDescriptor(client, dn, serializeLabSd(sd), SD_FLAGS_DACL);
+  return true;
+}
+
 async function findConnector(client: Client, usersDn: string): Promise<string | undefined> {
   const { searchEntries } = await client.search(usersDn, {
     scope: "one",
@@ -460,6 +484,25 @@ export async function seedLab(input: SeedInput): Promise<SeedResult> {
     await client.modify(wizardDn, unicodePwdReplace(input.passwords.wizard));
   }
   const wizardSid = await readObjectSid(client, wizardDn);
+  // A second read-only account that may also use DirSync (Replicating Directory Changes on the domain, granted below),
+  // so delta re-checks that read only the changes are tried on the lab; svc-wizard keeps the listing path covered.
+  const wizardSyncDn = `CN=svc-wizard-sync,${usersDn}`;
+  if (
+    !(await addIfMissing(
+      client,
+      wizardSyncDn,
+      userAttributes({
+        cn: "svc-wizard-sync",
+        sam: "svc-wizard-sync",
+        upnDomain: input.dnsDomain,
+        password: input.passwords.wizard,
+        description: "Lab: read-only account for the wizard, allowed DirSync",
+      }),
+    ))
+  ) {
+    await client.modify(wizardSyncDn, unicodePwdReplace(input.passwords.wizard));
+  }
+  const wizardSyncSid = await readObjectSid(client, wizardSyncDn);
 
   // People.
   let index = 0;
@@ -552,6 +595,9 @@ export async function seedLab(input: SeedInput): Promise<SeedResult> {
   });
 
   log(await reconcileDelegation(client, baseDn, connectorSid, input.scenario));
+  // ms-fact: dirsync-rights
+  if (await ensureAce(client, baseDn, dirSyncAce(wizardSyncSid)))
+    log("svc-wizard-sync may use DirSync (Replicating Directory Changes)");
 
   const bulk = await ensureBulk(input, ous.bulk);
 
@@ -560,6 +606,7 @@ export async function seedLab(input: SeedInput): Promise<SeedResult> {
     ous,
     connector: { dn: connectorDn, sAMAccountName: connectorName, sid: connectorSid },
     wizard: { dn: wizardDn, sAMAccountName: "svc-wizard", sid: wizardSid },
+    wizardSync: { dn: wizardSyncDn, sAMAccountName: "svc-wizard-sync", sid: wizardSyncSid },
     connectorGroup,
     connectorParentGroup,
     unrelatedGroup,

@@ -36,6 +36,8 @@ export const labSettingsSchema = z.object({
   admin: account,
   /** Read-only service account for the wizard (a plain user). */
   wizard: account,
+  /** The same kind of account, also allowed DirSync (Replicating Directory Changes); absent in labs seeded before. */
+  wizardSync: account.optional(),
   /** The Entra Connect AD DS connector account (MSOL_<12 hex>). */
   connector: account,
   /** Shared password of the seeded people (so tests can bind as one of them). */
@@ -130,6 +132,22 @@ export function labWizardConnection(
     operationTimeoutMs: 60_000,
     ...overrides,
   };
+}
+
+/** Like labWizardConnection, as svc-wizard-sync: the read-only account that may also use DirSync. */
+export function labWizardSyncConnection(
+  s: LabSettings,
+  overrides: Partial<LdapConnectionConfig> = {},
+): LdapConnectionConfig {
+  if (!s.wizardSync)
+    throw new Error(
+      `The lab in ${s.dir} was seeded before svc-wizard-sync existed: run \`npx sspr-writeback lab up\` again.`,
+    );
+  return labWizardConnection(s, {
+    bindDn: s.wizardSync.dn,
+    password: readLabPassword(s.wizardSync.passwordFile),
+    ...overrides,
+  });
 }
 
 /** The LDAPS options of ldap.ts for this lab. */

@@ -1,13 +1,16 @@
 // ms-fact: usnchanged-polling
 // Delta re-checks of the connector-permissions step: after one full scan, a re-check of the same scope on the same
 // domain controller reads only what changed since then and recomputes what those changes can affect, the way
-// Microsoft describes uSNChanged polling ("Polling for Changes Using USNChanged"): read highestCommittedUSN and the
-// DC's invocationId before the full scan, later ask for objects whose uSNChanged is above it, follow objects by
-// objectGUID through moves. DirSync is not used: it needs Replicating Directory Changes (or its object-security flag),
-// and the wizard's account is read-only. The read-only account cannot see tombstones (Deleted Objects is for
-// administrators), and the DC leaves out of a uSNChanged filter any user whose uSNChanged the account may not read, so
-// the users are listed with objectGUID and uSNChanged only (a cheap read): that listing names the changed, moved,
-// unreadable and deleted users exactly, and only those are read in full.
+// Microsoft describes change polling: read highestCommittedUSN and the DC's invocationId before the full scan, follow
+// objects by objectGUID through moves. What changed among the users is learnt one of two ways:
+//   - DirSync (ms-fact: dirsync-control), when the wizard's account holds Replicating Directory Changes: the DC names
+//     every object whose descriptor, account state, name, place or existence changed since a cookie (tombstones
+//     included, and on Windows whatever the objects' own permissions say), so nothing is listed.
+//   - Otherwise a listing of the users with objectGUID and uSNChanged only (a cheap read, but of every user): a
+//     read-only account cannot see tombstones (Deleted Objects is for administrators), and the DC leaves out of a
+//     uSNChanged filter any user whose uSNChanged the account may not read, so only the listing names the changed,
+//     moved, unreadable and deleted users exactly. The step says which way it read, and why.
+// Either way only the named users are read in full.
 //
 // What a change can affect, and what is re-read:
 //   - a changed user                              -> that user (the listing of users with uSNChanged names it)
@@ -15,7 +18,8 @@
 //   - the scope root or anything above it         -> full scan (it reaches every user in scope)
 //   - users with adminCount=1                     -> always re-read (their groups change without them)
 //   - the connector's tokenGroups, another DC, a new invocationId (restore), another scope or connection, a baseline
-//     older than a day, or a user the listing shows that no change reported -> full scan, saying why.
+//     older than a day -> full scan, saying why; so do more than 500 changed users when they are over a tenth of all
+//     (reading them one by one would take longer than reading everything).
 // Containers are listed again each time (they are few) so a new, moved or deleted OU is seen by its objectGUID.
 
 import { type AccessToken } from "@/lib/ad/access-check";
@@ -65,6 +69,13 @@ export interface DeltaBaseline {
   /** Every container and OU at or below the scope roots. */
   containers: { guid: string; dn: string; sd: string }[];
   users: BaselineUser[];
+  /**
+   * The DirSync cookie read with `mark` (base64), where the account may use DirSync: the next re-check asks the DC
+   * for what changed since, instead of listing every user.
+   */
+  dirSync?: string;
+  /** Why no DirSync cookie could be read (then re-checks list every user). */
+  dirSyncDenied?: string;
 }
 
 export interface UserTotals {
@@ -77,6 +88,8 @@ export interface UserTotals {
 /** How a connector-permissions result was read: the sentence the step shows, and what it cost. */
 export interface ReadingNote {
   mode: "full" | "delta";
+  /** How a delta found what changed: DirSync, or listing every user with uSNChanged (no DirSync right). */
+  method?: "dirsync" | "listing";
   /** "Read 37 changes since 10:42 UTC" or "Full scan: the connector's groups changed". */
   sentence: string;
   entriesRead: number;
@@ -152,9 +165,13 @@ export class BaselineBuilder {
     domain: DomainRecord;
     scope: string[];
     connector: { dn: string; sid: string; tokenGroups: readonly string[] };
+    dirSync?: { cookie: string } | { denied: string } | null;
   }): DeltaBaseline | null {
     if (this.unusable) return null;
+    const ds = input.dirSync;
     return {
+      ...(ds && "cookie" in ds ? { dirSync: ds.cookie } : {}),
+      ...(ds && "denied" in ds ? { dirSyncDenied: ds.denied } : {}),
       format: DELTA_FORMAT,
       fullScanAt: input.markedAt,
       markedAt: input.markedAt,
@@ -369,27 +386,78 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         const stop = put(u);
         if (stop) return stop;
       }
-  // ms-fact: deleted-objects-admin-only
-  // Who is there now, with uSNChanged: a user above the mark, new, moved, or whose uSNChanged the account may not
-  // read is read again; one that is gone was deleted or moved out of scope. (Tombstones would say the same, but the
-  // Deleted Objects container is for administrators.)
+  // What changed among the users: DirSync where the account may use it, else a listing of every user.
   const markUsn = BigInt(baseline.mark.highestCommittedUsn);
-  const present = new Set<string>();
   /** Users to read in full; `counted` false for one read only because its uSNChanged is unreadable (not a change). */
-  const again: { dn: string; counted: boolean }[] = [];
-  for (const base of bases)
-    for await (const page of changes.userIds(base))
-      for (const { guid, dn, usn } of page) {
-        entriesRead++;
-        present.add(guid);
-        if (underNew(dn)) continue;
-        const known = users.get(guid);
-        if (!known || !sameDn(known.dn, dn) || (usn !== null && BigInt(usn) > markUsn))
-          again.push({ dn, counted: true });
-        else if (usn === null) again.push({ dn, counted: false });
+  const again: { dn: string; counted: boolean; guid: string | null }[] = [];
+  let deleted = 0;
+  let dirSyncCookie: string | undefined;
+  let listingReason: string | null = null;
+  let listedUsers = 0;
+  const ds =
+    baseline.dirSync && changes.dirSync
+      ? await changes.dirSync(domain.dn, baseline.dirSync, { changes: true })
+      : null;
+  if (ds?.kind === "changes") {
+    // ms-fact: dirsync-control
+    // Every object whose descriptor, account state, name, place or existence changed, anywhere in the domain:
+    // a tombstone removes its user; a user now outside the scope leaves it; any other one in scope is read again
+    // exactly as the full scan reads it (one the account cannot read, or that is no user, then drops out).
+    dirSyncCookie = ds.cookie;
+    entriesRead += ds.changes.length;
+    const inScope = (dn: string): boolean => bases.some((b) => isWithin(dn, b));
+    const queued = new Set<string>();
+    for (const c of ds.changes) {
+      if (c.deleted) {
+        if (users.delete(c.guid)) deleted++;
+        continue;
       }
+      if (queued.has(c.guid)) continue;
+      queued.add(c.guid);
+      if (!inScope(c.dn)) {
+        if (users.delete(c.guid)) deleted++;
+        continue;
+      }
+      if (underNew(c.dn)) continue;
+      if (before.has(c.guid)) continue; // a container: judged by the listing above
+      again.push({ dn: c.dn, counted: true, guid: c.guid });
+    }
+    // Reading each changed user on its own costs more than reading them all once past a point.
+    if (again.length > 500 && again.length > users.size / 10)
+      return full(
+        `${again.length.toLocaleString("en-US")} objects changed since ${clock(baseline.markedAt)}, so reading everything again is quicker`,
+      );
+  } else {
+    listingReason =
+      ds?.kind === "denied"
+        ? ds.reason
+        : (baseline.dirSyncDenied ?? "this connection does not read changes with DirSync");
+    // ms-fact: deleted-objects-admin-only
+    // Who is there now, with uSNChanged: a user above the mark, new, moved, or whose uSNChanged the account may not
+    // read is read again; one that is gone was deleted or moved out of scope. (Tombstones would say the same, but the
+    // Deleted Objects container is for administrators.)
+    const present = new Set<string>();
+    listedUsers = 0;
+    for (const base of bases)
+      for await (const page of changes.userIds(base))
+        for (const { guid, dn, usn } of page) {
+          entriesRead++;
+          listedUsers++;
+          present.add(guid);
+          if (underNew(dn)) continue;
+          const known = users.get(guid);
+          if (!known || !sameDn(known.dn, dn) || (usn !== null && BigInt(usn) > markUsn))
+            again.push({ dn, counted: true, guid: null });
+          else if (usn === null) again.push({ dn, counted: false, guid: null });
+        }
+    for (const guid of [...users.keys()])
+      if (!present.has(guid)) {
+        users.delete(guid);
+        deleted++;
+      }
+  }
   let changedUsers = 0;
-  for (const { dn, counted } of again) {
+  for (const { dn, counted, guid } of again) {
     let found = false;
     for await (const page of port.users(dn))
       for (const u of page) {
@@ -400,13 +468,9 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         if (stop) return stop;
       }
     if (found && counted) changedUsers++;
+    // DirSync named it, but the full scan would not list it (not a user, or not readable): it is out.
+    else if (!found && guid !== null && users.delete(guid)) deleted++;
   }
-  let deleted = 0;
-  for (const guid of [...users.keys()])
-    if (!present.has(guid)) {
-      users.delete(guid);
-      deleted++;
-    }
 
   const changesRead = changedUsers + changedContainers + deleted;
   return {
@@ -418,10 +482,17 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
       mark,
       containers: listed.map((c) => ({ guid: c.guid as string, dn: c.dn, sd: sdKey(c.sd) })),
       users: [...users.values()],
+      dirSync: dirSyncCookie,
+      dirSyncDenied: listingReason ?? undefined,
     },
     note: {
       mode: "delta",
-      sentence: `Read ${changesRead.toLocaleString("en-US")} change${changesRead === 1 ? "" : "s"} since ${clock(baseline.markedAt)}.`,
+      method: listingReason === null ? "dirsync" : "listing",
+      sentence:
+        `Read ${changesRead.toLocaleString("en-US")} change${changesRead === 1 ? "" : "s"} since ${clock(baseline.markedAt)}` +
+        (listingReason === null
+          ? "."
+          : `, after listing all ${listedUsers.toLocaleString("en-US")} users to find deleted and moved ones (${listingReason}).`),
       entriesRead,
       changes: changesRead,
       since: baseline.markedAt,

@@ -12,11 +12,14 @@ import { dcProbeCache, probeDomainControllers, type RootDseProbe } from "./dc-pr
 import { classifyLdapError, DirectoryError } from "./errors";
 import { attr, str, strs } from "./ldap-entry";
 import { SD_FLAGS_READ, SdFlagsControl } from "./ldap-controls";
+import { DirSyncControl, ShowDeletedControl } from "./dirsync-control";
 import {
   type AccountRecord,
   type ChangeReader,
   type DirectoryObject,
   type DirectoryPort,
+  type DirSyncChange,
+  type DirSyncRead,
   type DomainControllerRecord,
   type DomainRecord,
   type OnPremisesUser,
@@ -53,6 +56,16 @@ export interface LdapConnectionConfig {
     false | { timeoutMs?: number; resolve?: (dnsHostName: string) => { host: string; port?: number } };
 }
 
+/** What DirSync is asked for: a change to any of these can change a user's connector-permissions verdict. */
+const DIRSYNC_ATTRIBUTES = [
+  "objectGUID",
+  "isDeleted",
+  "name",
+  "nTSecurityDescriptor",
+  "userAccountControl",
+  "adminCount",
+  "objectClass",
+] as const;
 export const USER_FILTER = "(&(objectCategory=person)(objectClass=user))";
 const CONTAINER_FILTER =
   "(|(objectClass=organizationalUnit)(objectClass=container)(objectClass=builtinDomain)(objectClass=domainDNS))";
@@ -710,9 +723,8 @@ export class LdapDirectory implements DirectoryPort {
   }
 
   /**
-   * Changes since a mark, for delta re-checks (lib/directory/delta.ts). Read with the wizard's read-only account:
-   * uSNChanged polling needs no right beyond reading the objects (DirSync would need Replicating Directory Changes,
-   * or its object-security flag).
+   * Changes since a mark, for delta re-checks (lib/directory/delta.ts). uSNChanged polling needs no right beyond
+   * reading the objects; DirSync, tried first, needs Replicating Directory Changes on the domain (dirSyncRead).
    */
   // ms-fact: usnchanged-polling
   readonly changes: ChangeReader = {
@@ -750,7 +762,71 @@ export class LdapDirectory implements DirectoryPort {
     protectedUsers: (base) =>
       this.userPages(base, "sub", `(&${USER_FILTER}(adminCount=1))`, `reading protected users under ${base}`),
     userIds: (base) => this.userIdPages(base),
+    dirSync: (domainDn, cookie, options) => this.dirSyncRead(domainDn, cookie, options.changes),
   };
+
+  /**
+   * DirSync over the whole domain, answer after answer until the DC has no more. The attributes asked for are the
+   * ones a connector-permissions verdict reads (descriptor, account state, adminCount) plus name (a rename or a move)
+   * and isDeleted (a deletion): DirSync returns an object when one of the attributes asked for changed.
+   */
+  // ms-fact: dirsync-control
+  private async dirSyncRead(domainDn: string, cookie: string | null, changes: boolean): Promise<DirSyncRead> {
+    let current: Buffer = cookie ? Buffer.from(cookie, "base64") : Buffer.alloc(0);
+    const out: DirSyncChange[] = [];
+    for (let round = 0; round < 10_000; round++) {
+      const control = new DirSyncControl(current);
+      let entries: Entry[];
+      try {
+        ({ searchEntries: entries } = await this.client.search(
+          domainDn,
+          {
+            scope: "sub",
+            // No object has an all-zero objectGUID: the answer is only the cookie for "now".
+            filter: changes ? "(objectClass=*)" : `(objectGUID=${"\\00".repeat(16)})`,
+            attributes: [...DIRSYNC_ATTRIBUTES],
+            explicitBufferAttributes: ["objectGUID", "nTSecurityDescriptor"],
+          },
+          [control, new ShowDeletedControl()],
+        ));
+      } catch (error) {
+        const code = (error as { code?: unknown } | null)?.code;
+        // ms-fact: dirsync-rights
+        if (code === 50)
+          return {
+            kind: "denied",
+            reason: "the wizard's account does not hold Replicating Directory Changes on the domain",
+          };
+        if (code === 12 || code === 53)
+          return { kind: "denied", reason: "the domain controller does not offer DirSync to this account" };
+        throw classifyLdapError(error, {
+          url: this.config.url,
+          serverName: this.config.serverName,
+          timeoutMs: this.config.operationTimeoutMs,
+          bindDn: this.config.bindDn,
+          during: `reading changes (DirSync) under ${domainDn}`,
+        });
+      }
+      if (changes)
+        for (const e of entries) {
+          const guid = guidOf(e);
+          if (guid) out.push({ guid, dn: e.dn, deleted: str(e, "isDeleted")?.toUpperCase() === "TRUE" });
+        }
+      if (!control.responseCookie)
+        throw new DirectoryError(
+          "protocol",
+          "The domain controller answered a DirSync search without a DirSync cookie.",
+          "Check that the URL points at an Active Directory domain controller.",
+        );
+      current = control.responseCookie;
+      if (!control.moreResults) return { kind: "changes", cookie: current.toString("base64"), changes: out };
+    }
+    throw new DirectoryError(
+      "protocol",
+      "The domain controller kept saying it had more DirSync results.",
+      "Try again; if it repeats, the wizard reads the whole scope instead.",
+    );
+  }
 
   private async *userIdPages(
     base: string,

@@ -153,7 +153,27 @@ export interface ChangeReader {
    * again every time: the DC filters what an account cannot read, so a uSNChanged query alone would miss it).
    */
   userIds(base: string): AsyncIterable<{ guid: string; dn: string; usn: string | null }[]>;
+  /**
+   * DirSync (MS-ADTS 3.1.1.3.4.1.3): the objects of the domain whose permissions, account state, name, place or
+   * existence changed since `cookie`, across the whole domain and, on Windows, whatever their own permissions say
+   * (no per-object access check without the object-security flag: MS-DRSR 5.115.3). Needs Replicating Directory
+   * Changes on the domain; `denied` when the account lacks it or the DC does not offer DirSync. With `changes: false`
+   * only a cookie for "now" is wanted (a filter that matches nothing; `cookie` is an earlier one to move on from, or
+   * null). Optional: a source without it is read with `userIds`.
+   */
+  dirSync?(domainDn: string, cookie: string | null, options: { changes: boolean }): Promise<DirSyncRead>;
 }
+
+/** One object DirSync reports: tombstones carry `deleted` and their DN in Deleted Objects. */
+export interface DirSyncChange {
+  guid: string;
+  dn: string;
+  deleted: boolean;
+}
+
+export type DirSyncRead =
+  | { kind: "changes"; cookie: string; changes: DirSyncChange[] }
+  | { kind: "denied"; reason: string };
 
 export interface DirectoryPort {
   /** Present where the source can report changes since a mark (LDAP to one DC). */

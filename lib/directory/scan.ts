@@ -250,6 +250,17 @@ export class DirectoryScanner {
             // Microsoft's order: the DC's position first, then the full read (changes meanwhile are read next time).
             const mark = await changes.mark();
             const markedAt = now.toISOString();
+            // ms-fact: dirsync-control
+            // A DirSync cookie for this moment (none of the objects, only where the DC stands), moving on from the
+            // last one read on the same DC so the DC need not walk the domain from the start.
+            const previous = delta.baseline;
+            const sameDc =
+              previous?.dirSync &&
+              previous.mark.server.toLowerCase() === mark.server.toLowerCase() &&
+              previous.mark.invocationId === mark.invocationId;
+            const ds = changes.dirSync
+              ? await changes.dirSync(first.dn, sameDc ? (previous.dirSync ?? null) : null, { changes: false })
+              : null;
             const builder = new BaselineBuilder();
             result = await this.scanUsers(domains, token, builder);
             const baseline = builder.build({
@@ -259,6 +270,7 @@ export class DirectoryScanner {
               domain: first,
               scope: facts.scope,
               connector,
+              dirSync: ds === null ? null : ds.kind === "changes" ? { cookie: ds.cookie } : { denied: ds.reason },
             });
             await delta.save(baseline);
             reading = fullScanNote(
