@@ -4,7 +4,7 @@
 // at most 1 s and at most 5% of the full scan. Prints the entries each read and the lab's seeding time (from
 // `<lab dir>/seed-timing.json`, written by `lab up`).
 //
-// Run: node --import tsx bench/delta-recheck.ts [--dir /work/lab-bulk] [--ou <dn>] [--rounds 3]
+// Run: node --import tsx bench/delta-recheck.ts [--dir /work/lab-bulk] [--ou <dn>] [--rounds 3] [--account dirsync|listing]
 // Use a lab of its own (`lab up --dir /work/lab-bulk --address 10.213.0.2 --bulk 100000`): the bench writes to it
 // (the delegation on the OU, removed again at the end of each round).
 
@@ -26,7 +26,13 @@ import {
 } from "../lab/ldap";
 import { parseLabSd, serializeLabSd } from "../lab/sd-codec";
 import { writebackDelegationAces } from "../lab/seed";
-import { labLdapsOptions, labWizardConnection, loadLabSettings, readLabPassword } from "../lab/settings";
+import {
+  labLdapsOptions,
+  labWizardConnection,
+  labWizardSyncConnection,
+  loadLabSettings,
+  readLabPassword,
+} from "../lab/settings";
 
 const GOAL_MS = 1000;
 const GOAL_RATIO = 0.05;
@@ -37,6 +43,9 @@ const { values } = parseArgs({
     ou: { type: "string" },
     rounds: { type: "string", default: "3" },
     users: { type: "string", default: "1000" },
+    // dirsync: svc-wizard-sync (Replicating Directory Changes: DirSync names the changes); listing: svc-wizard
+    // (read-only: every user is listed with uSNChanged to find deletions).
+    account: { type: "string", default: "dirsync" },
   },
 });
 installLdaptsParsePatch();
@@ -103,9 +112,11 @@ async function main(): Promise<void> {
   const admin = await bindLdaps(labLdapsOptions(s), s.admin.dn, readLabPassword(s.admin.passwordFile));
   await ensureOu(admin);
   await delegate(admin, false);
-  const port = await LdapDirectory.open(
-    labWizardConnection(s, { baseDn: s.baseDn, operationTimeoutMs: 300_000 }),
+  const connect = values.account === "listing" ? labWizardConnection : labWizardSyncConnection;
+  console.log(
+    `reading as ${values.account === "listing" ? "svc-wizard (read-only: listing)" : "svc-wizard-sync (DirSync)"}`,
   );
+  const port = await LdapDirectory.open(connect(s, { baseDn: s.baseDn, operationTimeoutMs: 300_000 }));
   console.log(`load average at start: ${load()}`);
   const rows: {
     full: number;

@@ -75,7 +75,18 @@ export async function importBulkOffline(input: {
   try {
     input.log(`importing ${input.missing.length} bulk users offline into ${input.bulkOu}`);
     // --nosync: a throwaway lab needs no fsync per transaction (as ldb:nosync in smb.conf, samba.ts).
-    await run("ldbadd", ["--nosync", "-H", path.join(input.sambaDir, "private", "sam.ldb"), file]);
+    // -o batch_mode: ldb's key-value store then runs the whole file as one transaction without a nested transaction
+    // per record; without it every add copies the index lists it touches into its nested transaction and back, so
+    // each add cost grows with the domain (measured: 2,000 users added to 11,000 took 30 s without, 3.7 s with).
+    // A failing record then fails the whole import, which is what this all-or-nothing import wants anyway.
+    await run("ldbadd", [
+      "--nosync",
+      "-o",
+      "batch_mode",
+      "-H",
+      path.join(input.sambaDir, "private", "sam.ldb"),
+      file,
+    ]);
   } finally {
     await rm(file, { force: true });
   }
