@@ -1,0 +1,201 @@
+// Delta re-checks with DirSync on a directory whose changes the test controls: the cases the Samba lab cannot show
+// (Windows reports changes to objects the reader may not read, MS-DRSR 5.115.3; Samba filters them out), and the
+// decisions the delta makes on DirSync's answer. The lab covers the rest (lab/delta.integration.test.ts).
+
+import { describe, expect, it } from "vitest";
+import { type DeltaBaseline } from "./delta";
+import { type ChangeReader, type DirSyncRead, type StreamOptions, type UserRecord } from "./port";
+import { DirectoryScanner, type StepScan } from "./scan";
+import { type Snapshot, SnapshotDirectory } from "./snapshot";
+import { fixtureSnapshot } from "./testing/fixture";
+
+const DOMAIN = "DC=contoso,DC=com";
+const guidOf = (dn: string): string =>
+  Buffer.from(dn.toLowerCase().padEnd(16, "#").slice(0, 16)).toString("hex");
+
+/** The fixture with objectGUIDs, a DC position, and a DirSync answer the test sets. */
+class ChangingDirectory extends SnapshotDirectory {
+  answer: DirSyncRead = { kind: "changes", cookie: "cookie-1", changes: [] };
+  listed = 0;
+  /** objectGUID by current DN (a moved object keeps its GUID). */
+  readonly guids = new Map<string, string>();
+
+  constructor(readonly snap: Snapshot) {
+    super(snap);
+    for (const d of snap.domains) {
+      for (const u of d.users) this.guids.set(u.dn.toLowerCase(), guidOf(u.dn));
+      for (const c of d.containers) this.guids.set(c.dn.toLowerCase(), guidOf(c.dn));
+    }
+  }
+
+  move(from: string, to: string): void {
+    const user = this.snap.domains[0]!.users.find((u) => u.dn === from)!;
+    user.dn = to;
+    this.guids.set(to.toLowerCase(), this.guids.get(from.toLowerCase())!);
+    this.guids.delete(from.toLowerCase());
+  }
+
+  remove(dn: string): void {
+    const d = this.snap.domains[0]!;
+    d.users = d.users.filter((u) => u.dn !== dn);
+  }
+
+  override async *users(base: string, options?: StreamOptions): AsyncIterable<UserRecord[]> {
+    for await (const page of super.users(base, options))
+      yield page.map((u) => ({ ...u, guid: this.guids.get(u.dn.toLowerCase()) }));
+  }
+
+  override async *containers(base: string, options?: StreamOptions) {
+    for await (const page of super.containers(base, options))
+      yield page.map((c) => ({ ...c, guid: this.guids.get(c.dn.toLowerCase()) }));
+  }
+
+  readonly changes: ChangeReader = {
+    mark: async () => ({
+      server: "CN=NTDS Settings,CN=DC01,CN=Servers",
+      dnsHostName: "dc01.contoso.com",
+      invocationId: "aa",
+      highestCommittedUsn: "100",
+    }),
+    protectedUsers: (base) => this.protectedPages(base),
+    userIds: (base) => this.idPages(base),
+    dirSync: async (_domain, _cookie, options) =>
+      options.changes ? this.answer : { kind: "changes", cookie: "cookie-0", changes: [] },
+  };
+
+  private async *protectedPages(base: string): AsyncIterable<UserRecord[]> {
+    for await (const page of this.users(base)) yield page.filter((u) => u.adminCount === 1);
+  }
+
+  private async *idPages(base: string): AsyncIterable<{ guid: string; dn: string; usn: string | null }[]> {
+    for await (const page of this.users(base)) {
+      this.listed += page.length;
+      // Every user "changed": the listing path re-reads them all, which is right, only slower.
+      yield page.map((u) => ({ guid: u.guid!, dn: u.dn, usn: "200" }));
+    }
+  }
+}
+
+const comparable = (s: StepScan) => ({ summary: s.summary, users: s.facts.users, findings: s.findings });
+
+async function setUp(): Promise<{ port: ChangingDirectory; box: { b: DeltaBaseline | null } }> {
+  const port = new ChangingDirectory(fixtureSnapshot());
+  const box: { b: DeltaBaseline | null } = { b: null };
+  const first = await scan(port, box);
+  expect(first.reading?.mode).toBe("full");
+  expect(box.b?.dirSync).toBe("cookie-0");
+  return { port, box };
+}
+
+function scan(port: ChangingDirectory, box: { b: DeltaBaseline | null }, keep = true): Promise<StepScan> {
+  return new DirectoryScanner(
+    port,
+    { connector: null, confirmedConnectorDn: null, scope: [] },
+    {
+      delta: {
+        baseline: box.b,
+        save: async (next) => {
+          if (keep) box.b = next;
+        },
+      },
+    },
+  ).run("connector-permissions");
+}
+
+const fresh = (port: ChangingDirectory) => scan(port, { b: null }, false);
+
+describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)", () => {
+  it("a tombstone removes its user, and nothing is listed", async () => {
+    const { port, box } = await setUp();
+    const victim = `CN=Cleo Costa,OU=Legacy,${DOMAIN}`;
+    port.remove(victim);
+    port.answer = {
+      kind: "changes",
+      cookie: "cookie-2",
+      changes: [
+        { guid: guidOf(victim), dn: `CN=Cleo Costa\\0ADEL:x,CN=Deleted Objects,${DOMAIN}`, deleted: true },
+      ],
+    };
+    const delta = await scan(port, box);
+    expect(delta.reading).toMatchObject({ mode: "delta", method: "dirsync", changes: 1 });
+    expect(port.listed).toBe(0);
+    expect(comparable(delta)).toEqual(comparable(await fresh(port)));
+    expect(box.b?.dirSync).toBe("cookie-2");
+  });
+
+  it("a changed user the wizard can no longer read drops out, as it does from a full scan", async () => {
+    // Windows reports it (no per-object access check in DirSync); reading it again finds nothing.
+    const { port, box } = await setUp();
+    const hidden = `CN=Ben Brandt,OU=Staff,${DOMAIN}`;
+    port.remove(hidden);
+    port.answer = {
+      kind: "changes",
+      cookie: "cookie-2",
+      changes: [{ guid: guidOf(hidden), dn: hidden, deleted: false }],
+    };
+    const delta = await scan(port, box);
+    expect(delta.reading?.mode).toBe("delta");
+    expect(delta.facts.users?.total).toBe((await fresh(port)).facts.users?.total);
+    expect(comparable(delta)).toEqual(comparable(await fresh(port)));
+  });
+
+  it("a user moved between OUs is judged at its new place; one moved out of scope leaves it", async () => {
+    const { port, box } = await setUp();
+    const from = `CN=Dev Dubois,OU=Legacy,${DOMAIN}`;
+    const to = `CN=Dev Dubois,OU=Staff,${DOMAIN}`;
+    port.move(from, to);
+    port.answer = { kind: "changes", cookie: "c2", changes: [{ guid: guidOf(from), dn: to, deleted: false }] };
+    const moved = await scan(port, box);
+    expect(moved.reading?.mode).toBe("delta");
+    expect(comparable(moved)).toEqual(comparable(await fresh(port)));
+
+    // Scope: OU=Staff only; Eli leaves it for CN=Users.
+    const staff = { connector: null, confirmedConnectorDn: null, scope: [`OU=Staff,${DOMAIN}`] };
+    const scoped: { b: DeltaBaseline | null } = { b: null };
+    const run = (b: { b: DeltaBaseline | null }, keep = true) =>
+      new DirectoryScanner(port, staff, {
+        delta: { baseline: b.b, save: async (n) => void (keep && (b.b = n)) },
+      }).run("connector-permissions");
+    await run(scoped);
+    const eli = `CN=Eli Evans,OU=Staff,${DOMAIN}`;
+    const out = `CN=Eli Evans,CN=Users,${DOMAIN}`;
+    port.move(eli, out);
+    port.answer = { kind: "changes", cookie: "c3", changes: [{ guid: guidOf(eli), dn: out, deleted: false }] };
+    const left = await run(scoped);
+    expect(left.reading?.mode).toBe("delta");
+    expect(comparable(left)).toEqual(comparable(await run({ b: null }, false)));
+  });
+
+  it("many changed users: a full scan is quicker, and the step says so", async () => {
+    const { port, box } = await setUp();
+    port.answer = {
+      kind: "changes",
+      cookie: "c2",
+      changes: Array.from({ length: 600 }, (_, i) => ({
+        guid: `g${i}`,
+        dn: `CN=New ${i},OU=Staff,${DOMAIN}`,
+        deleted: false,
+      })),
+    };
+    const again = await scan(port, box);
+    expect(again.reading?.sentence).toMatch(
+      /^Full scan: 600 objects changed since \d\d:\d\d UTC, so reading everything again is quicker\.$/,
+    );
+  });
+
+  it("DirSync refused (the right was taken away): every user is listed, and the sentence says why", async () => {
+    const { port, box } = await setUp();
+    port.answer = {
+      kind: "denied",
+      reason: "the wizard's account does not hold Replicating Directory Changes on the domain",
+    };
+    const delta = await scan(port, box);
+    expect(delta.reading?.method).toBe("listing");
+    expect(port.listed).toBeGreaterThan(0);
+    expect(delta.reading?.sentence).toMatch(
+      /^Read \d+ changes? since \d\d:\d\d UTC, after listing all \d+ users to find deleted and moved ones \(the wizard's account does not hold Replicating Directory Changes on the domain\)\.$/,
+    );
+    expect(comparable(delta)).toEqual(comparable(await fresh(port)));
+    expect(box.b?.dirSync).toBeUndefined();
+  });
+});
