@@ -6,6 +6,7 @@ import { type DirectoryWriter } from "@/lib/directory/writer";
 import { DirectoryError } from "@/lib/directory/errors";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
 import {
+  connectJson,
   directoryJson,
   joinWorld,
   newSandboxWorld,
@@ -18,7 +19,7 @@ import { getDatabase } from "./db";
 import { env } from "./env";
 import { sessionSecret } from "./session";
 
-// A sandbox run's simulated tenant and directory live in the database, one row per run (table sandbox_state), so
+// A sandbox run's simulated tenant, directory and Connect server live in the database, one row per run (table sandbox_state), so
 // that every instance on one PostgreSQL serves the same world and a restart keeps it. A world exists only for a
 // sandbox run that exists: the simulator's bearer names the run and carries an HMAC of it, and an unknown or forged
 // bearer is refused before anything is made. Writes are optimistic (the row's version); within one process the
@@ -86,7 +87,13 @@ interface Loaded {
    * The stored text's two parts, once known, and which directory at which revision the directory part is: a call
    * that left the directory alone (most simulator requests) then costs serialising the small tenant part only.
    */
-  parts?: { tenant: string; directory: string; directoryRef: SandboxDirectory; revision: number };
+  parts?: {
+    tenant: string;
+    connect: string;
+    directory: string;
+    directoryRef: SandboxDirectory;
+    revision: number;
+  };
 }
 
 // A few recently used worlds, by run: a version check (one small query) saves parsing the stored text again.
@@ -197,17 +204,24 @@ async function save(runId: string, loaded: Loaded): Promise<boolean> {
   const { world } = loaded;
   const known = loaded.parts;
   const tenant = tenantJson(world);
+  const connect = connectJson(world);
   const sameDirectory =
     known !== undefined &&
     known.directoryRef === world.directory &&
     known.revision === world.directory.revision;
-  if (sameDirectory && tenant === known.tenant) {
+  if (sameDirectory && tenant === known.tenant && connect === known.connect) {
     cache().set(runId, loaded);
     return true;
   }
   const directory = sameDirectory ? known.directory : directoryJson(world);
-  const parts = { tenant, directory, directoryRef: world.directory, revision: world.directory.revision };
-  const json = joinWorld(tenant, directory);
+  const parts = {
+    tenant,
+    connect,
+    directory,
+    directoryRef: world.directory,
+    revision: world.directory.revision,
+  };
+  const json = joinWorld(tenant, directory, connect);
   if (json === loaded.json) {
     cache().set(runId, { ...loaded, parts });
     return true;

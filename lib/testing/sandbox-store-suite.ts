@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import * as sandboxConnectRoute from "@/app/api/sandbox/connect/route";
 import * as sandboxGraphRoute from "@/app/api/sandbox/graph/[...path]/route";
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
 import { worldFromJson, worldToJson } from "@/lib/sandbox/world";
@@ -241,6 +242,67 @@ export function describeSandboxStore(backend: string): void {
         }),
       );
       expect(bad.status).toBe(401);
+    });
+  });
+
+  describe(`the sandbox Connect server on ${backend}: stored with the run's world`, () => {
+    const owner = makeSession("Olivia Owner");
+
+    function control(runId: string, action: string) {
+      return call(
+        sandboxConnectRoute.POST,
+        "/api/sandbox/connect",
+        {},
+        { method: "POST", body: { runId, action }, session: owner },
+      );
+    }
+
+    async function storedConnect(runId: string): Promise<unknown> {
+      const { db } = await getDatabase();
+      const row = await db
+        .selectFrom("sandbox_state")
+        .select("body")
+        .where("run_id", "=", runId)
+        .executeTakeFirstOrThrow();
+      return (JSON.parse(row.body) as { connect?: unknown }).connect;
+    }
+
+    it("what one instance simulated on the server, another sees: in the database, not in a process's memory", async () => {
+      const runId = await createRunAs(owner);
+      await changeSandboxWorld(runId, (world) => world.tenant.setConnectWriteback(true));
+      // Instance A stops ADSync.
+      const stopped = await control(runId, "stop-adsync");
+      expect(stopped.status, JSON.stringify(stopped.json)).toBe(200);
+      expect(stopped.json.evidence).toMatchObject({ service: { status: "Stopped" } });
+      expect(await storedConnect(runId)).toMatchObject({ adsyncRunning: false, serviceBusReachable: true });
+      // Instance B (no cached world) runs the collector again: the service is still stopped there.
+      forgetCachedWorlds();
+      const again = await control(runId, "upload-evidence");
+      expect(again.json.evidence).toMatchObject({ service: { status: "Stopped" } });
+      // A sibling blocks Service Bus on its side; this instance's next upload shows both breakages.
+      expect(
+        await changeAsSibling(runId, (world) => {
+          world.connect.serviceBusReachable = false;
+          world.connect.brokenAt = new Date().toISOString();
+        }),
+      ).toBe(true);
+      const both = await control(runId, "upload-evidence");
+      const reachable = (answer: { json: Record<string, unknown> }) =>
+        (answer.json.evidence as { serviceBus: { reachable: boolean }[] }).serviceBus.map((p) => p.reachable);
+      expect(both.json.evidence).toMatchObject({ service: { status: "Stopped" } });
+      expect(reachable(both)).not.toContain(true);
+      expect(reachable(again)).not.toContain(false);
+      // Restored on B, healthy on A.
+      forgetCachedWorlds();
+      expect((await control(runId, "restore")).status).toBe(200);
+      expect(await storedConnect(runId)).toEqual({
+        adsyncRunning: true,
+        serviceBusReachable: true,
+        brokenAt: null,
+      });
+      const healthy = await control(runId, "upload-evidence");
+      expect(healthy.json.evidence).toMatchObject({ service: { status: "Running" } });
+      expect(reachable(healthy)).not.toContain(false);
     });
   });
 }
