@@ -66,3 +66,21 @@ describe("the snapshot upload", () => {
     }
   });
 });
+
+describe("the sandbox Graph simulator", () => {
+  it("skips the proxy: the server's own calls carry a bearer, and would each get a new session cookie", () => {
+    expect(proxied("/api/sandbox/graph/v1.0/auditLogs/directoryAudits")).toBe(false);
+    expect(proxied("/api/sandbox/graph/v1.0/organization")).toBe(false);
+  });
+
+  it("leaves the other sandbox routes and look-alikes to the proxy", () => {
+    for (const path of [
+      "/api/sandbox/tenant",
+      "/api/sandbox/connect",
+      "/api/sandbox/graphs",
+      "/sandbox/graph/x",
+    ]) {
+      expect(proxied(path), path).toBe(true);
+    }
+  });
+});

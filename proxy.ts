@@ -50,11 +50,13 @@ export async function proxy(request: NextRequest) {
 // The snapshot upload skips it too: Next buffers the body of every proxied request and cuts it at 10 MB
 // (proxyClientMaxBodySize), and a domain's snapshot is larger; the route streams it. It needs nothing from here: it
 // answers JSON (no nonce), refuses a request without a session, and checks the origin itself (lib/server/http.ts).
+// The sandbox Graph simulator skips it as well: the wizard's own server calls it, several times per check, with a
+// bearer and no cookie, so each call would seal a new anonymous session nobody keeps (lib/server/sandbox-graph.ts).
 export const config = {
   matcher: [
     {
       source:
-        "/((?!_next/static|_next/image|icon.svg|favicon.ico|robots\\.txt$|api/runs/[^/]+/directory/snapshot/?$).*)",
+        "/((?!_next/static|_next/image|icon.svg|favicon.ico|robots\\.txt$|api/runs/[^/]+/directory/snapshot/?$|api/sandbox/graph/).*)",
       missing: [
         { type: "header", key: "next-router-prefetch" },
         { type: "header", key: "purpose", value: "prefetch" },

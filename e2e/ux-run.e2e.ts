@@ -188,6 +188,94 @@ test("a clean-up run's timeline has the revocation of the connector's permission
   );
 });
 
+test.describe("a long timeline", () => {
+  // The one failed request below is on purpose: Chromium logs it.
+  test.use({ expectedConsoleErrors: [/status of 503/] });
+
+  test("shows its latest page, and older pages one click (or key press) at a time", async ({ page, axe }) => {
+    await page.goto("/");
+    await page.getByRole("button", { name: "Start enabling writeback" }).click();
+    const runId = await runIdFrom(page);
+    // 210 notes through the API, each a change of its own (never folded), with the version it changes.
+    const NOTES = 210;
+    await page.evaluate(
+      async ({ runId, count }) => {
+        let etag = (await fetch(`/api/runs/${runId}`)).headers.get("etag") ?? "";
+        for (let i = 1; i <= count; i++) {
+          const res = await fetch(`/api/runs/${runId}`, {
+            method: "PATCH",
+            headers: { "content-type": "application/json", "if-match": etag },
+            body: JSON.stringify({
+              changes: [{ op: "note", stepId: "prerequisites", text: `Older note ${i}` }],
+            }),
+          });
+          if (!res.ok) throw new Error(`PATCH ${i}: ${res.status} ${await res.text()}`);
+          etag = res.headers.get("etag") ?? "";
+        }
+      },
+      { runId, count: NOTES },
+    );
+    const all = (await (await page.request.get(`/api/runs/${runId}?limit=500`)).json()) as {
+      events: unknown[];
+    };
+    const latest = (await (await page.request.get(`/api/runs/${runId}`)).json()) as {
+      events: unknown[];
+      olderEventsBefore?: number;
+    };
+    expect(latest.olderEventsBefore).toBeDefined();
+    const olderCount = all.events.length - latest.events.length;
+    expect(olderCount).toBeGreaterThan(0);
+
+    await page.goto(`/runs/${runId}`);
+    const timeline = page.getByRole("list", { name: "What happened, newest first" });
+    await expect(timeline.getByRole("listitem")).toHaveCount(latest.events.length);
+    // The notes' lines read alike ("Updated the notes of …"); the run's first event is the one to look for.
+    const created = timeline.getByText(/^Run created: /);
+    await expect(created).toHaveCount(0);
+    const button = page.getByRole("button", { name: "Show older events" });
+    const status = page.getByRole("region", { name: "Timeline" }).getByRole("status");
+
+    await test.step("a failed request says why beside the button, and keeps what is shown", async () => {
+      await page.route(/\/api\/runs\/[^/]+\?before=/, (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ error: { code: "unavailable", message: "The database is busy." } }),
+        }),
+      );
+      await button.focus();
+      await page.keyboard.press("Enter");
+      await expect(
+        page.getByRole("alert").filter({ hasText: "Older events could not be loaded" }),
+      ).toContainText("The database is busy.");
+      await expect(button).toBeVisible();
+      await expect(timeline.getByRole("listitem")).toHaveCount(latest.events.length);
+      await page.unroute(/\/api\/runs\/[^/]+\?before=/);
+    });
+
+    await test.step("the keyboard reads the older page; the live region says how many; the button goes", async () => {
+      await button.focus();
+      await expect(button).toBeFocused();
+      await page.keyboard.press("Enter");
+      await expect(status).toHaveText(
+        `Added ${olderCount} older ${olderCount === 1 ? "event" : "events"} at the end of the timeline. That is the start of this run.`,
+      );
+      await expect(status).toHaveAttribute("aria-live", "polite");
+      await expect(timeline.getByRole("listitem")).toHaveCount(all.events.length);
+      await expect(created).toHaveCount(1);
+      await expect(button).toHaveCount(0);
+      await expect(
+        page.getByRole("alert").filter({ hasText: "Older events could not be loaded" }),
+      ).toHaveCount(0);
+      // The keyboard stays where the button was, on what was added, not on the page's start.
+      await expect(status).toBeFocused();
+      // The newest first, the run's start last.
+      await expect(timeline.getByRole("listitem").last()).toContainText(/^Run created: /);
+      await axe(page, "run page with the whole timeline");
+    });
+  });
+});
+
 async function secondPerson(browser: Browser, url: string) {
   const context = await browser.newContext();
   const page = await context.newPage();

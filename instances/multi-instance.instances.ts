@@ -119,6 +119,43 @@ describe.skipIf(needs.skip)("two instances on one PostgreSQL", () => {
     }
   });
 
+  it("keeps the sandbox's Connect server in the database: ADSync stopped on A is stopped on B", async () => {
+    // A run of its own, so that this test also runs alone (-t).
+    expect((await owner.request(a, "/")).status).toBe(200);
+    const created = await owner.request(a, "/api/runs", { method: "POST", body: { flow: "enable" } });
+    expect(created.status, created.text).toBe(201);
+    const id = String(created.json.id);
+    const connect = (instance: Instance, action: string) =>
+      owner.request(instance, "/api/sandbox/connect", { method: "POST", body: { runId: id, action } });
+    const turnedOn = await owner.request(b, "/api/sandbox/tenant", {
+      method: "POST",
+      body: { runId: id, control: { action: "connect-writeback", on: true } },
+    });
+    expect(turnedOn.status, turnedOn.text).toBe(200);
+    const stopped = await connect(a, "stop-adsync");
+    expect(stopped.status, stopped.text).toBe(200);
+    // B's collector runs on the same simulated server: the service is stopped there too.
+    const uploaded = await connect(b, "upload-evidence");
+    expect(uploaded.status, uploaded.text).toBe(200);
+    expect(uploaded.json.evidence).toMatchObject({ service: { status: "Stopped" } });
+    const check = await owner.request(b, "/api/verify/connect-writeback", {
+      method: "POST",
+      body: { runId: id },
+    });
+    expect(check.json).toMatchObject({ status: "failed", confidence: "evidence" });
+    expect((check.json.findings as { code: string }[]).map((f) => f.code)).toContain("adsync-stopped");
+    // Restored on B, running on A.
+    expect((await connect(b, "restore")).status).toBe(200);
+    expect((await connect(a, "upload-evidence")).json.evidence).toMatchObject({
+      service: { status: "Running" },
+    });
+    const again = await owner.request(a, "/api/verify/connect-writeback", {
+      method: "POST",
+      body: { runId: id },
+    });
+    expect(again.json).toMatchObject({ status: "passed", confidence: "evidence" });
+  });
+
   it("opens a link made on A through B, and the link cookie works on A", async () => {
     const link = await owner.request(a, `/api/runs/${runId}/share-links`, {
       method: "POST",

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parseConnectEvidence } from "@/lib/connect/evidence-schema";
 import { evaluateConnectEvidence } from "@/lib/verify/verdicts/connect";
-import { restoreSandboxConnectServer, sandboxConnectEvidence, sandboxConnectServer } from "./connect-server";
+import {
+  connectServerFromState,
+  healthyConnectServer,
+  type SandboxConnectServer,
+  sandboxConnectEvidence,
+} from "./connect-server";
 
 const now = new Date("2026-12-06T10:00:00.000Z");
 const reset = {
@@ -10,20 +15,16 @@ const reset = {
   additionalDetails: [{ key: "OnPremisesAgent", value: "Microsoft Entra Connect" }],
 };
 
-function judge(key: string, writeback = true, question: "enabled" | "disabled" = "enabled") {
+function judge(server: SandboxConnectServer, writeback = true, question: "enabled" | "disabled" = "enabled") {
   const evidence = parseConnectEvidence(
-    JSON.parse(
-      JSON.stringify(
-        sandboxConnectEvidence({ server: sandboxConnectServer(key), writeback, audits: [reset], now }),
-      ),
-    ),
+    JSON.parse(JSON.stringify(sandboxConnectEvidence({ server, writeback, audits: [reset], now }))),
   );
   return { evidence, result: evaluateConnectEvidence(evidence, question, now) };
 }
 
 describe("the sandbox Connect server's evidence", () => {
   it("is a valid collector file that passes connect-writeback, naming the sandbox directory's connector", () => {
-    const { evidence, result } = judge(`k-${Math.random()}`);
+    const { evidence, result } = judge(healthyConnectServer());
     expect(result.status).toBe("passed");
     expect(result.confidence).toBe("evidence");
     expect(result.evidence).toMatchObject({
@@ -33,29 +34,23 @@ describe("the sandbox Connect server's evidence", () => {
   });
 
   it("follows the tenant's Connect switch: off fails the enable step and passes the clean-up", () => {
-    const key = `k-${Math.random()}`;
-    expect(judge(key, false).result.status).toBe("failed");
-    expect(judge(key, false, "disabled").result.status).toBe("passed");
+    expect(judge(healthyConnectServer(), false).result.status).toBe("failed");
+    expect(judge(healthyConnectServer(), false, "disabled").result.status).toBe("passed");
   });
 
   it("fails with adsync-stopped when the service is stopped, and passes again after a restore", () => {
-    const key = `k-${Math.random()}`;
-    sandboxConnectServer(key).adsyncRunning = false;
-    sandboxConnectServer(key).brokenAt = now.toISOString();
-    const { result } = judge(key);
+    const server = { ...healthyConnectServer(), adsyncRunning: false, brokenAt: now.toISOString() };
+    const { result } = judge(server);
     expect(result.status).toBe("failed");
     expect(result.findings.map((f) => f.code)).toEqual(
       expect.arrayContaining(["adsync-stopped", "writeback-service-stopped"]),
     );
-    restoreSandboxConnectServer(key);
-    expect(judge(key).result.status).toBe("passed");
+    expect(judge(healthyConnectServer()).result.status).toBe("passed");
   });
 
   it("fails with service-bus-unreachable, the missing heartbeat and the 32002 errors when Service Bus is blocked", () => {
-    const key = `k-${Math.random()}`;
-    sandboxConnectServer(key).serviceBusReachable = false;
-    sandboxConnectServer(key).brokenAt = now.toISOString();
-    const { result } = judge(key);
+    const server = { ...healthyConnectServer(), serviceBusReachable: false, brokenAt: now.toISOString() };
+    const { result } = judge(server);
     expect(result.status).toBe("failed");
     const codes = result.findings.map((f) => f.code);
     expect(codes).toEqual(
@@ -66,5 +61,14 @@ describe("the sandbox Connect server's evidence", () => {
       ]),
     );
     expect(result.findings.some((f) => f.target === "PasswordResetService 32002")).toBe(true);
+  });
+
+  it("reads a stored server back, and a world stored without one (or with a bad one) has a healthy server", () => {
+    const stopped = { adsyncRunning: false, serviceBusReachable: true, brokenAt: now.toISOString() };
+    expect(connectServerFromState(JSON.parse(JSON.stringify(stopped)))).toEqual(stopped);
+    expect(connectServerFromState(undefined)).toEqual(healthyConnectServer());
+    expect(
+      connectServerFromState({ adsyncRunning: "no", serviceBusReachable: true, brokenAt: null }),
+    ).toEqual(healthyConnectServer());
   });
 });

@@ -8,7 +8,10 @@ import { type ConnectEvidence } from "@/lib/connect/evidence-schema";
 import { SERVICE_BUS_PROBES } from "@/lib/connect/collect-script";
 import fixture from "./contoso-snapshot.json";
 
-/** The simulated server's own state, per sandbox run (keyed like the sandbox tenant). */
+/**
+ * The simulated server's own state, per sandbox run: part of the run's stored world (lib/sandbox/world.ts), so every
+ * instance serving the run sees the same server.
+ */
 export interface SandboxConnectServer {
   adsyncRunning: boolean;
   serviceBusReachable: boolean;
@@ -16,20 +19,25 @@ export interface SandboxConnectServer {
   brokenAt: string | null;
 }
 
-const servers = new Map<string, SandboxConnectServer>();
-
-export function sandboxConnectServer(key: string): SandboxConnectServer {
-  let server = servers.get(key);
-  if (!server) {
-    server = { adsyncRunning: true, serviceBusReachable: true, brokenAt: null };
-    servers.set(key, server);
-  }
-  return server;
+/** A server as a run starts with it, and as "restore" leaves it: the service running, Service Bus reachable. */
+export function healthyConnectServer(): SandboxConnectServer {
+  return { adsyncRunning: true, serviceBusReachable: true, brokenAt: null };
 }
 
-export function restoreSandboxConnectServer(key: string): SandboxConnectServer {
-  servers.delete(key);
-  return sandboxConnectServer(key);
+/** The stored server, or a healthy one when the stored world has none (stored before it was kept) or a bad one. */
+export function connectServerFromState(value: unknown): SandboxConnectServer {
+  const state = value as Partial<SandboxConnectServer> | null | undefined;
+  if (
+    typeof state?.adsyncRunning !== "boolean" ||
+    typeof state.serviceBusReachable !== "boolean" ||
+    (state.brokenAt !== null && typeof state.brokenAt !== "string")
+  )
+    return healthyConnectServer();
+  return {
+    adsyncRunning: state.adsyncRunning,
+    serviceBusReachable: state.serviceBusReachable,
+    brokenAt: state.brokenAt,
+  };
 }
 
 interface AuditLike {

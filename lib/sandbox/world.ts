@@ -1,3 +1,4 @@
+import { connectServerFromState, healthyConnectServer, type SandboxConnectServer } from "./connect-server";
 import { SandboxDirectory, type SandboxDirectoryState } from "./directory";
 import { SandboxTenant, type SandboxTenantOptions, type SandboxTenantState } from "./tenant-model";
 
@@ -7,12 +8,16 @@ import { SandboxTenant, type SandboxTenantOptions, type SandboxTenantState } fro
 export interface SandboxWorld {
   tenant: SandboxTenant;
   directory: SandboxDirectory;
+  /** The run's Entra Connect server (its ADSync service, its way to Service Bus). */
+  connect: SandboxConnectServer;
 }
 
 export interface SandboxWorldState {
   format: "sspr-sandbox-world/1";
   tenant: SandboxTenantState;
   directory: SandboxDirectoryState;
+  /** Absent in worlds stored before the Connect server was kept with them: a healthy server. */
+  connect?: SandboxConnectServer;
 }
 
 /** A run's world as it starts: the built-in directory, and a tenant set up for the run's flow. */
@@ -21,11 +26,16 @@ export function newSandboxWorld(
   clock: () => Date = () => new Date(),
 ): SandboxWorld {
   const directory = new SandboxDirectory();
-  return { directory, tenant: new SandboxTenant(clock, directory, options) };
+  return { directory, tenant: new SandboxTenant(clock, directory, options), connect: healthyConnectServer() };
 }
 
 export function worldToJson(world: SandboxWorld): string {
-  return joinWorld(tenantJson(world), directoryJson(world));
+  return joinWorld(tenantJson(world), directoryJson(world), connectJson(world));
+}
+
+/** The Connect server part of the stored text (three fields). */
+export function connectJson(world: SandboxWorld): string {
+  return JSON.stringify(world.connect);
 }
 
 /** The tenant part of the stored text (small: switches, users, records). */
@@ -38,9 +48,9 @@ export function directoryJson(world: SandboxWorld): string {
   return JSON.stringify(world.directory.toState());
 }
 
-/** The stored text from its two parts; the same text JSON.stringify makes of a SandboxWorldState. */
-export function joinWorld(tenant: string, directory: string): string {
-  return `{"format":"sspr-sandbox-world/1","tenant":${tenant},"directory":${directory}}`;
+/** The stored text from its parts; the same text JSON.stringify makes of a SandboxWorldState. */
+export function joinWorld(tenant: string, directory: string, connect: string): string {
+  return `{"format":"sspr-sandbox-world/1","tenant":${tenant},"directory":${directory},"connect":${connect}}`;
 }
 
 /** Null when the text is not a stored world of this format (the caller starts the run's world again). */
@@ -53,5 +63,9 @@ export function worldFromJson(text: string, clock: () => Date = () => new Date()
   }
   if (state?.format !== "sspr-sandbox-world/1" || !state.tenant || !state.directory) return null;
   const directory = SandboxDirectory.fromState(state.directory);
-  return { directory, tenant: SandboxTenant.fromState(state.tenant, directory, clock) };
+  return {
+    directory,
+    tenant: SandboxTenant.fromState(state.tenant, directory, clock),
+    connect: connectServerFromState(state.connect),
+  };
 }

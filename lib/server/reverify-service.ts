@@ -9,7 +9,7 @@ import { type Who } from "./access";
 import { type RunView } from "@/lib/contract/runs";
 import { commitRunChange, loadRun } from "./runs-service";
 import { type TenantAccess } from "./tenant-access";
-import { buildVerifyContext } from "./verify-context";
+import { buildVerifyContext, checkingRun } from "./verify-context";
 
 // "Re-verify everything": every step's verifier runs again, outside the transaction (it may read LDAP or
 // Graph), then the results are applied to the run in one change and the differences are reported.
@@ -26,13 +26,16 @@ export async function reverifyRun(
 ): Promise<{ run: RunView; drift: DriftReport }> {
   const before = await loadRun(who, runId, "edit");
   const now = new Date();
-  const context = await buildVerifyContext(before, tenant, now);
   const verifiers = options.verifiers ?? VERIFIERS;
-  const outcomes: Partial<Record<StepId, VerifierOutcome>> = {};
-  for (const stepId of Object.keys(before.steps) as StepId[]) {
-    const verifier = verifiers[stepId];
-    if (verifier) outcomes[stepId] = await runVerifier(verifier, context);
-  }
+  const outcomes = await checkingRun(before, async () => {
+    const context = await buildVerifyContext(before, tenant, now);
+    const checked: Partial<Record<StepId, VerifierOutcome>> = {};
+    for (const stepId of Object.keys(before.steps) as StepId[]) {
+      const verifier = verifiers[stepId];
+      if (verifier) checked[stepId] = await runVerifier(verifier, context);
+    }
+    return checked;
+  });
   let drift: DriftReport | undefined;
   const { view } = await commitRunChange(who, runId, {
     need: "edit",

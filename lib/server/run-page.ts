@@ -4,15 +4,21 @@ import { type Principal, type RunAccess } from "./access";
 import { ApiError } from "./api-error";
 import { pagePrincipal } from "./page-session";
 import { type LostLinkView, type RunAccessView, type RunView } from "@/lib/contract/runs";
-import { loadRunAs } from "./runs-service";
+import { authorizeRun, loadRunAs, runViewPage } from "./runs-service";
 
 /** Loads the run a page shows and the viewer's access to it, or renders the not-found page. */
 export async function runAccessForPage(
   id: string,
+  /** Only the latest page of the timeline (what GET /api/runs/<id> answers); the timeline reads older pages itself. */
+  options: { latestEvents?: boolean } = {},
 ): Promise<{ run: RunView; access: RunAccess; principal: Principal }> {
   const principal = await pagePrincipal();
   if (!principal) notFound();
   try {
+    if (options.latestEvents) {
+      const { record, access } = await authorizeRun(principal, id);
+      return { run: await runViewPage(record), access, principal };
+    }
     const { view, access } = await loadRunAs(principal, id);
     return { run: view, access, principal };
   } catch (error) {

@@ -21,7 +21,7 @@ import { ApiError } from "./api-error";
 import { type Database } from "./db/schema";
 import { appMode } from "./env";
 import { type TenantAccess } from "./tenant-access";
-import { buildVerifyContext } from "./verify-context";
+import { buildVerifyContext, checkingRun } from "./verify-context";
 import { type NewEvent, type RunsRepository, type RunEvent, type RunRecord } from "./runs-repository";
 import { lostLinkFor, lostLinkMessage } from "./lost-link";
 import { actorName } from "./session";
@@ -294,8 +294,9 @@ export async function verifyStep(
   if (request.attestation) {
     input = { kind: "attest", by: request.attestation.by, note: request.attestation.note };
   } else {
-    const context = await buildVerifyContext(before, tenant, now);
-    const outcome = await runVerifier(VERIFIERS[stepId], context);
+    const outcome = await checkingRun(before, async () =>
+      runVerifier(VERIFIERS[stepId], await buildVerifyContext(before, tenant, now)),
+    );
     if (outcome.kind === "checked") input = { kind: "checked", result: outcome.result };
     else {
       input = { kind: "unchecked" };

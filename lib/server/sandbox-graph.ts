@@ -1,7 +1,8 @@
 import "server-only";
 import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
+import { type SandboxWorld } from "@/lib/sandbox/world";
 import { appMode } from "./env";
-import { NoSandboxRunError, runIdOfSandboxBearer, withSandboxWorld } from "./sandbox-store";
+import { inNamedSession, NoSandboxRunError, readSandboxBearer, withSandboxWorld } from "./sandbox-store";
 import { SANDBOX_GRAPH_PATH } from "./tenant-access";
 
 const REFUSED = () =>
@@ -19,13 +20,17 @@ const REFUSED = () =>
 export async function serveSandboxGraph(request: Request): Promise<Response> {
   if (appMode() !== "sandbox") return new Response("Not found", { status: 404 });
   const token = /^Bearer (\S+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
-  const runId = token ? runIdOfSandboxBearer(token) : null;
-  if (!runId) return REFUSED();
+  const bearer = token ? readSandboxBearer(token) : null;
+  if (!bearer) return REFUSED();
+  const { runId } = bearer;
+  // A clone per attempt: a retry after another instance stored first reads the body again.
+  const serve = (world: SandboxWorld) =>
+    handleGraphRequest(request.clone(), { basePath: SANDBOX_GRAPH_PATH, tenantFor: () => world.tenant });
   try {
-    return await withSandboxWorld(runId, (world) =>
-      // A clone per attempt: a retry after another instance stored first reads the body again.
-      handleGraphRequest(request.clone(), { basePath: SANDBOX_GRAPH_PATH, tenantFor: () => world.tenant }),
-    );
+    // A call of a request that holds the run's world (a verify call, lib/server/sandbox-store.ts) uses that world;
+    // the request stores it once when it ends.
+    const held = bearer.session ? inNamedSession(runId, bearer.session, serve) : null;
+    return await (held ?? withSandboxWorld(runId, serve));
   } catch (error) {
     if (error instanceof NoSandboxRunError) return REFUSED();
     throw error;

@@ -1,10 +1,12 @@
 import "server-only";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import { type DirectoryWriter } from "@/lib/directory/writer";
 import { DirectoryError } from "@/lib/directory/errors";
 import { type SandboxDirectory } from "@/lib/sandbox/directory";
 import {
+  connectJson,
   directoryJson,
   joinWorld,
   newSandboxWorld,
@@ -17,7 +19,7 @@ import { getDatabase } from "./db";
 import { env } from "./env";
 import { sessionSecret } from "./session";
 
-// A sandbox run's simulated tenant and directory live in the database, one row per run (table sandbox_state), so
+// A sandbox run's simulated tenant, directory and Connect server live in the database, one row per run (table sandbox_state), so
 // that every instance on one PostgreSQL serves the same world and a restart keeps it. A world exists only for a
 // sandbox run that exists: the simulator's bearer names the run and carries an HMAC of it, and an unknown or forged
 // bearer is refused before anything is made. Writes are optimistic (the row's version); within one process the
@@ -37,14 +39,35 @@ export function sandboxBearer(runId: string): string {
   return `${PREFIX}.${runId}.${mac(runId).toString("base64url")}`;
 }
 
-/** The run a sandbox bearer stands for, or null when it is not one this server (or a sibling instance) made. */
-export function runIdOfSandboxBearer(token: string): string | null {
-  const [prefix, runId, signature, extra] = token.split(".");
+/**
+ * The bearer for a Graph call made now: inside a sandbox session of the run (withSandboxSession), it also names
+ * the session, so that the simulator serves the call from the world the session already holds.
+ */
+export function currentSandboxBearer(runId: string): string {
+  const session = sessionContext().getStore();
+  return session && session.open && session.runId === runId
+    ? `${sandboxBearer(runId)}.${session.id}`
+    : sandboxBearer(runId);
+}
+
+/**
+ * The run a sandbox bearer stands for, and the session it names (null: none), or null when it is not one this
+ * server (or a sibling instance) made.
+ */
+export function readSandboxBearer(token: string): { runId: string; session: string | null } | null {
+  const [prefix, runId, signature, session, extra] = token.split(".");
   if (prefix !== PREFIX || !runId || !signature || extra !== undefined) return null;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(runId)) return null;
+  if (session !== undefined && !/^[A-Za-z0-9_-]{22}$/.test(session)) return null;
   const given = Buffer.from(signature, "base64url");
   const expected = mac(runId);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? runId : null;
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  return { runId, session: session ?? null };
+}
+
+/** The run a sandbox bearer stands for, or null when it is not one this server (or a sibling instance) made. */
+export function runIdOfSandboxBearer(token: string): string | null {
+  return readSandboxBearer(token)?.runId ?? null;
 }
 
 /** The sandbox world of a run that is not a sandbox run (or does not exist): nothing to serve. */
@@ -64,14 +87,48 @@ interface Loaded {
    * The stored text's two parts, once known, and which directory at which revision the directory part is: a call
    * that left the directory alone (most simulator requests) then costs serialising the small tenant part only.
    */
-  parts?: { tenant: string; directory: string; directoryRef: SandboxDirectory; revision: number };
+  parts?: {
+    tenant: string;
+    connect: string;
+    directory: string;
+    directoryRef: SandboxDirectory;
+    revision: number;
+  };
 }
 
 // A few recently used worlds, by run: a version check (one small query) saves parsing the stored text again.
 // Bounded, and only ever filled from runs that exist, so memory does not grow with requests.
 const CACHE_KEY = Symbol.for("sspr-wizard.sandbox-world-cache");
 const TURNS_KEY = Symbol.for("sspr-wizard.sandbox-world-turns");
+const SESSIONS_KEY = Symbol.for("sspr-wizard.sandbox-world-sessions");
+const CONTEXT_KEY = Symbol.for("sspr-wizard.sandbox-world-session-context");
 type Holder = Record<symbol, unknown>;
+
+/**
+ * One request's hold on a run's world (a verify call: its directory reads, its Graph calls to the simulator and
+ * the on-premises lookup), so that the world is loaded once and stored at most once for the whole request.
+ */
+interface Session {
+  /** Random, named by the bearer of the session's Graph calls; known to this process only. */
+  id: string;
+  runId: string;
+  loaded: Loaded;
+  open: boolean;
+  /** A change failed part way: the world may be half changed, and is not stored. */
+  broken: boolean;
+  /** The session's changes take turns, as the calls of one run do outside a session. */
+  chain: Promise<unknown>;
+}
+
+function sessions(): Map<string, Session> {
+  const holder = globalThis as unknown as Holder;
+  return (holder[SESSIONS_KEY] ??= new Map<string, Session>()) as Map<string, Session>;
+}
+
+function sessionContext(): AsyncLocalStorage<Session> {
+  const holder = globalThis as unknown as Holder;
+  return (holder[CONTEXT_KEY] ??= new AsyncLocalStorage<Session>()) as AsyncLocalStorage<Session>;
+}
 
 function cache(): LRUCache<string, Loaded> {
   const holder = globalThis as unknown as Holder;
@@ -147,17 +204,24 @@ async function save(runId: string, loaded: Loaded): Promise<boolean> {
   const { world } = loaded;
   const known = loaded.parts;
   const tenant = tenantJson(world);
+  const connect = connectJson(world);
   const sameDirectory =
     known !== undefined &&
     known.directoryRef === world.directory &&
     known.revision === world.directory.revision;
-  if (sameDirectory && tenant === known.tenant) {
+  if (sameDirectory && tenant === known.tenant && connect === known.connect) {
     cache().set(runId, loaded);
     return true;
   }
   const directory = sameDirectory ? known.directory : directoryJson(world);
-  const parts = { tenant, directory, directoryRef: world.directory, revision: world.directory.revision };
-  const json = joinWorld(tenant, directory);
+  const parts = {
+    tenant,
+    connect,
+    directory,
+    directoryRef: world.directory,
+    revision: world.directory.revision,
+  };
+  const json = joinWorld(tenant, directory, connect);
   if (json === loaded.json) {
     cache().set(runId, { ...loaded, parts });
     return true;
@@ -200,6 +264,9 @@ export function withSandboxWorld<T>(
   runId: string,
   change: (world: SandboxWorld) => T | Promise<T>,
 ): Promise<T> {
+  // Within a session of this run (the same request), its world: loading it here would wait for the session's turn.
+  const session = sessionContext().getStore();
+  if (session && session.open && session.runId === runId) return inSession(session, change);
   return inTurn(runId, async () => {
     for (let attempt = 1; ; attempt++) {
       const loaded = await load(runId);
@@ -216,6 +283,78 @@ export function withSandboxWorld<T>(
         throw new ApiError("conflict", "The sandbox changed on another server meanwhile. Try again.");
     }
   });
+}
+
+/** Runs `change` on the session's world, after the session's earlier changes. */
+function inSession<T>(session: Session, change: (world: SandboxWorld) => T | Promise<T>): Promise<T> {
+  const mine = session.chain.then(async () => {
+    try {
+      return await change(session.loaded.world);
+    } catch (error) {
+      session.broken = true;
+      throw error;
+    }
+  });
+  session.chain = mine.catch(() => undefined);
+  return mine;
+}
+
+/**
+ * Runs `task` (one request, e.g. a verify call) with the run's world loaded once: the sandbox calls it makes for
+ * the run — withSandboxWorld in this process, and the simulator's Graph calls whose bearer is
+ * currentSandboxBearer(runId) — use that world, and what they changed is stored once, when the task ends (also
+ * when it throws: the simulator's answers have been given). A sibling instance storing first makes the whole task
+ * run again on the newer world, as withSandboxWorld does with one change; a change that failed part way leaves the
+ * stored world as it was. The run's other sandbox calls in this process wait until the task ends.
+ */
+export function withSandboxSession<T>(runId: string, task: () => Promise<T>): Promise<T> {
+  return inTurn(runId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await load(runId);
+      const session: Session = {
+        id: randomBytes(16).toString("base64url"),
+        runId,
+        loaded,
+        open: true,
+        broken: false,
+        chain: Promise.resolve(),
+      };
+      sessions().set(session.id, session);
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown };
+      try {
+        outcome = { ok: true, value: await sessionContext().run(session, task) };
+      } catch (error) {
+        outcome = { ok: false, error };
+      } finally {
+        session.open = false;
+        sessions().delete(session.id);
+      }
+      // A change still under way (a Graph call the task stopped waiting for) finishes before the world is stored.
+      await session.chain;
+      if (session.broken) {
+        cache().delete(runId);
+      } else if (!(await save(runId, loaded))) {
+        if (attempt >= ATTEMPTS)
+          throw new ApiError("conflict", "The sandbox changed on another server meanwhile. Try again.");
+        continue;
+      }
+      if (!outcome.ok) throw outcome.error;
+      return outcome.value;
+    }
+  });
+}
+
+/**
+ * Runs `change` on the world of the open session a simulator call names (its bearer's session part), or null when
+ * this process has no such session for the run (closed, or another instance's): the caller then loads the world.
+ */
+export function inNamedSession<T>(
+  runId: string,
+  sessionId: string,
+  change: (world: SandboxWorld) => T | Promise<T>,
+): Promise<T> | null {
+  const session = sessions().get(sessionId);
+  return session && session.open && session.runId === runId ? inSession(session, change) : null;
 }
 
 /** Starts the run's world again (its flow's tenant and the built-in directory). */

@@ -4,7 +4,7 @@ import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantPort } from "@/lib/tenant/port";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
-import { sandboxBearer, withSandboxWorld } from "./sandbox-store";
+import { currentSandboxBearer, withSandboxWorld } from "./sandbox-store";
 import { type Session } from "./session";
 
 // How a request reaches the tenant. Live: the browser sends its Graph access token with the call; the server
@@ -90,7 +90,7 @@ export function sandboxGraphBaseUrl(): string {
 
 export function graphTenant(
   baseUrl: string,
-  token: string,
+  token: string | (() => string),
   grantedScopes: readonly string[] | null = null,
 ): GraphTenant {
   return new GraphTenant({ baseUrl, token, grantedScopes, timeoutMs: env().GRAPH_TIMEOUT_MS });
@@ -108,7 +108,8 @@ export function tenantAccessFor(request: Request, session: Session, runId: strin
         withSandboxWorld(runId, async (world) => (await world.directory.port().findUserBySid(sid)) ?? null),
     };
     return {
-      port: graphTenant(sandboxGraphBaseUrl(), sandboxBearer(runId)),
+      // Read per call: inside the run's sandbox session (a verify call) the bearer names it.
+      port: graphTenant(sandboxGraphBaseUrl(), () => currentSandboxBearer(runId)),
       tenantId: null,
       onPremisesUsers,
     };

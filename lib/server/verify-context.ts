@@ -7,6 +7,7 @@ import { cloudSyncEvidenceForRun } from "./cloud-sync/evidence-store";
 import { connectEvidenceForRun } from "./connect/evidence-store";
 import { ldapUserLookup, runDirectoryFor } from "./directory/run-directory";
 import { appMode } from "./env";
+import { withSandboxSession } from "./sandbox-store";
 import { type TenantAccess } from "./tenant-access";
 
 // What a step's check may read for one run, built explicitly from the run the caller already loaded and the
@@ -54,6 +55,14 @@ export async function buildVerifyContext(
   const onPremisesUsers = access.onPremisesUsers ?? ldapUserLookup();
   if (onPremisesUsers) context.onPremisesUsers = onPremisesUsers;
   return context;
+}
+
+/**
+ * Runs a check (or several) of a run: for a sandbox run, with its simulated world loaded once for all the check's
+ * reads (directory, Graph simulator, on-premises lookup) and stored at most once (lib/server/sandbox-store.ts).
+ */
+export function checkingRun<T>(run: Pick<VerifyRun, "id" | "mode">, task: () => Promise<T>): Promise<T> {
+  return run.mode === "sandbox" ? withSandboxSession(run.id, task) : task();
 }
 
 function lastEndToEndTest(run: VerifyRun): EndToEndTestRecord | null {

@@ -18,8 +18,8 @@ import {
 export interface GraphClientOptions {
   /** e.g. https://graph.microsoft.com, https://graph.microsoft.us, or the sandbox simulator's URL. */
   baseUrl: string;
-  /** The caller's Graph access token. Held in memory for this request only. */
-  token: string;
+  /** The caller's Graph access token (or what reads it per call). Held in memory for this request only. */
+  token: string | (() => string);
   timeoutMs?: number;
   maxRetries?: number;
   /** Longest single wait the client sits out; a longer Retry-After ends the call as throttled. */
@@ -32,9 +32,9 @@ const RETRYABLE = new Set([429, 503, 504]);
 
 /** Forwards the caller's token; it is opaque to us (DOMAIN.md: only Graph validates Graph tokens). */
 export class ForwardedTokenProvider implements AuthenticationProvider {
-  constructor(private readonly token: string) {}
+  constructor(private readonly token: string | (() => string)) {}
   getAccessToken(): Promise<string> {
-    return Promise.resolve(this.token);
+    return Promise.resolve(typeof this.token === "function" ? this.token() : this.token);
   }
 }
 

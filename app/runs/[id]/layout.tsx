@@ -14,7 +14,8 @@ export default async function RunLayout({
   params: Promise<{ id: string }>;
 }) {
   const { id } = await params;
-  const { run, access, principal } = await runAccessForPage(id);
+  // The store starts with the timeline's latest page, as polling refreshes it; older pages are read on request.
+  const { run, access, principal } = await runAccessForPage(id, { latestEvents: true });
   return (
     <RunAccessProvider access={clientAccess(access, principal)}>
       <RunStoreProvider initialRun={run}>

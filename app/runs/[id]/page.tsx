@@ -12,7 +12,7 @@ export const metadata: Metadata = { title: "Run" };
 
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const { access, principal } = await runAccessForPage(id);
+  const { access, principal } = await runAccessForPage(id, { latestEvents: true });
   const links = access.role === "owner" ? await listShareLinks(principal, id) : [];
   return (
     <div className="space-y-8">

@@ -1,15 +1,11 @@
 import "server-only";
 import { type SandboxConnectAction, type SandboxConnectResponse } from "@/lib/contract/connect";
-import {
-  restoreSandboxConnectServer,
-  sandboxConnectEvidence,
-  sandboxConnectServer,
-} from "@/lib/sandbox/connect-server";
+import { healthyConnectServer, sandboxConnectEvidence } from "@/lib/sandbox/connect-server";
 import { type Who } from "../access";
 import { ApiError } from "../api-error";
 import { appMode } from "../env";
 import { loadRun } from "../runs-service";
-import { sandboxBearer, withSandboxWorld } from "../sandbox-store";
+import { withSandboxWorld } from "../sandbox-store";
 import { uploadConnectEvidence } from "./evidence-service";
 
 // The sandbox's Connect server: each control changes the simulated server (or leaves it as it is), runs its
@@ -35,25 +31,25 @@ export async function applySandboxConnectControl(
   if (appMode() !== "sandbox")
     throw new ApiError("not-found", "There is no sandbox Connect server in live mode.");
   await loadRun(who, runId, "edit");
-  // The simulated Connect server is still kept in this process's memory, by the run's sandbox key.
-  const key = sandboxBearer(runId);
-  const server = action === "restore" ? restoreSandboxConnectServer(key) : sandboxConnectServer(key);
-  if (action === "stop-adsync" && server.adsyncRunning) {
-    server.adsyncRunning = false;
-    server.brokenAt = now.toISOString();
-  }
-  if (action === "block-service-bus" && server.serviceBusReachable) {
-    server.serviceBusReachable = false;
-    server.brokenAt = now.toISOString();
-  }
-  const evidence = await withSandboxWorld(runId, ({ tenant }) =>
-    sandboxConnectEvidence({
+  // The simulated server is part of the run's stored world, so whichever instance serves the next control sees it.
+  const evidence = await withSandboxWorld(runId, (world) => {
+    if (action === "restore") world.connect = healthyConnectServer();
+    const server = world.connect;
+    if (action === "stop-adsync" && server.adsyncRunning) {
+      server.adsyncRunning = false;
+      server.brokenAt = now.toISOString();
+    }
+    if (action === "block-service-bus" && server.serviceBusReachable) {
+      server.serviceBusReachable = false;
+      server.brokenAt = now.toISOString();
+    }
+    return sandboxConnectEvidence({
       server,
-      writeback: tenant.switches.connectWriteback,
-      audits: tenant.audits,
+      writeback: world.tenant.switches.connectWriteback,
+      audits: world.tenant.audits,
       now,
-    }),
-  );
+    });
+  });
   return {
     evidence: await uploadConnectEvidence(who, runId, JSON.stringify(evidence), now),
     message: MESSAGES[action],
