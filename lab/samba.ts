@@ -204,6 +204,11 @@ export async function provisionDomain(
   sambaTool: string,
   paths: SambaPaths,
   adminPassword: string,
+  /**
+   * The database Samba keeps the directory in: tdb (Samba's default) or mdb (LMDB, also supported by Samba), which
+   * large labs use because the offline bulk import runs faster on it (bench/README.md, "Lab seeding").
+   */
+  backendStore: "tdb" | "mdb" = "tdb",
 ): Promise<void> {
   await mkdir(paths.sambaDir, { recursive: true, mode: 0o700 });
   await run(
@@ -216,6 +221,7 @@ export async function provisionDomain(
       `--domain=${LAB_NETBIOS_DOMAIN}`,
       "--server-role=dc",
       "--dns-backend=NONE",
+      `--backend-store=${backendStore}`,
       // The admin password is a throwaway lab credential; it also sits in a 0600 file.
       `--adminpass=${adminPassword}`,
       `--option=pid directory = ${path.dirname(paths.pidFile)}`,
