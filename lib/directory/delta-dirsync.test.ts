@@ -59,9 +59,20 @@ class ChangingDirectory extends SnapshotDirectory {
     }),
     protectedUsers: (base) => this.protectedPages(base),
     userIds: (base) => this.idPages(base),
+    user: async (dn) => {
+      for await (const page of this.users(dn)) for (const u of page) if (u.dn === dn) return u;
+      return null;
+    },
+    usersIn: (container) => this.childPages(container),
     dirSync: async (_domain, _cookie, options) =>
       options.changes ? this.answer : { kind: "changes", cookie: "cookie-0", changes: [] },
   };
+
+  private async *childPages(container: string): AsyncIterable<UserRecord[]> {
+    const parent = (dn: string) => dn.slice(dn.indexOf(",") + 1).toLowerCase();
+    for await (const page of this.users(container))
+      yield page.filter((u) => parent(u.dn) === container.toLowerCase());
+  }
 
   private async *protectedPages(base: string): AsyncIterable<UserRecord[]> {
     for await (const page of this.users(base)) yield page.filter((u) => u.adminCount === 1);
@@ -164,6 +175,25 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const left = await run(scoped);
     expect(left.reading?.mode).toBe("delta");
     expect(comparable(left)).toEqual(comparable(await run({ b: null }, false)));
+  });
+
+  it("a protected account's groups change without it: DirSync names nothing, the delta still reads it again", async () => {
+    const { port, box } = await setUp();
+    const omar = port.snap.domains[0]!.users.find((u) => u.dn.startsWith("CN=Omar Former"))!;
+    // Joins Domain Admins: from an orphaned adminCount to a protected member (a change on the group, not on him).
+    omar.tokenGroups = [...(omar.tokenGroups ?? []), `${port.snap.domains[0]!.sid}-512`];
+    port.answer = { kind: "changes", cookie: "c2", changes: [] };
+    const delta = await scan(port, box);
+    expect(delta.reading).toMatchObject({ mode: "delta", method: "dirsync" });
+    const full = await fresh(port);
+    expect(comparable(delta)).toEqual(comparable(full));
+    expect(delta.summary).not.toEqual(
+      (await new DirectoryScanner(new SnapshotDirectory(fixtureSnapshot()), {
+        connector: null,
+        confirmedConnectorDn: null,
+        scope: [],
+      }).run("connector-permissions")).summary,
+    );
   });
 
   it("many changed users: a full scan is quicker, and the step says so", async () => {

@@ -27,7 +27,7 @@ import { type PreparedToken } from "@/lib/ad/fast-check-binary";
 import { isDaclProtected, toModel } from "./checks/sd";
 import { type DirectoryFinding } from "./checks/types";
 import { type ContainerInfo, type UserOutcome, UserRightsScanner } from "./checks/user-rights";
-import { ancestorsUpTo, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
+import { ancestorsUpTo, isWithin, normalizeDn, parentDn, sameDn, shortDn } from "./dn";
 import {
   type ChangeReader,
   type DirectoryMark,
@@ -45,7 +45,7 @@ export const DELTA_MAX_AGE_MS = 24 * 60 * 60_000;
 export interface BaselineUser {
   guid: string;
   dn: string;
-  /** bit 1: ready; bit 2: also Change Password. */
+  /** bit 1: ready; bit 2: also Change Password; bit 4: adminCount=1 (its verdict follows its groups). */
   r: number;
   /** This user's findings, when it has any. */
   f?: DirectoryFinding[];
@@ -76,6 +76,26 @@ export interface DeltaBaseline {
   dirSync?: string;
   /** Why no DirSync cookie could be read (then re-checks list every user). */
   dirSyncDenied?: string;
+  /**
+   * Users whose parent is none of the listed containers (an unusual parent class): while there are any, a changed
+   * subtree is read with one subtree search instead of one search per container.
+   */
+  looseUsers?: number;
+}
+
+/** How many users sit below something other than the domain or a listed container. */
+export function countLooseUsers(
+  domainDn: string,
+  containers: readonly { dn: string }[],
+  users: Iterable<{ dn: string }>,
+): number {
+  const parents = new Set([normalizeDn(domainDn), ...containers.map((c) => normalizeDn(c.dn))]);
+  let loose = 0;
+  for (const u of users) {
+    const parent = parentDn(u.dn);
+    if (parent === null || !parents.has(normalizeDn(parent))) loose++;
+  }
+  return loose;
 }
 
 export interface UserTotals {
@@ -126,7 +146,7 @@ export function baselineUser(user: UserRecord, guid: string, outcome: UserOutcom
   const out: BaselineUser = {
     guid,
     dn: user.dn,
-    r: (outcome.ready ? 1 : 0) | (outcome.changePassword ? 2 : 0),
+    r: (outcome.ready ? 1 : 0) | (outcome.changePassword ? 2 : 0) | (user.adminCount === 1 ? 4 : 0),
   };
   if (outcome.findings.length > 0) out.f = outcome.findings;
   return out;
@@ -169,7 +189,9 @@ export class BaselineBuilder {
   }): DeltaBaseline | null {
     if (this.unusable) return null;
     const ds = input.dirSync;
+    const users = [...this.users.values()];
     return {
+      looseUsers: countLooseUsers(input.domain.dn, this.containers, users),
       ...(ds && "cookie" in ds ? { dirSync: ds.cookie } : {}),
       ...(ds && "denied" in ds ? { dirSyncDenied: ds.denied } : {}),
       format: DELTA_FORMAT,
@@ -186,7 +208,7 @@ export class BaselineBuilder {
       },
       above: [...this.above.values()],
       containers: this.containers,
-      users: [...this.users.values()],
+      users,
     };
   }
 }
@@ -368,24 +390,51 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
     return null;
   };
 
-  // The dirty subtrees, read whole at their new place.
+  // DirSync first (where the baseline has a cookie): it decides how protected users are read below.
+  const ds =
+    baseline.dirSync && changes.dirSync
+      ? await changes.dirSync(domain.dn, baseline.dirSync, { changes: true })
+      : null;
+
+  // The dirty subtrees, read whole at their new place: one one-level read per container in them (a DC answers those
+  // from its index of children; a subtree search may weigh every user of the domain), or one subtree search while
+  // some user sits below something that is not a listed container.
+  const perContainer = baseline.looseUsers === 0;
   for (const root of newRoots) {
     if (!scannerFor(root)) continue;
-    for await (const page of port.users(root))
-      for (const u of page) {
-        entriesRead++;
-        const stop = put(u);
-        if (stop) return stop;
-      }
+    const reads = perContainer
+      ? listed.filter((c) => isWithin(c.dn, root)).map((c) => changes.usersIn(c.dn))
+      : [port.users(root)];
+    for (const read of reads)
+      for await (const page of read)
+        for (const u of page) {
+          entriesRead++;
+          const stop = put(u);
+          if (stop) return stop;
+        }
   }
-  // Protected and orphaned accounts: their verdict follows their groups, which change without them.
-  for (const base of bases)
-    for await (const page of changes.protectedUsers(base))
-      for (const u of page) {
+  // Protected and orphaned accounts: their verdict follows their groups, which change without them. With DirSync the
+  // known ones are read again one by one (a change of adminCount on any other user is a change DirSync reports);
+  // otherwise they are searched for.
+  if (ds?.kind === "changes") {
+    for (const u of [...users.values()])
+      if (u.r & 4 && !underNew(u.dn)) {
+        const now = await changes.user(u.dn);
         entriesRead++;
-        const stop = put(u);
-        if (stop) return stop;
+        if (now && now.guid === u.guid) {
+          const stop = put(now);
+          if (stop) return stop;
+        } else users.delete(u.guid);
       }
+  } else
+    for (const base of bases)
+      for await (const page of changes.protectedUsers(base))
+        for (const u of page) {
+          entriesRead++;
+          const stop = put(u);
+          if (stop) return stop;
+        }
+
   // What changed among the users: DirSync where the account may use it, else a listing of every user.
   const markUsn = BigInt(baseline.mark.highestCommittedUsn);
   /** Users to read in full; `counted` false for one read only because its uSNChanged is unreadable (not a change). */
@@ -394,10 +443,6 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
   let dirSyncCookie: string | undefined;
   let listingReason: string | null = null;
   let listedUsers = 0;
-  const ds =
-    baseline.dirSync && changes.dirSync
-      ? await changes.dirSync(domain.dn, baseline.dirSync, { changes: true })
-      : null;
   if (ds?.kind === "changes") {
     // ms-fact: dirsync-control
     // Every object whose descriptor, account state, name, place or existence changed, anywhere in the domain:
@@ -458,18 +503,15 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
   }
   let changedUsers = 0;
   for (const { dn, counted, guid } of again) {
-    let found = false;
-    for await (const page of port.users(dn))
-      for (const u of page) {
-        entriesRead++;
-        if (!sameDn(u.dn, dn)) continue;
-        found = true;
-        const stop = put(u);
-        if (stop) return stop;
-      }
-    if (found && counted) changedUsers++;
+    const u = await changes.user(dn);
+    entriesRead++;
+    if (u) {
+      const stop = put(u);
+      if (stop) return stop;
+      if (counted) changedUsers++;
+    }
     // DirSync named it, but the full scan would not list it (not a user, or not readable): it is out.
-    else if (!found && guid !== null && users.delete(guid)) deleted++;
+    else if (guid !== null && users.delete(guid)) deleted++;
   }
 
   const changesRead = changedUsers + changedContainers + deleted;
@@ -484,6 +526,7 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
       users: [...users.values()],
       dirSync: dirSyncCookie,
       dirSyncDenied: listingReason ?? undefined,
+      looseUsers: countLooseUsers(domain.dn, listed, users.values()),
     },
     note: {
       mode: "delta",

@@ -670,7 +670,7 @@ export class LdapDirectory implements DirectoryPort {
 
   private async *userPages(
     base: string,
-    scope: "sub" | "one",
+    scope: "sub" | "one" | "base",
     filter: string,
     during: string,
     options: StreamOptions & { total?: number | null } = {},
@@ -762,6 +762,18 @@ export class LdapDirectory implements DirectoryPort {
     protectedUsers: (base) =>
       this.userPages(base, "sub", `(&${USER_FILTER}(adminCount=1))`, `reading protected users under ${base}`),
     userIds: (base) => this.userIdPages(base),
+    user: async (dn) => {
+      try {
+        for await (const page of this.userPages(dn, "base", USER_FILTER, `reading ${dn}`))
+          for (const u of page) return u;
+      } catch (error) {
+        // Gone (or moved) since it was named: the full scan would not list it there either.
+        if (error instanceof DirectoryError && error.kind === "not-found") return null;
+        throw error;
+      }
+      return null;
+    },
+    usersIn: (container) => this.userPages(container, "one", USER_FILTER, `reading users in ${container}`),
     dirSync: (domainDn, cookie, options) => this.dirSyncRead(domainDn, cookie, options.changes),
   };
 

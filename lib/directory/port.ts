@@ -153,6 +153,10 @@ export interface ChangeReader {
    * again every time: the DC filters what an account cannot read, so a uSNChanged query alone would miss it).
    */
   userIds(base: string): AsyncIterable<{ guid: string; dn: string; usn: string | null }[]>;
+  /** One user by DN (a base read, as the full scan reads users); null when it is absent, unreadable or no user. */
+  user(dn: string): Promise<UserRecord | null>;
+  /** The users directly in one container (a one-level read). */
+  usersIn(container: string): AsyncIterable<UserRecord[]>;
   /**
    * DirSync (MS-ADTS 3.1.1.3.4.1.3): the objects of the domain whose permissions, account state, name, place or
    * existence changed since `cookie`, across the whole domain and, on Windows, whatever their own permissions say
