@@ -108,6 +108,12 @@ export function formatSettings(s: LabSettings): string {
     ["Admin password", s.admin.passwordFile],
     ["Wizard bind DN", `${s.wizard.dn} (read-only)`],
     ["Wizard password", s.wizard.passwordFile],
+    ...(s.wizardSync
+      ? ([["Wizard (DirSync)", `${s.wizardSync.dn} (read-only, may use DirSync; same password)`]] as [
+          string,
+          string,
+        ][])
+      : []),
     ["Connector", `${s.connector.dn} (${s.connector.sid})`],
     ["Connector pwd", s.connector.passwordFile],
     ["People", `${s.seed.people} (+ ${s.seed.bulk} in ${s.seed.ous.bulk}), password ${s.userPasswordFile}`],
