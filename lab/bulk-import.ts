@@ -5,12 +5,12 @@
 // attributes, see seed.ts ensureBulk), and come out the same: bulk-import.integration.test.ts compares a sample.
 // Measured (bench/README.md "Lab seeding"): the online add slows from about 180/s to 35/s as the OU grows.
 
-import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import { once } from "node:events";
 import { bulkName } from "./seed";
+import { runTool as run } from "./run-tool";
 
 /** One bulk user as LDIF, with the attributes of seed.ts userAttributes(password: null). */
 export function bulkUserLdif(i: number, bulkOu: string, dnsDomain: string): string {
@@ -34,25 +34,6 @@ export function bulkUserLdif(i: number, bulkOu: string, dnsDomain: string): stri
   ].join("\n");
 }
 
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0
-        ? resolve(output)
-        : reject(
-            new Error(
-              `${path.basename(command)} exited with ${code}: ${output.split("\n").slice(-8).join("\n")}`,
-            ),
-          ),
-    );
-  });
-}
-
 /** Users per ldbadd run: each run is one transaction, and a transaction's cost per user grows with its size. */
 export const BULK_IMPORT_CHUNK = 5_000;
 
@@ -71,7 +52,9 @@ export async function importBulkOffline(input: {
 }): Promise<number> {
   const started = Date.now();
   const chunk = Math.max(1, input.chunk ?? BULK_IMPORT_CHUNK);
-  input.log(`importing ${input.missing.length} bulk users offline into ${input.bulkOu}, ${chunk} per transaction`);
+  input.log(
+    `importing ${input.missing.length} bulk users offline into ${input.bulkOu}, ${chunk} per transaction`,
+  );
   for (let at = 0; at < input.missing.length; at += chunk) {
     const part = input.missing.slice(at, at + chunk);
     const file = path.join(input.sambaDir, "bulk-import.ldif");

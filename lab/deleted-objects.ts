@@ -6,22 +6,9 @@
 // `/G …:LCRP`); the lab writes it straight into the stopped-or-running DC's database, since over LDAP only SYSTEM may
 // change that container's permissions.
 
-import { spawn } from "node:child_process";
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-
-function run(command: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      code === 0 ? resolve(output) : reject(new Error(`${command} exited with ${code}: ${output.slice(-400)}`)),
-    );
-  });
-}
+import { runTool as run } from "./run-tool";
 
 /** Unfolds LDIF continuation lines (a line starting with one space continues the previous one). */
 export function unfoldLdif(text: string): string {
@@ -29,7 +16,11 @@ export function unfoldLdif(text: string): string {
 }
 
 /** Adds (A;;LCRP;;;<sid>) to CN=Deleted Objects of `baseDn` unless present; true when it was added. */
-export async function grantDeletedObjectsRead(sambaDir: string, baseDn: string, sid: string): Promise<boolean> {
+export async function grantDeletedObjectsRead(
+  sambaDir: string,
+  baseDn: string,
+  sid: string,
+): Promise<boolean> {
   if (!/^S-1-5-21(-\d+){4}$/.test(sid)) throw new Error(`not a domain account SID: ${sid}`);
   const samLdb = path.join(sambaDir, "private", "sam.ldb");
   const dn = `CN=Deleted Objects,${baseDn}`;

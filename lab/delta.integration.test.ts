@@ -63,7 +63,9 @@ const MODES = ["listing", "dirsync"] as const;
 type Mode = (typeof MODES)[number];
 const openAs = (settings: LabSettings, mode: Mode): Promise<LdapDirectory> =>
   LdapDirectory.open(
-    (mode === "dirsync" ? labWizardSyncConnection : labWizardConnection)(settings, { baseDn: settings.baseDn }),
+    (mode === "dirsync" ? labWizardSyncConnection : labWizardConnection)(settings, {
+      baseDn: settings.baseDn,
+    }),
   );
 
 function comparable(scan: StepScan) {
@@ -170,6 +172,21 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
       },
     );
 
+  /** A user of its own, a full scan that knows it (into `box`), then the user deleted; returns its DN. */
+  const deletedAfterScan = async (port: LdapDirectory, box: { b: DeltaBaseline | null }) => {
+    const victim = await addUser(ous[0]!);
+    await scanner(port, box).run("connector-permissions");
+    await admin.del(victim);
+    users.splice(users.indexOf(victim), 1);
+    return victim;
+  };
+
+  /** The delta's verdict, summary, counts and findings are a fresh full scan's. */
+  const expectFullScanOf = async (port: LdapDirectory, delta: StepScan) =>
+    expect(comparable(delta)).toEqual(
+      comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
+    );
+
   // ms-fact: usnchanged-polling
   // ms-fact: dirsync-control
   it.each(MODES)(
@@ -200,9 +217,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           expect(listing).toHaveBeenCalled();
         }
         listing.mockRestore();
-        expect(comparable(delta)).toEqual(
-          comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
-        );
+        await expectFullScanOf(port, delta);
         // Undo, for the next mode.
         sd.dacl = { revision: 4, aces: (sd.dacl?.aces ?? []).slice(3) };
         await writeDacl(u, sd);
@@ -242,10 +257,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     );
     try {
       const box: { b: DeltaBaseline | null } = { b: null };
-      const victim = await addUser(ous[0]!);
-      await scanner(port, box).run("connector-permissions");
-      await admin.del(victim);
-      users.splice(users.indexOf(victim), 1);
+      const victim = await deletedAfterScan(port, box);
       const cn = /^CN=([^,]+)/.exec(victim)![1]!;
       const tombstones = async (client: Client) =>
         (
@@ -259,9 +271,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
       expect(await tombstones(wizard)).toBe(0);
       const delta = await scanner(port, box).run("connector-permissions");
       expect(delta.reading?.mode).toBe("delta");
-      expect(comparable(delta)).toEqual(
-        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
-      );
+      await expectFullScanOf(port, delta);
     } finally {
       await wizard.unbind().catch(() => undefined);
       await port.close();
@@ -274,10 +284,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     const port = await openAs(settings, "dirsync");
     try {
       const box: { b: DeltaBaseline | null } = { b: null };
-      const victim = await addUser(ous[0]!);
-      await scanner(port, box).run("connector-permissions");
-      await admin.del(victim);
-      users.splice(users.indexOf(victim), 1);
+      const victim = await deletedAfterScan(port, box);
       const read = vi.spyOn(port.changes, "dirSync");
       const listing = vi.spyOn(port.changes, "userIds");
       const delta = await scanner(port, box).run("connector-permissions");
@@ -285,12 +292,13 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
       const answer = await read.mock.results[0]!.value;
       expect(answer.kind).toBe("changes");
       expect(
-        answer.changes.some((c: { dn: string; deleted: boolean }) => c.deleted && c.dn.includes(/^CN=([^,]+)/.exec(victim)![1]!)),
+        answer.changes.some(
+          (c: { dn: string; deleted: boolean }) =>
+            c.deleted && c.dn.includes(/^CN=([^,]+)/.exec(victim)![1]!),
+        ),
       ).toBe(true);
       expect(listing).not.toHaveBeenCalled();
-      expect(comparable(delta)).toEqual(
-        comparable(await scanner(port, { b: null }, false).run("connector-permissions")),
-      );
+      await expectFullScanOf(port, delta);
     } finally {
       await port.close();
     }
@@ -473,7 +481,8 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           const delta = await scanWith(baseline, true);
           const full = await scanWith(null, false);
           steps++;
-          if (process.env.DELTA_DIFF_VERBOSE) console.log(`${steps}. ${what} -> ${delta.reading?.sentence} ${delta.summary}`);
+          if (process.env.DELTA_DIFF_VERBOSE)
+            console.log(`${steps}. ${what} -> ${delta.reading?.sentence} ${delta.summary}`);
           if (delta.reading?.mode === "delta") deltas++;
           else fulls.push(`${op}: ${delta.reading?.sentence ?? ""}`);
           expect(

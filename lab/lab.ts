@@ -242,7 +242,9 @@ export async function labUp(options: LabUpOptions = {}): Promise<LabUpResult> {
       seed.bulk = existing.size + missing.length;
     }
     if (await grantDeletedObjectsRead(paths.sambaDir, LAB_BASE_DN, seed.wizardSync.sid))
-      log("svc-wizard-sync may list Deleted Objects (Samba applies its permissions to DirSync; Windows does not)");
+      log(
+        "svc-wizard-sync may list Deleted Objects (Samba applies its permissions to DirSync; Windows does not)",
+      );
     timingsMs.seed = Date.now() - t1;
     actions.push("seeded");
     const settings: LabSettings = {

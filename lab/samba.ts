@@ -2,12 +2,12 @@
 // (`<lab dir>/samba`): databases, smb.conf, pid file, logs, TLS material. Nothing is written to
 // /etc or /var, so a lab can be thrown away with `rm -rf` (or `lab down --purge`).
 
-import { spawn } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
 import { accessSync, constants, existsSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
+import { runTool as run } from "./run-tool";
 import tls from "node:tls";
 
 export const LAB_REALM = "CONTOSO.TEST";
@@ -171,29 +171,6 @@ export async function removeNetwork(net: LabNetwork): Promise<void> {
 
 export function isProvisioned(paths: SambaPaths): boolean {
   return existsSync(paths.smbConf) && existsSync(path.join(paths.sambaDir, "private", "sam.ldb"));
-}
-
-/** Runs a command, collecting output; rejects with the tail of the output on a non-zero exit. */
-function run(command: string, args: string[], logFile?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const done = logFile ? writeFile(logFile, output, { mode: 0o600 }) : Promise.resolve();
-      void done.finally(() => {
-        if (code === 0) resolve(output);
-        else
-          reject(
-            new Error(
-              `${path.basename(command)} exited with ${code}:\n${output.split("\n").slice(-15).join("\n")}`,
-            ),
-          );
-      });
-    });
-  });
 }
 
 /**

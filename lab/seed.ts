@@ -467,42 +467,29 @@ export async function seedLab(input: SeedInput): Promise<SeedResult> {
   const connectorSid = await readObjectSid(client, connectorDn);
 
   // Read-only service account for the wizard: a plain user, no extra rights.
-  const wizardDn = `CN=svc-wizard,${usersDn}`;
-  if (
-    !(await addIfMissing(
-      client,
-      wizardDn,
-      userAttributes({
-        cn: "svc-wizard",
-        sam: "svc-wizard",
-        upnDomain: input.dnsDomain,
-        password: input.passwords.wizard,
-        description: "Lab: read-only account for the wizard",
-      }),
-    ))
-  ) {
-    await client.modify(wizardDn, unicodePwdReplace(input.passwords.wizard));
-  }
-  const wizardSid = await readObjectSid(client, wizardDn);
+  const serviceAccount = async (cn: string, description: string): Promise<{ dn: string; sid: string }> => {
+    const dn = `CN=${cn},${usersDn}`;
+    const attrs = userAttributes({
+      cn,
+      sam: cn,
+      upnDomain: input.dnsDomain,
+      password: input.passwords.wizard,
+      description,
+    });
+    if (!(await addIfMissing(client, dn, attrs)))
+      await client.modify(dn, unicodePwdReplace(input.passwords.wizard));
+    return { dn, sid: await readObjectSid(client, dn) };
+  };
+  const { dn: wizardDn, sid: wizardSid } = await serviceAccount(
+    "svc-wizard",
+    "Lab: read-only account for the wizard",
+  );
   // A second read-only account that may also use DirSync (Replicating Directory Changes on the domain, granted below),
   // so delta re-checks that read only the changes are tried on the lab; svc-wizard keeps the listing path covered.
-  const wizardSyncDn = `CN=svc-wizard-sync,${usersDn}`;
-  if (
-    !(await addIfMissing(
-      client,
-      wizardSyncDn,
-      userAttributes({
-        cn: "svc-wizard-sync",
-        sam: "svc-wizard-sync",
-        upnDomain: input.dnsDomain,
-        password: input.passwords.wizard,
-        description: "Lab: read-only account for the wizard, allowed DirSync",
-      }),
-    ))
-  ) {
-    await client.modify(wizardSyncDn, unicodePwdReplace(input.passwords.wizard));
-  }
-  const wizardSyncSid = await readObjectSid(client, wizardSyncDn);
+  const { dn: wizardSyncDn, sid: wizardSyncSid } = await serviceAccount(
+    "svc-wizard-sync",
+    "Lab: read-only account for the wizard, allowed DirSync",
+  );
 
   // People.
   let index = 0;
