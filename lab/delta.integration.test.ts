@@ -399,9 +399,13 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           const keep = rnd() < 0.5 || mode === "dirsync";
           sd.dacl = {
             revision: 4,
+            // A copy identical to an explicit entry is left out, as each protect/unprotect cycle would otherwise
+            // add the inherited entries again: after a few thousand changes one user's ACL passed 64 KB, which
+            // Windows refuses and Samba stores with its 16-bit AclSize wrapped (an unreadable descriptor).
             aces: (sd.dacl?.aces ?? [])
               .filter((a) => keep || !(a.flags & INHERITED_ACE))
-              .map((a) => ({ ...a, flags: a.flags & ~INHERITED_ACE })),
+              .map((a) => ({ ...a, flags: a.flags & ~INHERITED_ACE }))
+              .filter((a, i, all) => all.findIndex((b) => JSON.stringify(b) === JSON.stringify(a)) === i),
           };
           await writeDacl(dn, sd);
           return `protect ${dn} (${keep ? "copies kept" : "inherited removed"})`;
