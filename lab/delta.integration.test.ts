@@ -304,6 +304,24 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
     }
   }, 120_000);
 
+  it("a DirSync cookie the DC refuses: the delta lists every user instead, and says why", async () => {
+    const settings = requireSettings(lab);
+    const port = await openAs(settings, "dirsync");
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      await scanner(port, box).run("connector-permissions");
+      box.b = { ...box.b!, dirSync: Buffer.from("not a cookie of this DC").toString("base64") };
+      const delta = await scanner(port, box).run("connector-permissions");
+      expect(delta.reading?.method).toBe("listing");
+      expect(delta.reading?.sentence).toMatch(
+        /\(the domain controller refused the DirSync search \(LDAP result \d+\)\)\.$/,
+      );
+      await expectFullScanOf(port, delta);
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
   it("an account without Replicating Directory Changes is told so, and the delta lists every user instead", async () => {
     const settings = requireSettings(lab);
     const port = await openAs(settings, "listing");

@@ -809,8 +809,13 @@ export class LdapDirectory implements DirectoryPort {
             kind: "denied",
             reason: "the wizard's account does not hold Replicating Directory Changes on the domain",
           };
-        if (code === 12 || code === 53)
-          return { kind: "denied", reason: "the domain controller does not offer DirSync to this account" };
+        // Any other refusal (a DC without DirSync, or a cookie it cannot use: Samba answers both with 12): the
+        // re-check lists the users instead; DirSync only makes it cheaper.
+        if (typeof code === "number")
+          return {
+            kind: "denied",
+            reason: `the domain controller refused the DirSync search (LDAP result ${code})`,
+          };
         throw classifyLdapError(error, {
           url: this.config.url,
           serverName: this.config.serverName,
