@@ -8,12 +8,7 @@
 
 import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { runTool as run } from "./run-tool";
-
-/** Unfolds LDIF continuation lines (a line starting with one space continues the previous one). */
-export function unfoldLdif(text: string): string {
-  return text.replace(/\r?\n /g, "");
-}
+import { runTool as run, unfoldLdif } from "./run-tool";
 
 /** Adds (A;;LCRP;;;<sid>) to CN=Deleted Objects of `baseDn` unless present; true when it was added. */
 export async function grantDeletedObjectsRead(

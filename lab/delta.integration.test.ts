@@ -17,9 +17,10 @@
 // descendants keep copies Windows would drop; the delta does not rely on propagation either way (a changed OU's whole
 // subtree is read again), so the full scan and the delta read the same descriptors and must agree.
 
-import { Attribute, Change, type Client, Control } from "ldapts";
+import { Attribute, Change, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 
+import { ShowDeletedControl } from "@/lib/directory/dirsync-control";
 import { LdapDirectory } from "@/lib/directory/ldap-adapter";
 import { type DeltaBaseline } from "@/lib/directory/delta";
 import { DirectoryScanner, type StepScan } from "@/lib/directory/scan";
@@ -47,12 +48,6 @@ import { integrationLab, requireSettings } from "./test-support";
 
 const lab = integrationLab();
 
-/** LDAP_SERVER_SHOW_DELETED_OID (MS-ADTS 3.1.1.3.4.1.14): include tombstones. */
-class ShowDeleted extends Control {
-  constructor() {
-    super("1.2.840.113556.1.4.417", { critical: true });
-  }
-}
 const BUDGET_MS = Number(process.env.DELTA_DIFF_MS ?? 45_000);
 
 /**
@@ -264,7 +259,7 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
           await client.search(
             settings.baseDn,
             { scope: "sub", filter: `(&(isDeleted=TRUE)(cn=${cn}*))`, attributes: ["objectGUID"] },
-            new ShowDeleted(),
+            new ShowDeletedControl(),
           )
         ).searchEntries.length;
       expect(await tombstones(admin)).toBe(1);

@@ -27,3 +27,8 @@ export function runTool(command: string, args: string[], logFile?: string): Prom
     });
   });
 }
+
+/** Unfolds the LDIF the ldb tools print (RFC 2849: a line starting with one space continues the previous one). */
+export function unfoldLdif(text: string): string {
+  return text.replace(/\r?\n /g, "");
+}

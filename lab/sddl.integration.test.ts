@@ -3,7 +3,6 @@
 // read both to the same thing — owner, group, DACL flags and every ACE. The seeded domain holds a
 // few hundred real descriptors with the ACE shapes AD produces (aliases, object ACEs, inheritance).
 
-import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import {
@@ -17,6 +16,7 @@ import { formatSddl, parseSddl } from "@/lib/ad/sddl";
 import { prerequisite } from "@/lib/testing/integration";
 
 import { bindLdaps, SdFlagsControl } from "./ldap";
+import { runTool, unfoldLdif } from "./run-tool";
 import { labLdapsOptions, readLabPassword } from "./settings";
 import { integrationLab, requireSettings } from "./test-support";
 
@@ -28,33 +28,25 @@ const asRoot = prerequisite(
 );
 
 /** Runs ldbsearch on the lab's sam.ldb and returns dn -> SDDL (LDIF lines unfolded). */
-function sambaSddl(samLdb: string, baseDn: string, filter: string): Promise<Map<string, string>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      "ldbsearch",
-      ["-H", samLdb, "-b", baseDn, "-s", "sub", filter, "nTSecurityDescriptor", "--controls=sd_flags:1:7"],
-      {
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`ldbsearch exited ${code}: ${err}`));
-      const map = new Map<string, string>();
-      // RFC 2849: a line starting with one space continues the previous one.
-      const text = out.replace(/\r?\n /g, "");
-      for (const block of text.split(/\n(?=# record)/)) {
-        const dn = /^dn: (.*)$/m.exec(block)?.[1];
-        const sddl = /^nTSecurityDescriptor: (.*)$/m.exec(block)?.[1];
-        if (dn && sddl) map.set(dn.toLowerCase(), sddl);
-      }
-      resolve(map);
-    });
-  });
+async function sambaSddl(samLdb: string, baseDn: string, filter: string): Promise<Map<string, string>> {
+  const out = await runTool("ldbsearch", [
+    "-H",
+    samLdb,
+    "-b",
+    baseDn,
+    "-s",
+    "sub",
+    filter,
+    "nTSecurityDescriptor",
+    "--controls=sd_flags:1:7",
+  ]);
+  const map = new Map<string, string>();
+  for (const block of unfoldLdif(out).split(/\n(?=# record)/)) {
+    const dn = /^dn: (.*)$/m.exec(block)?.[1];
+    const sddl = /^nTSecurityDescriptor: (.*)$/m.exec(block)?.[1];
+    if (dn && sddl) map.set(dn.toLowerCase(), sddl);
+  }
+  return map;
 }
 
 interface Comparable {
