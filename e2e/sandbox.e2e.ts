@@ -298,3 +298,29 @@ test("clean-up flow in the sandbox, start to finish: the leftover delegation is 
     await visit(page, `/runs/${runId}/report`, axe);
   });
 });
+
+test("a check pressed the moment a simulation says Done meets no conflict, even when the run reads back slowly", async ({
+  page,
+}) => {
+  // A simulation adds to the run's timeline, which moves the run's version on. The panel must adopt that version
+  // before it says "Done": a "Check now" pressed on reading it carries the version on screen, and a stale one is a
+  // 412 (CI once caught this race). Slowing the run's read-back makes the race certain.
+  await page.goto("/");
+  await page.getByRole("button", { name: "Start clean-up" }).click();
+  const runId = await runIdFrom(page);
+  await page.goto(`/runs/${runId}/revoke-connector-permissions`);
+  await expect(page.getByText(SANDBOX_LABEL)).toBeVisible();
+  await page.route(`**/api/runs/${runId}`, async (route) => {
+    if (route.request().method() === "GET") await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await route.continue();
+  });
+  await simulate(
+    page,
+    "Simulate: the connector still holds the writeback delegation from the enable flow",
+    "holds the writeback delegation",
+  );
+  await checkNow(page, "revoke-connector-permissions");
+  await expect(page.getByText(/changed elsewhere/)).toHaveCount(0);
+  await page.unroute(`**/api/runs/${runId}`);
+  await expectStored(page, runId, "revoke-connector-permissions", "failed", "verified");
+});

@@ -42,6 +42,9 @@ export function useSandboxControls<View extends { message?: string | null }, Con
     setBusy(true);
     try {
       const next = await api.act(runId, control);
+      // The simulation is in the run's timeline now, which moved the run's version on: adopt it before saying
+      // "Done", so a "Check now" pressed on reading it does not meet a 412.
+      await refreshRun();
       setView(next);
       setMessage(null);
       setOutcome({
@@ -51,8 +54,6 @@ export function useSandboxControls<View extends { message?: string | null }, Con
         next: "press “Check now” to see what the wizard finds.",
         key: outcomeKey(),
       });
-      // The simulation is in the run's timeline now.
-      await refreshRun();
     } catch (error) {
       setOutcome({
         tone: "error",
