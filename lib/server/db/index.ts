@@ -115,10 +115,13 @@ async function openSqlite(file: string): Promise<Kysely<Database>> {
  * the existing ones of an older install are tightened too.
  */
 function ownerOnly(file: string): void {
-  if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
+  // The path is the operator's DATABASE_URL, known only at run time: the comments keep Turbopack from tracing the
+  // whole project into the build for it.
+  if (!existsSync(/*turbopackIgnore: true*/ file))
+    closeSync(openSync(/*turbopackIgnore: true*/ file, "a", 0o600));
   for (const path of [file, `${file}-wal`, `${file}-shm`]) {
     try {
-      if (existsSync(path)) chmodSync(path, 0o600);
+      if (existsSync(/*turbopackIgnore: true*/ path)) chmodSync(/*turbopackIgnore: true*/ path, 0o600);
     } catch {
       // A file owned by another user (a read-only mount, say) keeps its mode; opening it says what is wrong.
     }
