@@ -7,7 +7,7 @@ import { type DeltaBaseline } from "./delta";
 import { type ChangeReader, type DirSyncRead, type StreamOptions, type UserRecord } from "./port";
 import { DirectoryScanner, type StepScan } from "./scan";
 import { type Snapshot, SnapshotDirectory } from "./snapshot";
-import { fixtureSnapshot } from "./testing/fixture";
+import { delegation, FIXTURE_CONNECTOR_SID, fixtureSnapshot } from "./testing/fixture";
 
 const DOMAIN = "DC=contoso,DC=com";
 const guidOf = (dn: string): string =>
@@ -155,7 +155,11 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const from = `CN=Dev Dubois,OU=Legacy,${DOMAIN}`;
     const to = `CN=Dev Dubois,OU=Staff,${DOMAIN}`;
     port.move(from, to);
-    port.answer = { kind: "changes", cookie: "c2", changes: [{ guid: guidOf(from), dn: to, deleted: false }] };
+    port.answer = {
+      kind: "changes",
+      cookie: "c2",
+      changes: [{ guid: guidOf(from), dn: to, deleted: false }],
+    };
     const moved = await scan(port, box);
     expect(moved.reading?.mode).toBe("delta");
     expect(comparable(moved)).toEqual(comparable(await fresh(port)));
@@ -171,7 +175,11 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const eli = `CN=Eli Evans,OU=Staff,${DOMAIN}`;
     const out = `CN=Eli Evans,CN=Users,${DOMAIN}`;
     port.move(eli, out);
-    port.answer = { kind: "changes", cookie: "c3", changes: [{ guid: guidOf(eli), dn: out, deleted: false }] };
+    port.answer = {
+      kind: "changes",
+      cookie: "c3",
+      changes: [{ guid: guidOf(eli), dn: out, deleted: false }],
+    };
     const left = await run(scoped);
     expect(left.reading?.mode).toBe("delta");
     expect(comparable(left)).toEqual(comparable(await run({ b: null }, false)));
@@ -188,11 +196,13 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const full = await fresh(port);
     expect(comparable(delta)).toEqual(comparable(full));
     expect(delta.summary).not.toEqual(
-      (await new DirectoryScanner(new SnapshotDirectory(fixtureSnapshot()), {
-        connector: null,
-        confirmedConnectorDn: null,
-        scope: [],
-      }).run("connector-permissions")).summary,
+      (
+        await new DirectoryScanner(new SnapshotDirectory(fixtureSnapshot()), {
+          connector: null,
+          confirmedConnectorDn: null,
+          scope: [],
+        }).run("connector-permissions")
+      ).summary,
     );
   });
 
@@ -227,5 +237,80 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     );
     expect(comparable(delta)).toEqual(comparable(await fresh(port)));
     expect(box.b?.dirSync).toBeUndefined();
+  });
+
+  // ms-fact: sd-propagation-background
+  // On Windows a DC passes an OU's inheritable entries down to its children in a background task, and DirSync never
+  // names the children it rewrites. A re-check that lands while that runs must read the users again until they agree.
+  const BASE_ACES = "(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;DA)(A;;RPLCLORC;;;AU)";
+  const userSd = (inherited: string) =>
+    `O:DAG:DUD:AI(A;;RPWPCRCCDCLCLORCWOWDSDDTSW;;;DA)${inherited}(A;ID;RPLCLORC;;;AU)`;
+  const inheritedDelegation = delegation(FIXTURE_CONNECTOR_SID, "ID");
+  const sdOf = (port: ChangingDirectory, dn: string) => {
+    const d = port.snap.domains[0]!;
+    const o = [...d.users, ...d.containers].find((x) => x.dn === dn);
+    if (!o) throw new Error(`no ${dn}`);
+    return o;
+  };
+
+  it("a delegation on an OU that has not reached its users yet: pending, read again until it has, then ready", async () => {
+    const { port, box } = await setUp();
+    const legacy = `OU=Legacy,${DOMAIN}`;
+    const legacyUsers = [`CN=Cleo Costa,${legacy}`, `CN=Dev Dubois,${legacy}`];
+    // The fix: the delegation on OU=Legacy itself (its inheritance stays disabled). The DC has not propagated it.
+    sdOf(port, legacy).sd = `O:DAG:DAD:PAI${delegation(FIXTURE_CONNECTOR_SID)}${BASE_ACES}`;
+    port.answer = { kind: "changes", cookie: "c2", changes: [] };
+    const during = await scan(port, box);
+    expect(during.reading).toMatchObject({ mode: "delta", method: "dirsync" });
+    expect(comparable(during)).toEqual(comparable(await fresh(port)));
+    for (const dn of legacyUsers)
+      expect(during.findings.find((f) => f.dn === dn)?.reason).toMatch(/has not reached this user yet/);
+    expect(during.reading?.sentence).toMatch(
+      /^Read 1 change since \d\d:\d\d UTC\. 2 users do not yet hold what their OU passes on \(the domain controller is still propagating the change\); the next check reads them again\.$/,
+    );
+
+    // Propagation finishes; DirSync names nobody (children of an inheritable change are left out).
+    for (const dn of legacyUsers) sdOf(port, dn).sd = userSd(inheritedDelegation);
+    port.answer = { kind: "changes", cookie: "c3", changes: [] };
+    const after = await scan(port, box);
+    expect(after.reading).toMatchObject({ mode: "delta", method: "dirsync" });
+    expect(comparable(after)).toEqual(comparable(await fresh(port)));
+    for (const dn of legacyUsers) expect(after.findings.some((f) => f.dn === dn)).toBe(false);
+    expect(after.reading?.sentence).toMatch(/^Read 0 changes since \d\d:\d\d UTC\.$/);
+
+    // Settled: the next re-check no longer reads them.
+    const read: string[] = [];
+    const user = port.changes.user;
+    port.changes.user = async (dn) => (read.push(dn), user(dn));
+    port.answer = { kind: "changes", cookie: "c4", changes: [] };
+    await scan(port, box);
+    expect(read.filter((dn) => legacyUsers.includes(dn))).toEqual([]);
+  });
+
+  it("a delegation removed from an OU that its users still carry: ready until the removal reaches them, then failing", async () => {
+    // The other direction is the dangerous one: a check that stopped reading those users would pass for ever.
+    const { port, box } = await setUp();
+    const staff = `OU=Staff,${DOMAIN}`;
+    const staffUsers = [`CN=Ada Adler,${staff}`, `CN=Ben Brandt,${staff}`];
+    // Inheritance disabled on OU=Staff, inherited entries removed; its users still hold their old copies.
+    sdOf(port, staff).sd = `O:DAG:DAD:PAI${BASE_ACES}`;
+    port.answer = { kind: "changes", cookie: "c2", changes: [] };
+    const during = await scan(port, box);
+    expect(comparable(during)).toEqual(comparable(await fresh(port)));
+    for (const dn of staffUsers) expect(during.findings.some((f) => f.dn === dn)).toBe(false);
+    expect(during.reading?.sentence).toMatch(/ users do not yet hold what their OU passes on /);
+
+    for (const dn of staffUsers) sdOf(port, dn).sd = userSd("");
+    port.answer = { kind: "changes", cookie: "c3", changes: [] };
+    const after = await scan(port, box);
+    expect(after.reading).toMatchObject({ mode: "delta", method: "dirsync" });
+    expect(comparable(after)).toEqual(comparable(await fresh(port)));
+    for (const dn of staffUsers)
+      expect(after.findings.find((f) => f.dn === dn)?.reason).toMatch(/Inheritance is disabled on OU=Staff/);
+  });
+
+  it("a settled directory has no user waiting for propagation", async () => {
+    const { box } = await setUp();
+    expect(box.b?.users.filter((u) => u.r & 8).map((u) => u.dn)).toEqual([]);
   });
 });

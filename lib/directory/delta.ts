@@ -17,10 +17,13 @@
 //   - a changed, new, moved or gone OU/container  -> its whole subtree within the scope (old and new place)
 //   - the scope root or anything above it         -> full scan (it reaches every user in scope)
 //   - users with adminCount=1                     -> always re-read (their groups change without them)
+//   - users whose inherited rights do not yet match what their parent passes on (the DC's descriptor propagation, a
+//     background task, had not reached them)      -> re-read until they do (nothing reports them when it does)
 //   - the connector's tokenGroups, another DC, a new invocationId (restore), another scope or connection, a baseline
 //     older than a day -> full scan, saying why; so do more than 500 changed users when they are over a tenth of all
 //     (reading them one by one would take longer than reading everything).
-// Containers are listed again each time (they are few) so a new, moved or deleted OU is seen by its objectGUID.
+// Containers are listed again each time (they are few) so a new, moved or deleted OU is seen by its objectGUID, and
+// so is one whose descriptor the DC's propagation rewrote: DirSync does not name those (ms-fact: sd-propagation-background).
 
 import { type AccessToken } from "@/lib/ad/access-check";
 import { type PreparedToken } from "@/lib/ad/fast-check-binary";
@@ -45,7 +48,10 @@ export const DELTA_MAX_AGE_MS = 24 * 60 * 60_000;
 export interface BaselineUser {
   guid: string;
   dn: string;
-  /** bit 1: ready; bit 2: also Change Password; bit 4: adminCount=1 (its verdict follows its groups). */
+  /**
+   * bit 1: ready; bit 2: also Change Password; bit 4: adminCount=1 (its verdict follows its groups); bit 8: unsettled
+   * (the DC's descriptor propagation had not reached it: UserOutcome.unsettled).
+   */
   r: number;
   /** This user's findings, when it has any. */
   f?: DirectoryFinding[];
@@ -146,7 +152,11 @@ export function baselineUser(user: UserRecord, guid: string, outcome: UserOutcom
   const out: BaselineUser = {
     guid,
     dn: user.dn,
-    r: (outcome.ready ? 1 : 0) | (outcome.changePassword ? 2 : 0) | (user.adminCount === 1 ? 4 : 0),
+    r:
+      (outcome.ready ? 1 : 0) |
+      (outcome.changePassword ? 2 : 0) |
+      (user.adminCount === 1 ? 4 : 0) |
+      (outcome.unsettled ? 8 : 0),
   };
   if (outcome.findings.length > 0) out.f = outcome.findings;
   return out;
@@ -220,12 +230,28 @@ export function clock(iso: string): string {
   return `${iso.slice(11, 16)} UTC`;
 }
 
-export function fullScanNote(reason: string | null, entriesRead: number): ReadingNote {
+export function fullScanNote(reason: string | null, entriesRead: number, waiting = 0): ReadingNote {
   return {
     mode: "full",
-    sentence: reason ? `Full scan: ${reason}.` : "Full scan.",
+    sentence: (reason ? `Full scan: ${reason}.` : "Full scan.") + waitingSentence(waiting),
     entriesRead,
   };
+}
+
+/** How many users are unsettled (BaselineUser bit 8). */
+export function countWaiting(users: Iterable<BaselineUser>): number {
+  let n = 0;
+  for (const u of users) if (u.r & 8) n++;
+  return n;
+}
+
+// ms-fact: sd-propagation-background
+function waitingSentence(waiting: number): string {
+  if (waiting === 0) return "";
+  const n = waiting.toLocaleString("en-US");
+  return waiting === 1
+    ? " 1 user does not yet hold what its OU passes on (the domain controller is still propagating the change); the next check reads it again."
+    : ` ${n} users do not yet hold what their OU passes on (the domain controller is still propagating the change); the next check reads them again.`;
 }
 
 export interface DeltaInput {
@@ -413,20 +439,25 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
           if (stop) return stop;
         }
   }
-  // Protected and orphaned accounts: their verdict follows their groups, which change without them. With DirSync the
-  // known ones are read again one by one (a change of adminCount on any other user is a change DirSync reports);
-  // otherwise they are searched for.
-  if (ds?.kind === "changes") {
-    for (const u of [...users.values()])
-      if (u.r & 4 && !underNew(u.dn)) {
-        const now = await changes.user(u.dn);
-        entriesRead++;
-        if (now && now.guid === u.guid) {
-          const stop = put(now);
-          if (stop) return stop;
-        } else users.delete(u.guid);
-      }
-  } else
+  // Users read again whatever is reported:
+  //   - unsettled ones (bit 8): the DC's descriptor propagation had not reached them. It runs in the background and
+  //     nothing names them when it does (DirSync leaves out children whose descriptor changed through their
+  //     parent's inheritable entries), so they are read until they agree with what their parent passes on;
+  //   - protected and orphaned accounts (bit 4): their verdict follows their groups, which change without them. With
+  //     DirSync the known ones are read one by one (a change of adminCount on any other user is a change DirSync
+  //     reports); otherwise they are searched for.
+  // A user not found where it was has moved or gone: the changes below say which.
+  const dirSyncing = ds?.kind === "changes";
+  for (const u of [...users.values()])
+    if ((u.r & 8 || (dirSyncing && u.r & 4)) && !underNew(u.dn)) {
+      const now = await changes.user(u.dn);
+      entriesRead++;
+      if (now && now.guid === u.guid) {
+        const stop = put(now);
+        if (stop) return stop;
+      } else users.delete(u.guid);
+    }
+  if (!dirSyncing)
     for (const base of bases)
       for await (const page of changes.protectedUsers(base))
         for (const u of page) {
@@ -535,7 +566,8 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         `Read ${changesRead.toLocaleString("en-US")} change${changesRead === 1 ? "" : "s"} since ${clock(baseline.markedAt)}` +
         (listingReason === null
           ? "."
-          : `, after listing all ${listedUsers.toLocaleString("en-US")} users to find deleted and moved ones (${listingReason}).`),
+          : `, after listing all ${listedUsers.toLocaleString("en-US")} users to find deleted and moved ones (${listingReason}).`) +
+        waitingSentence(countWaiting(users.values())),
       entriesRead,
       changes: changesRead,
       since: baseline.markedAt,

@@ -28,6 +28,7 @@ import { UserRightsScanner, type ContainerInfo } from "./checks/user-rights";
 import { ancestorsUpTo, domainHolding, isWithin, normalizeDn, sameDn, shortDn } from "./dn";
 import {
   BaselineBuilder,
+  countWaiting,
   deltaUsers,
   fullScanNote,
   totalsOf,
@@ -259,7 +260,9 @@ export class DirectoryScanner {
               previous.mark.server.toLowerCase() === mark.server.toLowerCase() &&
               previous.mark.invocationId === mark.invocationId;
             const ds = changes.dirSync
-              ? await changes.dirSync(first.dn, sameDc ? (previous.dirSync ?? null) : null, { changes: false })
+              ? await changes.dirSync(first.dn, sameDc ? (previous.dirSync ?? null) : null, {
+                  changes: false,
+                })
               : null;
             const builder = new BaselineBuilder();
             result = await this.scanUsers(domains, token, builder);
@@ -270,12 +273,14 @@ export class DirectoryScanner {
               domain: first,
               scope: facts.scope,
               connector,
-              dirSync: ds === null ? null : ds.kind === "changes" ? { cookie: ds.cookie } : { denied: ds.reason },
+              dirSync:
+                ds === null ? null : ds.kind === "changes" ? { cookie: ds.cookie } : { denied: ds.reason },
             });
             await delta.save(baseline);
             reading = fullScanNote(
               attempt ? attempt.reason : "no earlier scan of this run to build on",
               result.total + builder.containers.length,
+              baseline ? countWaiting(baseline.users) : 0,
             );
           }
         } else {

@@ -106,6 +106,38 @@ export function inheritedOnly(
   };
 }
 
+/** The three user rights `token` would get from `sd`'s inherited entries alone (the ones its parent passed on). */
+export function inheritedUserRights(
+  sd: SecurityDescriptor,
+  token: AccessToken,
+  objectClass: string,
+): UserRightSet {
+  const aces = sd.dacl ? sd.dacl.aces.filter((a) => (a.flags & INHERITED_ACE) !== 0) : [];
+  return userRightSet(
+    effectiveRights(
+      { ...sd, control: sd.control & ~SE_DACL_PROTECTED, dacl: { revision: aclRevisionFor(aces), aces } },
+      token,
+      objectClass,
+    ),
+  );
+}
+
+/** The three user rights a child of `objectClass` directly under `parent` would inherit for `token`. */
+export function parentPassesUserRights(
+  parent: SecurityDescriptor,
+  token: AccessToken,
+  objectClass: string,
+): UserRightSet {
+  return userRightSet(effectiveRights(inheritedOnly(parent, objectClass), token, objectClass));
+}
+
+/** Which of the three user rights are held, as three letters ("rlp", "-l-"): comparable with ===. */
+export type UserRightSet = string;
+
+function userRightSet(rights: Record<RightName, boolean>): UserRightSet {
+  return USER_RIGHTS.map((r, i) => (rights[r] ? "rlp"[i] : "-")).join("");
+}
+
 /** True when a child of `objectClass` directly under `parent` would hold all three user rights for `token`. */
 export function parentGrantsUserRights(
   parent: SecurityDescriptor,

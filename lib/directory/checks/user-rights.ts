@@ -10,13 +10,17 @@ import { SE_DACL_PROTECTED, type SecurityDescriptor } from "@/lib/ad/security-de
 import { ancestorsUpTo, normalizeDn, parentDn, sameDn, shortDn } from "../dn";
 import { type UserRecord } from "../port";
 import {
+  inheritedUserRights,
+  isDaclProtected,
   parentGrantsUserRights,
+  parentPassesUserRights,
   rightsOf,
   structuralClass,
   toModel,
   USER_RIGHT_LABELS,
   USER_RIGHTS,
   type UserRight,
+  type UserRightSet,
 } from "./sd";
 import { type DirectoryFinding, type FindingCode } from "./types";
 
@@ -89,6 +93,12 @@ export interface UserOutcome {
   ready: boolean;
   changePassword: boolean;
   findings: DirectoryFinding[];
+  /**
+   * The rights its inherited entries give differ from what its parent passes on now: the domain controller's
+   * security-descriptor propagation (a background task) has not reached it yet. Nothing reports the user when it does,
+   * so a delta re-check reads it again until it agrees (lib/directory/delta.ts).
+   */
+  unsettled: boolean;
 }
 
 type ParentVerdict =
@@ -102,7 +112,10 @@ export class UserRightsScanner {
   private ready = 0;
   private changePassword = 0;
   private readonly findings: DirectoryFinding[] = [];
+  private unsettled = 0;
   private readonly parentCache = new Map<string, ParentVerdict>();
+  /** What each parent passes on to a child of each class, by `${normalizeDn(parent)}|${class}`. */
+  private readonly passesCache = new Map<string, UserRightSet>();
 
   constructor(private readonly ctx: UserScanContext) {}
 
@@ -112,12 +125,18 @@ export class UserRightsScanner {
 
   /** One user's own part of the result (for delta re-checks, lib/directory/delta.ts); also counted in result(). */
   evaluate(user: UserRecord): UserOutcome {
-    const [findings, ready, changePassword] = [this.findings.length, this.ready, this.changePassword];
+    const [findings, ready, changePassword, unsettled] = [
+      this.findings.length,
+      this.ready,
+      this.changePassword,
+      this.unsettled,
+    ];
     this.one(user);
     return {
       ready: this.ready > ready,
       changePassword: this.changePassword > changePassword,
       findings: this.findings.slice(findings),
+      unsettled: this.unsettled > unsettled,
     };
   }
 
@@ -183,6 +202,10 @@ export class UserRightsScanner {
     if (missing.length === 0) {
       this.ready++;
       if (rights.changePassword) this.changePassword++;
+      // Ready where the parent passes all three on is settled; otherwise the rights come from entries on the user
+      // itself, or from inherited ones its parent no longer passes on (a removal still propagating).
+      const passes = this.parentPasses(user.dn, cls);
+      if (passes !== null && passes !== "rlp" && this.inheritedDiffer(user, cls, passes)) this.unsettled++;
       if (orphan) {
         this.push(
           "orphaned-admincount",
@@ -218,6 +241,9 @@ export class UserRightsScanner {
       return;
     }
     const userProtected = (model.control & SE_DACL_PROTECTED) !== 0;
+    const passes = this.parentPasses(user.dn, cls);
+    if (!userProtected && passes !== null && inheritedUserRights(model, ctx.token, cls) !== passes)
+      this.unsettled++;
     if (orphan) {
       this.push(
         "orphaned-admincount",
@@ -276,6 +302,27 @@ export class UserRightsScanner {
     );
   }
 
+  /** What the user's parent passes on to a child of `cls` now; null when its parent's descriptor is unknown. */
+  private parentPasses(dn: string, cls: string): UserRightSet | null {
+    const parent = parentDn(dn);
+    const info = parent ? this.ctx.containers.get(normalizeDn(parent)) : undefined;
+    if (!info?.sd) return null;
+    const key = `${normalizeDn(info.dn)}|${cls}`;
+    let passes = this.passesCache.get(key);
+    if (passes === undefined) {
+      passes = parentPassesUserRights(info.sd, this.ctx.token, cls);
+      this.passesCache.set(key, passes);
+    }
+    return passes;
+  }
+
+  /** True when the user's inherited entries give other rights than `passes` (a user with inheritance disabled has none). */
+  private inheritedDiffer(user: UserRecord, cls: string, passes: UserRightSet): boolean {
+    const sd = user.sd as NonNullable<UserRecord["sd"]>;
+    if (isDaclProtected(sd, this.ctx.domainSid)) return false;
+    return inheritedUserRights(toModel(sd, this.ctx.domainSid), this.ctx.token, cls) !== passes;
+  }
+
   /**
    * Why users directly under `parent` lack the rights: walk the chain from the domain root down to `parent`; the first
    * protected container whose own parent would pass the delegation on is the blocker.
@@ -290,6 +337,19 @@ export class UserRightsScanner {
       .map((dn) => ctx.containers.get(normalizeDn(dn)))
       .filter((c): c is ContainerInfo => c !== undefined && c.sd !== null);
     let verdict: ParentVerdict = { kind: "missing" };
+    // The parent passes the rights on, yet the user lacks them: they have not arrived (whatever blocks them further
+    // up, the parent's own entries pass them on).
+    const last = chain[chain.length - 1];
+    if (last?.sd && sameDn(last.dn, parent) && parentGrantsUserRights(last.sd, ctx.token, cls)) {
+      // What passes them on starts at the lowest container with inheritance disabled (nothing above it reaches).
+      const from = Math.max(
+        0,
+        chain.findLastIndex((c) => c.protected),
+      );
+      verdict = { kind: "pending", holder: this.holder(chain.slice(from), cls) };
+      this.parentCache.set(key, verdict);
+      return verdict;
+    }
     for (let i = 1; i < chain.length; i++) {
       const here = chain[i] as ContainerInfo;
       const above = chain[i - 1] as ContainerInfo;

@@ -27,6 +27,7 @@ describe("the stored delta baseline (directory artifacts)", () => {
       ready: false,
       changePassword: false,
       findings: [{ code: "sd-unreadable", severity: "error", dn: user.dn, reason: "r", remediation: "x" }],
+      unsettled: false,
     });
     const baseline = b.build({
       mark: {
