@@ -543,15 +543,16 @@ describe.skipIf(missing !== null && !REQUIRED)(
         const started = Date.now();
         let sent = 0;
         let slowest = 0;
+        let slowestWhat = "";
         let cursor = 0;
         const worker = async () => {
           while (cursor < order.length && Date.now() - started < TIME_LIMIT_MS) {
             const { job } = order[cursor++]!;
             const outcome = await send(fixture.port, job);
             sent++;
-            slowest = Math.max(slowest, outcome.ms);
             statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
             const where = `${job.label} → ${job.method} ${job.path.slice(0, 160)}`;
+            if (outcome.ms > slowest) [slowest, slowestWhat] = [outcome.ms, `${where} (${outcome.status})`];
             if (outcome.hung) failures.push(`hang over ${HANG_MS} ms: ${where}`);
             else if (outcome.status >= 500)
               failures.push(`${outcome.status}: ${where}: ${outcome.body.slice(0, 200)}`);
@@ -581,7 +582,7 @@ describe.skipIf(missing !== null && !REQUIRED)(
 
         const summary =
           `fuzz: seed ${SEED}, ${sent} requests of ${order.length} planned over ${routes.length} routes ` +
-          `(${pairs.length} route/method pairs, ${PER_ROUTE} each) in ${(elapsed / 1000).toFixed(1)} s; slowest ${slowest} ms; ` +
+          `(${pairs.length} route/method pairs, ${PER_ROUTE} each) in ${(elapsed / 1000).toFixed(1)} s; slowest ${slowest} ms (${slowestWhat}); ` +
           `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`;
         console.log(summary);
         const unique = [...new Set(failures)];
