@@ -14,8 +14,9 @@
 // an object protected with its inherited entries removed leaves Authenticated Users without read, so Samba would not
 // report its later changes or its deletion (lab/KNOWN-DIFFERENCES.md). `listing` mode still covers those cases.
 // Samba does not re-propagate inheritance when an OU is protected (KNOWN-DIFFERENCES.md), which makes the lab's
-// descendants keep copies Windows would drop; the delta does not rely on propagation either way (a changed OU's whole
-// subtree is read again), so the full scan and the delta read the same descriptors and must agree.
+// descendants keep copies Windows would drop; the delta reads a changed OU's whole subtree again, and then every user
+// still holding what its OU no longer passes on, so the full scan and the delta read the same descriptors and must
+// agree.
 
 import { Attribute, Change, type Client } from "ldapts";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
@@ -236,6 +237,48 @@ describe.skipIf(lab.skip)("delta re-checks equal a full scan (differential, lab)
       expect(again.reading?.sentence).toBe(
         "Full scan: the domain controller was restored from a backup (its invocation ID changed).",
       );
+    } finally {
+      await port.close();
+    }
+  }, 120_000);
+
+  // ms-fact: sd-propagation-background
+  it("the wizard's model of inheritance agrees with the DC's: on the seeded lab no user waits for propagation", async () => {
+    // Samba propagates inheritable entries before a change returns, so every user here holds what its parent passes
+    // on. A user flagged as waiting would mean the wizard computes inheritance differently from a real DC (and would
+    // read that user again on every re-check).
+    const settings = requireSettings(lab);
+    const port = await LdapDirectory.open(labWizardConnection(settings, { baseDn: settings.baseDn }));
+    try {
+      const box: { b: DeltaBaseline | null } = { b: null };
+      const full = await new DirectoryScanner(
+        port,
+        { connector: settings.connector.dn, confirmedConnectorDn: null, scope: [] },
+        { delta: { baseline: null, save: async (next) => void (box.b = next) } },
+      ).run("connector-permissions");
+      expect(box.b?.users.length).toBeGreaterThan(40);
+      expect(box.b?.users.filter((u) => u.r & 8).map((u) => u.dn)).toEqual([]);
+      expect(full.reading?.sentence).not.toMatch(/propagating/);
+      // An OU of this test's own, delegated after its users exist: the DC passes the entries down, and the wizard
+      // finds the users holding exactly what the OU passes on.
+      const ou = `OU=Inherit,${root}`;
+      await admin.add(ou, [new Attribute({ type: "objectClass", values: ["top", "organizationalUnit"] })]);
+      for (const n of [1, 2])
+        await admin.add(`CN=${tag}-i${n},${ou}`, [
+          new Attribute({ type: "objectClass", values: ["top", "person", "organizationalPerson", "user"] }),
+          new Attribute({ type: "sAMAccountName", values: [`${tag}-i${n}`.slice(-20)] }),
+          new Attribute({ type: "userAccountControl", values: ["514"] }),
+        ]);
+      const sd = await dacl(ou);
+      sd.dacl = { revision: 4, aces: [...grantAces(connectorSid, false), ...(sd.dacl?.aces ?? [])] };
+      await writeDacl(ou, sd);
+      const own: { b: DeltaBaseline | null } = { b: null };
+      await scanner(port, own).run("connector-permissions");
+      const inherit = own.b?.users.filter((u) => u.dn.toLowerCase().endsWith(ou.toLowerCase())) ?? [];
+      expect(inherit.map((u) => u.r & 9)).toEqual([1, 1]);
+      expect(own.b?.users.filter((u) => u.r & 8).map((u) => u.dn)).toEqual([]);
+      for (const n of [1, 2]) await admin.del(`CN=${tag}-i${n},${ou}`);
+      await admin.del(ou);
     } finally {
       await port.close();
     }
