@@ -309,6 +309,33 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
       expect(after.findings.find((f) => f.dn === dn)?.reason).toMatch(/Inheritance is disabled on OU=Staff/);
   });
 
+  it("a deny removed from an OU that its users still carry: denied until the removal reaches them, then ready", async () => {
+    const { port, box } = await setUp();
+    const staff = `OU=Staff,${DOMAIN}`;
+    const ada = `CN=Ada Adler,${staff}`;
+    const deny = `(OD;CI;CR;00299570-246d-11d0-a768-00aa006e0529;;${FIXTURE_CONNECTOR_SID})`;
+    const staffSd = sdOf(port, staff).sd;
+    const adaSd = sdOf(port, ada).sd;
+    // A deny on OU=Staff, already on Ada (inherited): a full scan to start from.
+    sdOf(port, staff).sd = staffSd.replace("D:AI", `D:AI${deny}`);
+    sdOf(port, ada).sd = adaSd.replace("D:AI", `D:AI${deny.replace("OD;CI;", "OD;ID;")}`);
+    box.b = null;
+    await scan(port, box);
+    // The deny is removed from the OU; Ada still carries her copy.
+    sdOf(port, staff).sd = staffSd;
+    port.answer = { kind: "changes", cookie: "c2", changes: [] };
+    const during = await scan(port, box);
+    expect(comparable(during)).toEqual(comparable(await fresh(port)));
+    expect(during.findings.find((f) => f.dn === ada)?.code).toBe("denied-by-ace");
+    expect(during.reading?.sentence).toMatch(/ 1 user does not yet hold what its OU passes on /);
+
+    sdOf(port, ada).sd = adaSd;
+    port.answer = { kind: "changes", cookie: "c3", changes: [] };
+    const after = await scan(port, box);
+    expect(comparable(after)).toEqual(comparable(await fresh(port)));
+    expect(after.findings.some((f) => f.dn === ada)).toBe(false);
+  });
+
   it("a settled directory has no user waiting for propagation", async () => {
     const { box } = await setUp();
     expect(box.b?.users.filter((u) => u.r & 8).map((u) => u.dn)).toEqual([]);

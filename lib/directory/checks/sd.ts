@@ -133,6 +133,8 @@ export function parentPassesUserRights(
 
 /** Which of the three user rights are held, as three letters ("rlp", "-l-"): comparable with ===. */
 export type UserRightSet = string;
+export const ALL_USER_RIGHTS: UserRightSet = "rlp";
+export const NO_USER_RIGHTS: UserRightSet = "---";
 
 function userRightSet(rights: Record<RightName, boolean>): UserRightSet {
   return USER_RIGHTS.map((r, i) => (rights[r] ? "rlp"[i] : "-")).join("");

@@ -10,9 +10,11 @@ import { SE_DACL_PROTECTED, type SecurityDescriptor } from "@/lib/ad/security-de
 import { ancestorsUpTo, normalizeDn, parentDn, sameDn, shortDn } from "../dn";
 import { type UserRecord } from "../port";
 import {
+  ALL_USER_RIGHTS,
   inheritedUserRights,
   isDaclProtected,
   parentGrantsUserRights,
+  NO_USER_RIGHTS,
   parentPassesUserRights,
   rightsOf,
   structuralClass,
@@ -205,7 +207,8 @@ export class UserRightsScanner {
       // Ready where the parent passes all three on is settled; otherwise the rights come from entries on the user
       // itself, or from inherited ones its parent no longer passes on (a removal still propagating).
       const passes = this.parentPasses(user.dn, cls);
-      if (passes !== null && passes !== "rlp" && this.inheritedDiffer(user, cls, passes)) this.unsettled++;
+      if (passes !== null && passes !== ALL_USER_RIGHTS && this.inheritedDiffer(user, cls, passes))
+        this.unsettled++;
       if (orphan) {
         this.push(
           "orphaned-admincount",
@@ -227,6 +230,18 @@ export class UserRightsScanner {
     const model = toModel(user.sd as NonNullable<UserRecord["sd"]>, ctx.domainSid);
     const decisions = checkRights(model, ctx.token, cls, { domainSid: ctx.domainSid });
     const denied = missing.find((r) => decisions[r].decidingAce?.effect === "deny");
+    const userProtected = (model.control & SE_DACL_PROTECTED) !== 0;
+    // Waiting for propagation: its inherited entries give other rights than its parent passes on. Skipped when that
+    // cannot be: the parent passes none on, the user holds none, and no deny decides (so none of its inherited
+    // entries grants one either): most users of a domain not delegated yet.
+    const passes = this.parentPasses(user.dn, cls);
+    if (
+      !userProtected &&
+      passes !== null &&
+      (passes !== NO_USER_RIGHTS || missing.length < USER_RIGHTS.length || denied) &&
+      inheritedUserRights(model, ctx.token, cls) !== passes
+    )
+      this.unsettled++;
     if (denied) {
       const ace = decisions[denied].decidingAce;
       const inherited = ace ? /;[A-Z]*ID[A-Z]*;/.test(`;${ace.sddl.split(";")[1] ?? ""};`) : false;
@@ -240,10 +255,6 @@ export class UserRightsScanner {
       );
       return;
     }
-    const userProtected = (model.control & SE_DACL_PROTECTED) !== 0;
-    const passes = this.parentPasses(user.dn, cls);
-    if (!userProtected && passes !== null && inheritedUserRights(model, ctx.token, cls) !== passes)
-      this.unsettled++;
     if (orphan) {
       this.push(
         "orphaned-admincount",
