@@ -314,8 +314,8 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const staff = `OU=Staff,${DOMAIN}`;
     const ada = `CN=Ada Adler,${staff}`;
     const deny = `(OD;CI;CR;00299570-246d-11d0-a768-00aa006e0529;;${FIXTURE_CONNECTOR_SID})`;
-    const staffSd = sdOf(port, staff).sd;
-    const adaSd = sdOf(port, ada).sd;
+    const staffSd = sdOf(port, staff).sd!;
+    const adaSd = sdOf(port, ada).sd!;
     // A deny on OU=Staff, already on Ada (inherited): a full scan to start from.
     sdOf(port, staff).sd = staffSd.replace("D:AI", `D:AI${deny}`);
     sdOf(port, ada).sd = adaSd.replace("D:AI", `D:AI${deny.replace("OD;CI;", "OD;ID;")}`);

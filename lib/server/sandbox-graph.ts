@@ -3,7 +3,9 @@ import { handleGraphRequest } from "@/lib/sandbox/graph-simulator";
 import { type SandboxWorld } from "@/lib/sandbox/world";
 import { appMode } from "./env";
 import { inNamedSession, NoSandboxRunError, readSandboxBearer, withSandboxWorld } from "./sandbox-store";
-import { SANDBOX_GRAPH_PATH } from "./tenant-access";
+
+/** Where the app serves the simulator (app/api/sandbox/graph/[...path]/route.ts). */
+export const SANDBOX_GRAPH_PATH = "/api/sandbox/graph";
 
 const REFUSED = () =>
   handleGraphRequest(new Request("http://sandbox.invalid/v1.0/me"), {

@@ -4,16 +4,17 @@ import { type OnPremisesUserLookup } from "@/lib/directory/port";
 import { type TenantPort } from "@/lib/tenant/port";
 import { ApiError } from "./api-error";
 import { allowedTenantIds, appMode, env } from "./env";
+import { SANDBOX_GRAPH_PATH, serveSandboxGraph } from "./sandbox-graph";
 import { currentSandboxBearer, withSandboxWorld } from "./sandbox-store";
 import { type Session } from "./session";
 
 // How a request reaches the tenant. Live: the browser sends its Graph access token with the call; the server
-// forwards it to Graph for this request only and never stores or logs it. Sandbox: the server calls the
-// simulator it serves itself, over HTTP, with a bearer naming the run (lib/server/sandbox-store.ts), so everyone working on one run (the
-// owner and the people it was shared with) sees one simulated tenant, and nothing else in the code knows the
-// difference. Callers check the principal's access to the run first (lib/server/tenant-service.ts).
-
-export const SANDBOX_GRAPH_PATH = "/api/sandbox/graph";
+// forwards it to Graph for this request only and never stores or logs it. Sandbox: the server calls the simulator
+// it serves itself (lib/server/sandbox-graph.ts), with a bearer naming the run (lib/server/sandbox-store.ts), so
+// everyone working on one run (the owner and the people it was shared with) sees one simulated tenant, and nothing
+// else in the code knows the difference. The Graph client hands its requests to the simulator in this process (the
+// same Request objects, through the same retry, token and timeout middleware), or over HTTP when SANDBOX_GRAPH_URL
+// names a simulator elsewhere. Callers check the principal's access to the run first (lib/server/tenant-service.ts).
 
 export interface TenantAccess {
   port: TenantPort;
@@ -84,7 +85,8 @@ export function bearerToken(request: Request): string | null {
 }
 
 export function sandboxGraphBaseUrl(): string {
-  // Loopback with the port Next listens on (next start sets PORT), never the Host header a client sent.
+  // Loopback with the port Next listens on (next start sets PORT), never the Host header a client sent: the
+  // simulator's nextLinks are built on it.
   return env().SANDBOX_GRAPH_URL ?? `http://localhost:${env().PORT}${SANDBOX_GRAPH_PATH}`;
 }
 
@@ -92,8 +94,9 @@ export function graphTenant(
   baseUrl: string,
   token: string | (() => string),
   grantedScopes: readonly string[] | null = null,
+  transport?: (request: Request) => Promise<Response>,
 ): GraphTenant {
-  return new GraphTenant({ baseUrl, token, grantedScopes, timeoutMs: env().GRAPH_TIMEOUT_MS });
+  return new GraphTenant({ baseUrl, token, grantedScopes, timeoutMs: env().GRAPH_TIMEOUT_MS, transport });
 }
 
 /**
@@ -109,7 +112,12 @@ export function tenantAccessFor(request: Request, session: Session, runId: strin
     };
     return {
       // Read per call: inside the run's sandbox session (a verify call) the bearer names it.
-      port: graphTenant(sandboxGraphBaseUrl(), () => currentSandboxBearer(runId)),
+      port: graphTenant(
+        sandboxGraphBaseUrl(),
+        () => currentSandboxBearer(runId),
+        null,
+        env().SANDBOX_GRAPH_URL ? undefined : serveSandboxGraph,
+      ),
       tenantId: null,
       onPremisesUsers,
     };

@@ -25,6 +25,11 @@ export interface GraphClientOptions {
   /** Longest single wait the client sits out; a longer Retry-After ends the call as throttled. */
   maxRetryWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Where a request goes once the chain has prepared it; by default `fetch` (the network). The sandbox hands its
+   * simulator's handler here, so the wizard's calls reach it in the same process, through the same middleware.
+   */
+  transport?: (request: Request) => Promise<Response>;
 }
 
 export const GRAPH_VERSION = "v1.0";
@@ -137,6 +142,16 @@ export class TimeoutHandler extends Link {
   }
 }
 
+/** The end of the chain when a transport other than fetch is given: the same Request fetch would have sent. */
+export class TransportHandler implements Middleware {
+  constructor(private readonly transport: (request: Request) => Promise<Response>) {}
+  async execute(context: Context): Promise<void> {
+    const request =
+      typeof context.request === "string" ? new Request(context.request, context.options) : context.request;
+    context.response = await this.transport(request);
+  }
+}
+
 export function createGraphClient(options: GraphClientOptions): Client {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const retry = new RetryAfterHandler(
@@ -146,7 +161,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   );
   const bearer = new BearerTokenHandler(new ForwardedTokenProvider(options.token), new URL(baseUrl).origin);
   const timeout = new TimeoutHandler(options.timeoutMs ?? 15_000);
-  const http = new HTTPMessageHandler();
+  const http = options.transport ? new TransportHandler(options.transport) : new HTTPMessageHandler();
   return Client.initWithMiddleware({
     baseUrl,
     defaultVersion: GRAPH_VERSION,

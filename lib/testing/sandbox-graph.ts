@@ -1,5 +1,5 @@
 import * as sandboxGraphRoute from "@/app/api/sandbox/graph/[...path]/route";
-import { SANDBOX_GRAPH_PATH } from "@/lib/server/tenant-access";
+import { SANDBOX_GRAPH_PATH } from "@/lib/server/sandbox-graph";
 import { serveRoute, type RouteServer } from "./route-server";
 
 /**
