@@ -4,12 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CLOUD_SYNC_COLLECT_SCRIPT_URL, cloudSyncApi } from "@/lib/client/cloud-sync-api";
 import { useRunAccess } from "@/lib/client/run-access";
-import { useRunStore } from "@/lib/client/run-store-provider";
-import { type CloudSyncAgentSummary, type CloudSyncEvidenceState } from "@/lib/contract/cloud-sync";
+import { type CloudSyncAgentSummary } from "@/lib/contract/cloud-sync";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
-import { useRefreshRun } from "./use-refresh-run";
-import { useRunActions } from "./use-run-actions";
+import { EvidenceFileInput, LiveMessage, useEvidencePanel } from "./evidence-panel";
 
 // The cloud sync provisioning agents' own state (issue 13, item 5), on the prerequisites step: download the
 // read-only agent collector, upload the file it writes on each agent server, read what each file says, remove one.
@@ -49,80 +47,36 @@ function serviceText(agent: CloudSyncAgentSummary): string {
 
 /** The provisioning agents' files, for a run that writes passwords back through cloud sync. */
 export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
-  const runId = useRunStore((s) => s.run.id);
-  const version = useRunStore((s) => s.run.version);
   const access = useRunAccess();
-  const { verify } = useRunActions();
-  const refreshRun = useRefreshRun();
-  const [state, setState] = useState<CloudSyncEvidenceState | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  const { runId, state, busy, message, act } = useEvidencePanel(stepId, cloudSyncApi.state);
   // Closed until the run has a file; then open, and from there as the reader leaves it (a removal keeps it open).
   const [open, setOpen] = useState(false);
   const openedOnce = useRef(false);
-
-  // Read again whenever the run moves on: an upload through an edit link shows up here.
   useEffect(() => {
-    let live = true;
-    cloudSyncApi
-      .state(runId)
-      .then((s) => {
-        if (!live) return;
-        setState(s);
-        if (s.agents.length > 0 && !openedOnce.current) {
-          openedOnce.current = true;
-          setOpen(true);
-        }
-      })
-      .catch(() => {
-        // Nothing to show yet; the panel still offers the collector and the upload.
-      });
-    return () => {
-      live = false;
-    };
-  }, [runId, version]);
+    if (state && state.agents.length > 0 && !openedOnce.current) {
+      openedOnce.current = true;
+      setOpen(true);
+    }
+  }, [state]);
 
-  async function after(next: CloudSyncEvidenceState, text: string) {
-    setState(next);
-    setMessage({ kind: "info", text });
-    // The change moved the run's version on; adopt it so the check that follows does not meet a 412.
-    await refreshRun();
-    const checked = await verify(stepId);
-    if (!checked.ok && !checked.conflict) setMessage({ kind: "error", text: checked.message });
+  function upload(text: string) {
+    void act(async () => {
+      const result = await cloudSyncApi.upload(runId, text);
+      return {
+        state: result,
+        text: `The file of ${result.agent.computerName} was accepted; the step was checked again with it.`,
+      };
+    }, "The upload failed.");
   }
 
-  async function upload(event: React.ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    setBusy(true);
-    setMessage(null);
-    try {
-      const result = await cloudSyncApi.upload(runId, await file.text());
-      await after(
-        result,
-        `The file of ${result.agent.computerName} was accepted; the step was checked again with it.`,
-      );
-    } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The upload failed." });
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function remove(computerName: string) {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await after(
-        await cloudSyncApi.remove(runId, computerName),
-        `The file of ${computerName} was removed; the step was checked again without it.`,
-      );
-    } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The removal failed." });
-    } finally {
-      setBusy(false);
-    }
+  function remove(computerName: string) {
+    void act(
+      async () => ({
+        state: await cloudSyncApi.remove(runId, computerName),
+        text: `The file of ${computerName} was removed; the step was checked again without it.`,
+      }),
+      "The removal failed.",
+    );
   }
 
   const readOnly = access.role === "view";
@@ -155,32 +109,15 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
             </a>
           </p>
           {readOnly ? null : (
-            <div>
-              <label htmlFor={fileId} className="font-medium">
-                Upload an agent server&apos;s file (.json); a new file from the same server replaces its old
-                one
-              </label>
-              <input
-                id={fileId}
-                type="file"
-                accept=".json,application/json"
-                className="mt-1 block w-full max-w-full text-sm"
-                disabled={busy}
-                aria-describedby={messageId}
-                onChange={upload}
-              />
-            </div>
+            <EvidenceFileInput
+              id={fileId}
+              label="Upload an agent server's file (.json); a new file from the same server replaces its old one"
+              busy={busy}
+              messageId={messageId}
+              onText={upload}
+            />
           )}
-          <div id={messageId} aria-live="polite">
-            {message ? (
-              <p
-                role={message.kind === "error" ? "alert" : "status"}
-                className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
-              >
-                {message.text}
-              </p>
-            ) : null}
-          </div>
+          <LiveMessage id={messageId} message={message} />
           {agents.length === 0 ? (
             <p>No provisioning agent file has been uploaded for this run.</p>
           ) : (
@@ -209,7 +146,7 @@ export function CloudSyncEvidencePanel({ stepId }: { stepId: StepId }) {
                       type="button"
                       variant="secondary"
                       disabled={busy}
-                      onClick={() => void remove(agent.computerName)}
+                      onClick={() => remove(agent.computerName)}
                     >
                       Remove the file of {agent.computerName}
                     </Button>

@@ -1,6 +1,5 @@
 "use client";
 
-import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { CONNECT_COLLECT_SCRIPT_URL, connectApi } from "@/lib/client/connect-api";
 import { useRunAccess } from "@/lib/client/run-access";
@@ -8,8 +7,7 @@ import { useRunStore } from "@/lib/client/run-store-provider";
 import { type ConnectEvidenceSummary, type SandboxConnectAction } from "@/lib/contract/connect";
 import { formatDateTime } from "@/lib/format";
 import { type StepId } from "@/lib/steps/ids";
-import { useRefreshRun } from "./use-refresh-run";
-import { useRunActions } from "./use-run-actions";
+import { EvidenceFileInput, LiveMessage, useEvidencePanel } from "./evidence-panel";
 
 // The Connect server's own state (issue 13): download the read-only collector, upload the file it writes, and
 // read what it says. Every string shown here comes from that file; React renders it as text, never as HTML.
@@ -115,77 +113,35 @@ function Summary({ evidence, headingId }: { evidence: ConnectEvidenceSummary; he
   );
 }
 
+const loadEvidence = (runId: string) => connectApi.state(runId).then((s) => s.evidence);
+
 /** The Connect server's evidence on connect-writeback, disable-connect-writeback and prerequisites. */
 export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
-  const runId = useRunStore((s) => s.run.id);
-  const version = useRunStore((s) => s.run.version);
   const mode = useRunStore((s) => s.run.mode);
   const access = useRunAccess();
-  const { verify } = useRunActions();
-  const refreshRun = useRefreshRun();
-  const [evidence, setEvidence] = useState<ConnectEvidenceSummary | null>(null);
-  const [loaded, setLoaded] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  const { runId, state: evidence, loaded, busy, message, act } = useEvidencePanel(stepId, loadEvidence);
 
-  // Read again whenever the run moves on: an upload by someone else (an edit link) shows up here.
-  useEffect(() => {
-    let live = true;
-    connectApi
-      .state(runId)
-      .then((s) => {
-        if (!live) return;
-        setEvidence(s.evidence);
-        setLoaded(true);
-      })
-      .catch(() => live && setLoaded(true));
-    return () => {
-      live = false;
-    };
-  }, [runId, version]);
-
-  async function after(summary: ConnectEvidenceSummary, text: string) {
-    setEvidence(summary);
-    setMessage({ kind: "info", text });
-    // The upload moved the run's version on; adopt it so the check that follows does not meet a 412.
-    await refreshRun();
-    const checked = await verify(stepId);
-    if (!checked.ok && !checked.conflict) setMessage({ kind: "error", text: checked.message });
+  function upload(text: string) {
+    void act(async () => {
+      const { evidence: summary } = await connectApi.upload(runId, text);
+      return {
+        state: summary,
+        text: `Evidence from ${summary.computerName} accepted; the step was checked again with it.`,
+      };
+    }, "The upload failed.");
   }
 
-  async function upload(event: React.ChangeEvent<HTMLInputElement>) {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    setBusy(true);
-    try {
-      const { evidence: summary } = await connectApi.upload(runId, await file.text());
-      await after(
-        summary,
-        `Evidence from ${summary.computerName} accepted; the step was checked again with it.`,
-      );
-    } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The upload failed." });
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  async function simulate(action: SandboxConnectAction) {
-    setBusy(true);
-    try {
+  function simulate(action: SandboxConnectAction) {
+    void act(async () => {
       const result = await connectApi.sandbox(runId, action);
-      await after(result.evidence, result.message);
-    } catch (e) {
-      setMessage({ kind: "error", text: e instanceof Error ? e.message : "The simulation failed." });
-    } finally {
-      setBusy(false);
-    }
+      return { state: result.evidence, text: result.message };
+    }, "The simulation failed.");
   }
 
   if (!loaded) return null;
   const readOnly = access.role === "view";
   const headingId = `${stepId}-connect-evidence`;
+  const messageId = `${stepId}-connect-message`;
   return (
     <section
       aria-labelledby={headingId}
@@ -206,19 +162,13 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
         </a>
       </p>
       {readOnly ? null : (
-        <div>
-          <label htmlFor={`${stepId}-connect-file`} className="font-medium">
-            Upload the Connect server&apos;s evidence (.json)
-          </label>
-          <input
-            id={`${stepId}-connect-file`}
-            type="file"
-            accept=".json,application/json"
-            className="mt-1 block w-full max-w-full text-sm"
-            disabled={busy}
-            onChange={upload}
-          />
-        </div>
+        <EvidenceFileInput
+          id={`${stepId}-connect-file`}
+          label="Upload the Connect server's evidence (.json)"
+          busy={busy}
+          messageId={messageId}
+          onText={upload}
+        />
       )}
       {mode === "sandbox" && !readOnly ? (
         <fieldset className="space-y-2">
@@ -230,7 +180,7 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
                 type="button"
                 variant="secondary"
                 disabled={busy}
-                onClick={() => void simulate(action)}
+                onClick={() => simulate(action)}
               >
                 {label}
               </Button>
@@ -238,16 +188,7 @@ export function ConnectEvidencePanel({ stepId }: { stepId: StepId }) {
           </div>
         </fieldset>
       ) : null}
-      <div aria-live="polite">
-        {message ? (
-          <p
-            role={message.kind === "error" ? "alert" : "status"}
-            className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
-          >
-            {message.text}
-          </p>
-        ) : null}
-      </div>
+      <LiveMessage id={messageId} message={message} />
       {evidence ? (
         <Summary evidence={evidence} headingId={`${stepId}-connect-summary`} />
       ) : (

@@ -14,6 +14,7 @@ import { FixFlow } from "./fix-flow";
 import { OtherConnectorForm } from "./other-connector-form";
 import { RecheckTimer } from "./recheck-timer";
 import { SandboxDirectoryControls } from "./sandbox-directory-controls";
+import { LiveMessage, type PanelMessage } from "../evidence-panel";
 import { useRefreshRun } from "../use-refresh-run";
 import { useRunActions } from "../use-run-actions";
 
@@ -38,7 +39,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
   const { verify } = useRunActions();
   const access = useRunAccess();
   const [state, setState] = useState<DirectoryState | null>(null);
-  const [message, setMessage] = useState<{ kind: "error" | "info"; text: string } | null>(null);
+  const [message, setMessage] = useState<PanelMessage>(null);
   // The answer to a click on this panel (confirm, scope, upload), shown beside the control that asked.
   const [outcome, setOutcome] = useState<
     (ActionOutcome & { where: "connector" | "scope" | "upload" }) | null
@@ -190,16 +191,7 @@ export function DirectoryPanel({ stepId }: { stepId: StepId }) {
       </p>
       {state.configurationError ? <p role="alert">{state.configurationError}</p> : null}
       {sandbox ? <SandboxDirectoryControls runId={run.id} stepId={stepId} /> : null}
-      <div aria-live="polite">
-        {message ? (
-          <p
-            role={message.kind === "error" ? "alert" : "status"}
-            className={message.kind === "error" ? "text-red-800 dark:text-red-300" : ""}
-          >
-            {message.text}
-          </p>
-        ) : null}
-      </div>
+      <LiveMessage message={message} />
 
       {pending && progress ? (
         <div>
