@@ -15,13 +15,14 @@ import * as sandboxRoute from "@/app/api/sandbox/tenant/route";
 import * as verifyConnectRoute from "@/app/api/verify/connect-writeback/route";
 import { call, makeSession } from "@/lib/testing/route-harness";
 import { createRunAs } from "@/lib/testing/share-harness";
+import type * as SandboxGraph from "./sandbox-graph";
 import { serveSandboxGraph } from "./sandbox-graph";
 
 // In `next start` the sandbox's checks reach the Graph simulator in the same process: the Graph client's requests,
 // through its retry, token and timeout middleware, are handed to the simulator's handler instead of the network.
 
 vi.mock("./sandbox-graph", async (original) => {
-  const actual = await original<typeof import("./sandbox-graph")>();
+  const actual = await original<typeof SandboxGraph>();
   return { ...actual, serveSandboxGraph: vi.fn(actual.serveSandboxGraph) };
 });
 
