@@ -266,7 +266,7 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     for (const dn of legacyUsers)
       expect(during.findings.find((f) => f.dn === dn)?.reason).toMatch(/has not reached this user yet/);
     expect(during.reading?.sentence).toMatch(
-      /^Read 1 change since \d\d:\d\d UTC\. 2 users do not yet hold what their OU passes on \(the domain controller is still propagating the change\); the next check reads them again\.$/,
+      /^Read 1 change since \d\d:\d\d UTC\. 2 users do not yet have the permissions their OU or container now passes on \(the domain controller is still applying the change below it\); the next check reads them again\.$/,
     );
 
     // Propagation finishes; DirSync names nobody (children of an inheritable change are left out).
@@ -298,7 +298,9 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const during = await scan(port, box);
     expect(comparable(during)).toEqual(comparable(await fresh(port)));
     for (const dn of staffUsers) expect(during.findings.some((f) => f.dn === dn)).toBe(false);
-    expect(during.reading?.sentence).toMatch(/ users do not yet hold what their OU passes on /);
+    expect(during.reading?.sentence).toMatch(
+      / users do not yet have the permissions their OU or container now passes on /,
+    );
 
     for (const dn of staffUsers) sdOf(port, dn).sd = userSd("");
     port.answer = { kind: "changes", cookie: "c3", changes: [] };
@@ -327,7 +329,9 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
     const during = await scan(port, box);
     expect(comparable(during)).toEqual(comparable(await fresh(port)));
     expect(during.findings.find((f) => f.dn === ada)?.code).toBe("denied-by-ace");
-    expect(during.reading?.sentence).toMatch(/ 1 user does not yet hold what its OU passes on /);
+    expect(during.reading?.sentence).toMatch(
+      / 1 user does not yet have the permissions its OU or container now passes on /,
+    );
 
     sdOf(port, ada).sd = adaSd;
     port.answer = { kind: "changes", cookie: "c3", changes: [] };

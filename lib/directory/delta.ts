@@ -250,8 +250,8 @@ function waitingSentence(waiting: number): string {
   if (waiting === 0) return "";
   const n = waiting.toLocaleString("en-US");
   return waiting === 1
-    ? " 1 user does not yet hold what its OU passes on (the domain controller is still propagating the change); the next check reads it again."
-    : ` ${n} users do not yet hold what their OU passes on (the domain controller is still propagating the change); the next check reads them again.`;
+    ? " 1 user does not yet have the permissions its OU or container now passes on (the domain controller is still applying the change below it); the next check reads it again."
+    : ` ${n} users do not yet have the permissions their OU or container now passes on (the domain controller is still applying the change below it); the next check reads them again.`;
 }
 
 export interface DeltaInput {
