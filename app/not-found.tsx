@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { StartPageLink } from "@/components/ui/start-page-link";
 
 export default function NotFound() {
   return (
@@ -12,14 +12,7 @@ export default function NotFound() {
         If you reached this run through a share link, the link may have expired or been revoked. Ask the
         person who shared it for a new one.
       </p>
-      <p>
-        <Link
-          href="/"
-          className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
-        >
-          Go to the start page
-        </Link>
-      </p>
+      <StartPageLink />
     </div>
   );
 }

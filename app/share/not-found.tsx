@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { StartPageLink } from "@/components/ui/start-page-link";
 
 export default function ShareLinkNotFound() {
   return (
@@ -9,14 +9,7 @@ export default function ShareLinkNotFound() {
         mistyped when copied by hand.
       </p>
       <p>Ask the person who sent it for a new link.</p>
-      <p>
-        <Link
-          href="/"
-          className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
-        >
-          Go to the start page
-        </Link>
-      </p>
+      <StartPageLink />
     </div>
   );
 }

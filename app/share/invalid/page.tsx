@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
+import { StartPageLink } from "@/components/ui/start-page-link";
 import { notFound } from "next/navigation";
 import { formatDateTime } from "@/lib/format";
 
@@ -29,14 +29,7 @@ export default async function InvalidShareLinkPage({
           : `The link expired${when ? ` on ${when}` : ""}. Nothing you did is lost: it stays in the run's timeline.`}
       </p>
       <p>Ask the person who sent it for a new link.</p>
-      <p>
-        <Link
-          href="/"
-          className="font-medium text-brand-700 underline underline-offset-2 dark:text-brand-300"
-        >
-          Go to the start page
-        </Link>
-      </p>
+      <StartPageLink />
     </div>
   );
 }
