@@ -3,7 +3,7 @@
 // decisions the delta makes on DirSync's answer. The lab covers the rest (lab/delta.integration.test.ts).
 
 import { describe, expect, it } from "vitest";
-import { type DeltaBaseline } from "./delta";
+import { type DeltaBaseline, USER_BIT } from "./delta";
 import { type ChangeReader, type DirSyncRead, type StreamOptions, type UserRecord } from "./port";
 import { DirectoryScanner, type StepScan } from "./scan";
 import { type Snapshot, SnapshotDirectory } from "./snapshot";
@@ -342,6 +342,6 @@ describe("delta re-checks with DirSync (Windows behaviour the lab cannot show)",
 
   it("a settled directory has no user waiting for propagation", async () => {
     const { box } = await setUp();
-    expect(box.b?.users.filter((u) => u.r & 8).map((u) => u.dn)).toEqual([]);
+    expect(box.b?.users.filter((u) => u.r & USER_BIT.waiting).map((u) => u.dn)).toEqual([]);
   });
 });

@@ -45,13 +45,20 @@ export const DELTA_FORMAT = "sspr-writeback-delta/1";
 /** A delta builds on a full scan at most this old; then a full scan again. */
 export const DELTA_MAX_AGE_MS = 24 * 60 * 60_000;
 
+/** The bits of BaselineUser.r. */
+export const USER_BIT = {
+  ready: 1,
+  changePassword: 2,
+  /** adminCount=1: its verdict follows its groups, which change without it. */
+  adminCount: 4,
+  /** The DC's descriptor propagation had not reached it (UserOutcome.unsettled). */
+  waiting: 8,
+} as const;
+
 export interface BaselineUser {
   guid: string;
   dn: string;
-  /**
-   * bit 1: ready; bit 2: also Change Password; bit 4: adminCount=1 (its verdict follows its groups); bit 8: unsettled
-   * (the DC's descriptor propagation had not reached it: UserOutcome.unsettled).
-   */
+  /** USER_BIT flags. */
   r: number;
   /** This user's findings, when it has any. */
   f?: DirectoryFinding[];
@@ -140,8 +147,8 @@ export function totalsOf(users: Iterable<BaselineUser>): UserTotals {
   const findings: DirectoryFinding[] = [];
   for (const u of users) {
     total++;
-    if (u.r & 1) ready++;
-    if (u.r & 2) changePassword++;
+    if (u.r & USER_BIT.ready) ready++;
+    if (u.r & USER_BIT.changePassword) changePassword++;
     if (u.f) findings.push(...u.f);
   }
   findings.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
@@ -153,10 +160,10 @@ export function baselineUser(user: UserRecord, guid: string, outcome: UserOutcom
     guid,
     dn: user.dn,
     r:
-      (outcome.ready ? 1 : 0) |
-      (outcome.changePassword ? 2 : 0) |
-      (user.adminCount === 1 ? 4 : 0) |
-      (outcome.unsettled ? 8 : 0),
+      (outcome.ready ? USER_BIT.ready : 0) |
+      (outcome.changePassword ? USER_BIT.changePassword : 0) |
+      (user.adminCount === 1 ? USER_BIT.adminCount : 0) |
+      (outcome.unsettled ? USER_BIT.waiting : 0),
   };
   if (outcome.findings.length > 0) out.f = outcome.findings;
   return out;
@@ -238,20 +245,21 @@ export function fullScanNote(reason: string | null, entriesRead: number, waiting
   };
 }
 
-/** How many users are unsettled (BaselineUser bit 8). */
+/** How many users wait for the DC's descriptor propagation. */
 export function countWaiting(users: Iterable<BaselineUser>): number {
   let n = 0;
-  for (const u of users) if (u.r & 8) n++;
+  for (const u of users) if (u.r & USER_BIT.waiting) n++;
   return n;
 }
 
 // ms-fact: sd-propagation-background
 function waitingSentence(waiting: number): string {
   if (waiting === 0) return "";
-  const n = waiting.toLocaleString("en-US");
-  return waiting === 1
-    ? " 1 user does not yet have the permissions its OU or container now passes on (the domain controller is still applying the change below it); the next check reads it again."
-    : ` ${n} users do not yet have the permissions their OU or container now passes on (the domain controller is still applying the change below it); the next check reads them again.`;
+  const [who, has, its, it] =
+    waiting === 1
+      ? ["1 user", "does", "its", "it"]
+      : [`${waiting.toLocaleString("en-US")} users`, "do", "their", "them"];
+  return ` ${who} ${has} not yet have the permissions ${its} OU or container now passes on (the domain controller is still applying the change below it); the next check reads ${it} again.`;
 }
 
 export interface DeltaInput {
@@ -440,16 +448,16 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
         }
   }
   // Users read again whatever is reported:
-  //   - unsettled ones (bit 8): the DC's descriptor propagation had not reached them. It runs in the background and
+  //   - waiting ones: the DC's descriptor propagation had not reached them. It runs in the background and
   //     nothing names them when it does (DirSync leaves out children whose descriptor changed through their
   //     parent's inheritable entries), so they are read until they agree with what their parent passes on;
-  //   - protected and orphaned accounts (bit 4): their verdict follows their groups, which change without them. With
+  //   - protected and orphaned accounts (adminCount=1): their verdict follows their groups, which change without them. With
   //     DirSync the known ones are read one by one (a change of adminCount on any other user is a change DirSync
   //     reports); otherwise they are searched for.
   // A user not found where it was has moved or gone: the changes below say which.
   const dirSyncing = ds?.kind === "changes";
   for (const u of [...users.values()])
-    if ((u.r & 8 || (dirSyncing && u.r & 4)) && !underNew(u.dn)) {
+    if ((u.r & USER_BIT.waiting || (dirSyncing && u.r & USER_BIT.adminCount)) && !underNew(u.dn)) {
       const now = await changes.user(u.dn);
       entriesRead++;
       if (now && now.guid === u.guid) {
@@ -513,7 +521,6 @@ export async function deltaUsers(input: DeltaInput): Promise<DeltaAttempt> {
     // read is read again; one that is gone was deleted or moved out of scope. (Tombstones would say the same, but the
     // Deleted Objects container is for administrators.)
     const present = new Set<string>();
-    listedUsers = 0;
     for (const base of bases)
       for await (const page of changes.userIds(base))
         for (const { guid, dn, usn } of page) {

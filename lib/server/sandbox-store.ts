@@ -19,11 +19,11 @@ import { getDatabase } from "./db";
 import { env } from "./env";
 import { sessionSecret } from "./session";
 
-// A sandbox run's simulated tenant, directory and Connect server live in the database, one row per run (table sandbox_state), so
-// that every instance on one PostgreSQL serves the same world and a restart keeps it. A world exists only for a
-// sandbox run that exists: the simulator's bearer names the run and carries an HMAC of it, and an unknown or forged
-// bearer is refused before anything is made. Writes are optimistic (the row's version); within one process the
-// calls for one run take turns, so that a retry never replays half of another request's change.
+// A sandbox run's simulated tenant, directory and Connect server live in the database, one row per run (table
+// sandbox_state), so that every instance on one PostgreSQL serves the same world and a restart keeps it. A world
+// exists only for a sandbox run that exists: the simulator's bearer names the run and carries an HMAC of it, and an
+// unknown or forged bearer is refused before anything is made. Writes are optimistic (the row's version); within one
+// process the calls for one run take turns, so that a retry never replays half of another request's change.
 
 const PREFIX = "sbx1";
 

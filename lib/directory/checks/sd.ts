@@ -137,7 +137,7 @@ export const ALL_USER_RIGHTS: UserRightSet = "rlp";
 export const NO_USER_RIGHTS: UserRightSet = "---";
 
 function userRightSet(rights: Record<RightName, boolean>): UserRightSet {
-  return USER_RIGHTS.map((r, i) => (rights[r] ? "rlp"[i] : "-")).join("");
+  return USER_RIGHTS.map((r, i) => (rights[r] ? ALL_USER_RIGHTS[i] : "-")).join("");
 }
 
 /** True when a child of `objectClass` directly under `parent` would hold all three user rights for `token`. */
