@@ -6,7 +6,7 @@ vi.hoisted(() => {
   process.env.SESSION_SECRET = "test-secret-test-secret-test-secret-0123456789";
 });
 
-import { bodyLimitFor, installRequestGuard, requestRefusal } from "./request-guard";
+import { bodyLimitFor, installRequestGuard, requestRefusal, routedPath } from "./request-guard";
 import { CLOUD_SYNC_EVIDENCE_MAX_BYTES } from "@/lib/verify/cloud-sync/evidence";
 
 // Requests no route can serve are answered before Next sees them, in the app's JSON error shape: Next cannot
@@ -116,6 +116,24 @@ describe("the request guard", () => {
     expect(res.status).toBe(405);
     expect(res.headers.allow).toBe("GET, HEAD");
     expect(next).not.toHaveBeenCalled();
+  });
+
+  it("decides on the path Next routes to, so a dot segment cannot turn a page into an API path", async () => {
+    // Found by the fuzz suite (seed 620034547): /api/%2e%2e is the start page to Next, and a multipart POST there
+    // was taken for a Server Action (409 with a stack trace in the log).
+    next.mockClear();
+    for (const path of ["/api/%2e%2e", "/api/%2E%2e/", "/api/runs/%2e%2e/%2e%2e/runs/abc", "/api/.%2e"]) {
+      const res = await send("POST", path);
+      expect(res.status, path).toBe(405);
+      expect(res.headers.allow, path).toBe("GET, HEAD");
+      expect(JSON.parse(res.text).error.code, path).toBe("method-not-allowed");
+    }
+    expect(next).not.toHaveBeenCalled();
+    expect(routedPath("/api/%2e%2e?format=json")).toBe("/");
+    expect(routedPath("/api/runs/./r/%2e/share-links")).toBe("/api/runs/r/share-links");
+    expect(routedPath("/runs/%2e%2e/api/runs")).toBe("/api/runs");
+    expect(requestRefusal("POST", "/runs/%2e%2e/api/runs")).toBeNull();
+    expect(requestRefusal("POST", "/api/runs/r/%2e%2e/r/connect-evidence", String(400 * 1024))).toBeNull();
   });
 
   it("lets through a declared length within the limit of the route it is for", () => {

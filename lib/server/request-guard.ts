@@ -39,6 +39,20 @@ export function bodyLimitFor(path: string): number {
 }
 
 /**
+ * The path the request is routed to. Next resolves dot segments the way a URL parser does — `%2e%2e` counts as
+ * `..` (WHATWG URL) — so `/api/%2e%2e` is the start page, not an API route; the guard decides on that path, not on
+ * the raw one. A target that is not a path (absolute-form, `*`) is parsed as it stands.
+ */
+export function routedPath(url: string | undefined): string {
+  const target = url ?? "/";
+  try {
+    return new URL(target.startsWith("/") ? `http://guard${target}` : target).pathname;
+  } catch {
+    return target.split("?")[0] || "/";
+  }
+}
+
+/**
  * Why the wizard cannot serve this request at all, or null when it is for the routes to decide. A declared
  * Content-Length over the route's limit is refused here, before Next reads (and buffers) a byte of the body.
  */
@@ -55,7 +69,8 @@ export function requestRefusal(
       headers: { allow: ALLOWED_METHODS.join(", ") },
     };
   }
-  const path = (url ?? "/").split("?")[0] ?? "/";
+  const raw = (url ?? "/").split("?")[0] ?? "/";
+  const path = routedPath(url);
   // Pages are read, never posted to: the wizard has no Server Actions, and Next logs an error (with a stack) for a
   // POST it takes for one. Routes outside /api that take other methods would be listed here.
   if (!path.startsWith("/api/") && method !== "GET" && method !== "HEAD") {
@@ -67,7 +82,7 @@ export function requestRefusal(
     };
   }
   try {
-    decodeURIComponent(path);
+    decodeURIComponent(raw);
   } catch {
     return {
       status: 400,
@@ -161,7 +176,7 @@ const ERROR_CODES: Record<number, string> = {
  * parse) has an empty body; it gets the app's JSON error shape instead, so every /api answer reads the same way.
  */
 function jsonEmptyApiErrors(req: IncomingMessage, res: ServerResponse): void {
-  if (!(req.url ?? "").startsWith("/api/") || req.method === "HEAD") return;
+  if (!routedPath(req.url).startsWith("/api/") || req.method === "HEAD") return;
   let pending = false;
   let wrote = false;
   const requestId = randomUUID();
