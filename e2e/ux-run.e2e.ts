@@ -163,9 +163,43 @@ test("the report keeps every number, and the timeline says what the wizard did",
     const tasks = page.getByRole("region", { name: "Steps" });
     await expect(tasks.getByText("Verified", { exact: false })).not.toHaveCount(0);
     await expect(tasks.getByText("Evidence", { exact: false })).not.toHaveCount(0);
+    // With every step done, the first thing on the page is the way to the report.
+    const next = page.getByRole("region", { name: "Every step is done" });
+    await expect(next.getByRole("link", { name: "Open the report" })).toHaveAttribute(
+      "href",
+      `/runs/${runId}/report`,
+    );
     await shot(page, "run-page");
     await axeBoth(page, axe, "run page");
   });
+});
+
+test("the run page puts the next step first, and a failed one before it", async ({ page, axe }) => {
+  await page.goto("/");
+  await page.getByRole("button", { name: "Start enabling writeback" }).click();
+  const runId = await runIdFrom(page);
+  const next = page.getByRole("region", { name: "Next step" });
+  await expect(next).toContainText("1. Check the prerequisites");
+  await next.getByRole("link", { name: "Open step 1" }).click();
+  await expect(page).toHaveURL(new RegExp(`/runs/${runId}/prerequisites$`));
+
+  // Step 1 fails (the connector account is not confirmed yet); step 3 fails too (minimum password age 1 day).
+  await check(page, runId, "prerequisites", "failed");
+  await check(page, runId, "password-policy", "failed");
+  await page.goto(`/runs/${runId}`);
+  const attention = page.getByRole("region", { name: "Needs attention" });
+  await expect(attention).toContainText("1. Check the prerequisites failed its last check.");
+  await expect(attention.getByRole("link", { name: "Open step 1" })).toHaveAttribute(
+    "href",
+    `/runs/${runId}/prerequisites`,
+  );
+  await expect(attention).toContainText("Also failed its last check: 3. Set the minimum password age to 0.");
+  await expect(attention.getByRole("link", { name: "3. Set the minimum password age to 0" })).toHaveAttribute(
+    "href",
+    `/runs/${runId}/password-policy`,
+  );
+  await shot(page, "run-page-attention");
+  await axeBoth(page, axe, "run page, a step failed");
 });
 
 test("a clean-up run's timeline has the revocation of the connector's permissions", async ({ page }) => {

@@ -11,6 +11,7 @@ import {
   initialStepState,
   initialStepStates,
   matrixRefusal,
+  runGuidance,
   runProgress,
   strongerOrEqual,
   transition,
@@ -631,6 +632,70 @@ describe("runProgress", () => {
     expect(p.skippedRequired).toEqual(["revoke-connector-permissions"]);
     expect(p.total).toBe(4);
     expect(p.nextStepId).toBeNull();
+  });
+});
+
+describe("runGuidance", () => {
+  it("starts a new run at step 1", () => {
+    expect(runGuidance("enable", initialStepStates("enable"))).toEqual({
+      kind: "next",
+      step: {
+        id: "prerequisites",
+        number: 1,
+        title: "Check the prerequisites",
+        status: "not-started",
+        assignee: null,
+      },
+      alsoFailed: [],
+    });
+  });
+
+  it("puts a failed step first when its earlier steps are done, with whom it is assigned to", () => {
+    const states = withStatuses("enable", { prerequisites: "passed", "connector-permissions": "failed" });
+    states["connector-permissions"] = { ...states["connector-permissions"]!, assignee: "domain admin" };
+    const guidance = runGuidance("enable", states);
+    expect(guidance).toMatchObject({
+      kind: "next",
+      step: { id: "connector-permissions", number: 2, status: "failed", assignee: "domain admin" },
+      alsoFailed: [],
+    });
+  });
+
+  it("does not hide a failure further down behind the next open step", () => {
+    const states = withStatuses("enable", { prerequisites: "passed", "end-to-end-test": "failed" });
+    const guidance = runGuidance("enable", states);
+    expect(guidance.kind).toBe("next");
+    if (guidance.kind !== "next") return;
+    expect(guidance.step.id).toBe("connector-permissions");
+    expect(guidance.alsoFailed.map((ref) => [ref.id, ref.number])).toEqual([["end-to-end-test", 7]]);
+  });
+
+  it("offers a step waiting for a re-check as the next one, saying so", () => {
+    const states = withStatuses("cleanup", { "disable-sspr-options": "waiting" });
+    expect(runGuidance("cleanup", states)).toMatchObject({
+      kind: "next",
+      step: { id: "disable-sspr-options", number: 1, status: "waiting" },
+    });
+  });
+
+  it("is complete when runProgress says so, and names skipped required steps otherwise", () => {
+    const done = withStatuses("cleanup", {
+      "disable-sspr-options": "passed",
+      "disable-connect-writeback": "passed",
+      "revoke-connector-permissions": "passed",
+      "confirm-disabled": "passed",
+    });
+    expect(runGuidance("cleanup", done)).toEqual({ kind: "complete" });
+    const skipped = withStatuses("cleanup", {
+      "disable-sspr-options": "passed",
+      "disable-connect-writeback": "passed",
+      "revoke-connector-permissions": "skipped",
+      "confirm-disabled": "passed",
+    });
+    expect(runGuidance("cleanup", skipped)).toMatchObject({
+      kind: "skipped",
+      steps: [{ id: "revoke-connector-permissions", number: 3 }],
+    });
   });
 });
 

@@ -433,3 +433,43 @@ export function runProgress(flow: Flow, states: FlowStates): RunProgress {
   }
   return { flow, total: steps.length, counts, complete, nextStepId, skippedRequired };
 }
+
+/** A step as the run page names it: its number in the flow, its title, and whom it is assigned to. */
+export interface StepRef {
+  id: StepId;
+  number: number;
+  title: string;
+  status: StepStatus;
+  assignee: string | null;
+}
+
+/**
+ * The one thing the run page puts first, so nobody has to read the whole list to know what to do:
+ * - `next`: the first step in flow order that is not done and whose earlier steps are done. It may have failed its
+ *   last check or be waiting for a re-check (its `status` says which); `alsoFailed` lists the other steps whose last
+ *   check failed, so a failure further down is not hidden behind it;
+ * - `skipped`: nothing is left to do, but required steps were skipped, so the run is not complete;
+ * - `complete`: every required step passed, every optional one passed or was skipped.
+ */
+export type RunGuidance =
+  | { kind: "next"; step: StepRef; alsoFailed: StepRef[] }
+  | { kind: "skipped"; steps: StepRef[] }
+  | { kind: "complete" };
+
+export function runGuidance(flow: Flow, states: FlowStates): RunGuidance {
+  const refs = stepsForFlow(flow).map((step, index): StepRef => ({
+    id: step.id,
+    number: index + 1,
+    title: step.title,
+    status: statusOf(states, step.id),
+    assignee: states[step.id]?.assignee ?? null,
+  }));
+  const progress = runProgress(flow, states);
+  const next = refs.find((ref) => ref.id === progress.nextStepId);
+  if (next) {
+    const alsoFailed = refs.filter((ref) => ref.status === "failed" && ref.id !== next.id);
+    return { kind: "next", step: next, alsoFailed };
+  }
+  if (progress.complete) return { kind: "complete" };
+  return { kind: "skipped", steps: refs.filter((ref) => progress.skippedRequired.includes(ref.id)) };
+}

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { LiveUpdates } from "@/components/wizard/live-updates";
 import { MySteps } from "@/components/wizard/my-steps";
+import { NextAction } from "@/components/wizard/next-action";
 import { RunHeading } from "@/components/wizard/run-heading";
 import { SharePanel } from "@/components/wizard/share-panel";
 import { TaskList } from "@/components/wizard/task-list";
@@ -18,7 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
     <div className="space-y-8">
       <RunHeading />
       <LiveUpdates />
-      <MySteps />
+      {access.role === "owner" ? <NextAction /> : <MySteps />}
       <TaskList />
       {access.role === "owner" ? <SharePanel initialLinks={links} /> : null}
       <Timeline />
