@@ -73,6 +73,20 @@ test("enable flow: answers beside the action, findings and evidence for people, 
     await expect(
       page.getByText(/simulated admin Ada Admin \(ada\.admin@contoso\.onmicrosoft\.com\)/),
     ).toBeVisible();
+    // "On this page" takes the admin straight to the check, past the directory panel and the instructions.
+    const contents = page.getByRole("navigation", { name: "On this page" });
+    await expect(contents.getByRole("link")).toHaveText([
+      "What to do",
+      "Checks and findings",
+      "Scripts",
+      "What can go wrong",
+      "Record that it is done",
+      "Notes and hand-off",
+    ]);
+    await expect(page.getByRole("button", { name: "Check now" })).not.toBeInViewport();
+    await contents.getByRole("link", { name: "Checks and findings" }).click();
+    await expect(page).toHaveURL(/#checks-heading$/);
+    await expect(page.getByRole("button", { name: "Check now" })).toBeInViewport();
 
     await act(page, page.getByRole("button", { name: "Check now" }), "check", /Failed/);
     await expect(page.locator('[data-action-result="check"]')).toContainText(/Checked at .*blocking finding/);

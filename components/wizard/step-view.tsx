@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useState } from "react";
 import { Button, buttonClass } from "@/components/ui/button";
 import { useRunAccess } from "@/lib/client/run-access";
+import { OnThisPage } from "./on-this-page";
 import { NotesSaved } from "./notes-saved";
 import { useRunStore, useRunStoreApi } from "@/lib/client/run-store-provider";
 import { type StepDraft } from "@/lib/client/run-store";
@@ -203,6 +204,19 @@ export function StepView({ stepId }: { stepId: StepId }) {
           ) : null}
         </dl>
       </header>
+
+      <OnThisPage
+        sections={[
+          { id: "instructions-heading", label: "What to do" },
+          { id: "checks-heading", label: "Checks and findings" },
+          ...(scripts.length > 0 ? [{ id: "scripts-heading", label: "Scripts" }] : []),
+          { id: "pitfalls-heading", label: "What can go wrong" },
+          ...(step.attestationPrompt && canEdit
+            ? [{ id: "attest-heading", label: "Record that it is done" }]
+            : []),
+          { id: "notes-heading", label: "Notes and hand-off" },
+        ]}
+      />
 
       <DependencyAdvice runId={run.id} status={state.status} waitingFor={waitingFor} />
 

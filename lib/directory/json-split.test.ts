@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPath, type JsonPath, JsonSplitError, JsonSplitter } from "./json-split";
+import { formatPath, type JsonPath, JsonSplitError, JsonSplitter, MAX_DEPTH } from "./json-split";
 
 const encoder = new TextEncoder();
 
@@ -64,6 +64,28 @@ describe("JsonSplitter", () => {
   ])("refuses %s", (text, message) => {
     expect(() => split(text, 3)).toThrow(JsonSplitError);
     expect(() => split(text, 3)).toThrow(message);
+  });
+
+  it("refuses nesting deeper than its limit where it starts, without reading on", () => {
+    // 64 levels are read; the 65th bracket, at byte 64, is refused, whatever follows it.
+    const ok = "[".repeat(MAX_DEPTH) + "]".repeat(MAX_DEPTH);
+    expect(split(ok, 7).skeleton).toBeInstanceOf(Array);
+    const splitter = new JsonSplitter({ split: () => false, onElement: () => undefined });
+    let thrown: unknown;
+    try {
+      splitter.write(encoder.encode("[".repeat(10_000)));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(JsonSplitError);
+    expect((thrown as JsonSplitError).message).toBe("arrays and objects are nested more than 64 levels deep");
+    expect((thrown as JsonSplitError).offset).toBe(MAX_DEPTH);
+    // Objects count the same, inside a split element too.
+    const inElement = '{"items":[' + '{"a":'.repeat(MAX_DEPTH) + "1" + "}".repeat(MAX_DEPTH) + "]}";
+    expect(() => split(inElement, 5)).toThrow(/nested more than 64 levels deep/);
+    const limited = () => new JsonSplitter({ split: () => false, onElement: () => undefined, maxDepth: 3 });
+    expect(() => limited().write(encoder.encode("[[[1]]]"))).not.toThrow();
+    expect(() => limited().write(encoder.encode("[[[[1]]]]"))).toThrow(/more than 3 levels/);
   });
 
   it("refuses an element over the size limit, naming it", () => {

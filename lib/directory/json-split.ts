@@ -36,7 +36,16 @@ export interface JsonSplitOptions {
   maxElementBytes?: number;
   /** Largest skeleton (bytes). */
   maxSkeletonBytes?: number;
+  /** Deepest nesting of arrays and objects; deeper is an error. Default MAX_DEPTH. */
+  maxDepth?: number;
 }
+
+/**
+ * The default nesting limit. A snapshot is a few levels deep; without a limit a document of nothing but brackets
+ * (`[[[[…`) costs time in the square of its depth (each level looks at the path above it), and 60,000 of them held
+ * the server's only thread for over two minutes.
+ */
+export const MAX_DEPTH = 64;
 
 const enum Expect {
   Value,
@@ -275,6 +284,9 @@ export class JsonSplitter {
           startValue(i);
           if (skeletonFrom < 0 && this.captureDepth < 0) skeletonFrom = i;
           if (b === 0x7b || b === 0x5b) {
+            const maxDepth = this.options.maxDepth ?? MAX_DEPTH;
+            if (this.stack.length >= maxDepth)
+              this.fail(`arrays and objects are nested more than ${maxDepth} levels deep`, i);
             const object = b === 0x7b;
             const parent = this.captureDepth < 0;
             const split = !object && parent && this.options.split(this.path());
