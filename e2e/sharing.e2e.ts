@@ -34,8 +34,9 @@ test("hand-off: an edit link for the domain admin, live progress, then revocatio
     await expect(admin.getByRole("heading", { name: "This run was shared with you" })).toBeVisible();
     const mine = admin.getByRole("region", { name: "Your steps" });
     await expect(mine.getByRole("link", { name: CONNECTOR_STEP })).toBeVisible();
-    // The scripts are there, ready to copy.
+    // The scripts are there, ready to copy; nothing has settled the connector yet, so they show its placeholder.
     await expect(mine.getByRole("button", { name: /^Copy / }).first()).toBeVisible();
+    await expect(mine).toContainText("<ACCOUNT>");
     // The owner-only share panel is not.
     await expect(admin.getByRole("heading", { name: "Share this run" })).toHaveCount(0);
     await axe(admin, "shared run page (edit link)");
@@ -64,6 +65,28 @@ test("hand-off: an edit link for the domain admin, live progress, then revocatio
     expect(run.events.filter((e) => e.stepId === "connector-permissions").at(-1)?.actor).toBe(
       "domain admin (via link)",
     );
+  });
+
+  await test.step("once the connector is confirmed, the admin's scripts carry it on the run page too", async () => {
+    const answer = await admin.evaluate(async (id) => {
+      const state = (await (await fetch(`/api/runs/${id}/directory`)).json()) as {
+        scans: Record<string, { candidates: { dn: string; name: string }[] } | undefined>;
+      };
+      const candidate = state.scans["connector-permissions"]?.candidates[0];
+      const res = await fetch(`/api/runs/${id}/directory`, {
+        method: "PATCH",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ confirmedConnectorDn: candidate?.dn }),
+      });
+      return { status: res.status, name: candidate?.name ?? "" };
+    }, runId);
+    expect(answer.status).toBeLessThan(300);
+    const account = answer.name.split("\\").at(-1) ?? "";
+    expect(account).toMatch(/^MSOL_/);
+    await admin.goto(`/runs/${runId}`);
+    const mine = admin.getByRole("region", { name: "Your steps" });
+    await expect(mine).toContainText(`-ADConnectorAccountName '${account}'`);
+    await expect(mine).not.toContainText("<ACCOUNT>");
   });
 
   await test.step("the owner sees it without reloading", async () => {

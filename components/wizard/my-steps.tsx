@@ -4,8 +4,10 @@ import Link from "next/link";
 import { useRunAccess } from "@/lib/client/run-access";
 import { useRunStore } from "@/lib/client/run-store-provider";
 import { stepsForFlow } from "@/lib/steps/catalogue";
+import { hasDirectoryPlaceholders } from "@/lib/steps/placeholders";
 import { ScriptBlock } from "./script-block";
 import { StatusTag } from "./status-tag";
+import { useDirectoryValues } from "./use-directory-values";
 
 function same(a: string | null | undefined, b: string | null | undefined): boolean {
   return !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -18,11 +20,23 @@ function same(a: string | null | undefined, b: string | null | undefined): boole
 export function MySteps() {
   const access = useRunAccess();
   const run = useRunStore((s) => s.run);
+  const mine =
+    access.role === "owner"
+      ? []
+      : stepsForFlow(run.flow)
+          .filter((step) => {
+            const assignee = run.steps[step.id]?.assignee;
+            return same(assignee, access.linkLabel) || same(assignee, access.name);
+          })
+          .map((step) => ({
+            step,
+            scripts: [...(run.steps[step.id]?.remediation ?? []), ...(step.scriptHints ?? [])],
+          }));
+  // The run's connector and domain in the scripts, as on the step pages, once a check has settled them.
+  const values = useDirectoryValues(
+    hasDirectoryPlaceholders(mine.flatMap(({ scripts }) => scripts.map((s) => s.script)).join("\n")),
+  );
   if (access.role === "owner") return null;
-  const mine = stepsForFlow(run.flow).filter((step) => {
-    const assignee = run.steps[step.id]?.assignee;
-    return same(assignee, access.linkLabel) || same(assignee, access.name);
-  });
   return (
     <section aria-labelledby="my-steps-heading" className="space-y-4">
       <h2 id="my-steps-heading" className="text-xl font-semibold">
@@ -34,9 +48,8 @@ export function MySteps() {
         </p>
       ) : (
         <ol className="space-y-6">
-          {mine.map((step) => {
+          {mine.map(({ step, scripts }) => {
             const state = run.steps[step.id];
-            const scripts = [...(state?.remediation ?? []), ...(step.scriptHints ?? [])];
             return (
               <li
                 key={step.id}
@@ -57,7 +70,13 @@ export function MySteps() {
                 {scripts.length > 0 ? (
                   <div className="space-y-4">
                     {scripts.map((s, i) => (
-                      <ScriptBlock key={i} title={s.title} language={s.language} script={s.script} />
+                      <ScriptBlock
+                        key={i}
+                        title={s.title}
+                        language={s.language}
+                        script={s.script}
+                        values={values}
+                      />
                     ))}
                   </div>
                 ) : null}
