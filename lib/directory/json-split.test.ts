@@ -64,6 +64,7 @@ describe("JsonSplitter", () => {
   ])("refuses %s", (text, message) => {
     expect(() => split(text, 3)).toThrow(JsonSplitError);
     expect(() => split(text, 3)).toThrow(message);
+    expect(() => split(text, 3)).toThrow(expect.objectContaining({ kind: "syntax" }));
   });
 
   it("refuses nesting deeper than its limit where it starts, without reading on", () => {
@@ -80,6 +81,7 @@ describe("JsonSplitter", () => {
     expect(thrown).toBeInstanceOf(JsonSplitError);
     expect((thrown as JsonSplitError).message).toBe("arrays and objects are nested more than 64 levels deep");
     expect((thrown as JsonSplitError).offset).toBe(MAX_DEPTH);
+    expect((thrown as JsonSplitError).kind).toBe("limit");
     // Objects count the same, inside a split element too.
     const inElement = '{"items":[' + '{"a":'.repeat(MAX_DEPTH) + "1" + "}".repeat(MAX_DEPTH) + "]}";
     expect(() => split(inElement, 5)).toThrow(/nested more than 64 levels deep/);
@@ -96,6 +98,14 @@ describe("JsonSplitter", () => {
     });
     expect(() => splitter.write(encoder.encode('{"items":[1,"0123456789abc"]}'))).toThrow(
       /items\[1\] is larger than 10 bytes/,
+    );
+    const again = new JsonSplitter({
+      split: (p) => p.at(-1) === "items",
+      onElement: () => undefined,
+      maxElementBytes: 10,
+    });
+    expect(() => again.write(encoder.encode('{"items":["0123456789abc"]}'))).toThrow(
+      expect.objectContaining({ kind: "limit" }),
     );
   });
 });

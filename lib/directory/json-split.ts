@@ -15,6 +15,8 @@ export class JsonSplitError extends Error {
     message: string,
     /** Bytes read before the problem. */
     readonly offset: number,
+    /** `syntax`: not JSON; `limit`: JSON, but larger or deeper than the reader accepts. */
+    readonly kind: "syntax" | "limit" = "syntax",
   ) {
     super(message);
     this.name = "JsonSplitError";
@@ -129,8 +131,8 @@ export class JsonSplitter {
     return this.stack.map((f) => f.key);
   }
 
-  private fail(message: string, at: number): never {
-    throw new JsonSplitError(message, this.offset + at);
+  private fail(message: string, at: number, kind: "syntax" | "limit" = "syntax"): never {
+    throw new JsonSplitError(message, this.offset + at, kind);
   }
 
   /** Feeds the next bytes of the document. */
@@ -155,7 +157,7 @@ export class JsonSplitter {
         this.skeleton.add(chunk.subarray(skeletonFrom, to));
         const max = this.options.maxSkeletonBytes;
         if (max !== undefined && this.skeleton.size > max)
-          this.fail(`the document outside its split arrays is larger than ${max} bytes`, to);
+          this.fail(`the document outside its split arrays is larger than ${max} bytes`, to, "limit");
       }
     };
 
@@ -286,7 +288,7 @@ export class JsonSplitter {
           if (b === 0x7b || b === 0x5b) {
             const maxDepth = this.options.maxDepth ?? MAX_DEPTH;
             if (this.stack.length >= maxDepth)
-              this.fail(`arrays and objects are nested more than ${maxDepth} levels deep`, i);
+              this.fail(`arrays and objects are nested more than ${maxDepth} levels deep`, i, "limit");
             const object = b === 0x7b;
             const parent = this.captureDepth < 0;
             const split = !object && parent && this.options.split(this.path());
@@ -325,7 +327,11 @@ export class JsonSplitter {
     const max = this.options.maxElementBytes;
     if (max !== undefined && this.element.size > max) {
       const path = [...this.capturePath, this.captureIndex];
-      throw new JsonSplitError(`element ${formatPath(path)} is larger than ${max} bytes`, this.offset + at);
+      throw new JsonSplitError(
+        `element ${formatPath(path)} is larger than ${max} bytes`,
+        this.offset + at,
+        "limit",
+      );
     }
   }
 

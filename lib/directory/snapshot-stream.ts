@@ -198,7 +198,7 @@ function asSnapshotError(error: unknown): unknown {
   if (error instanceof JsonSplitError)
     return new DirectoryError(
       "snapshot-invalid",
-      `The snapshot could not be read as JSON: ${error.message} (at byte ${error.offset.toLocaleString("en-US")}).`,
+      `${error.kind === "limit" ? "The snapshot cannot be read" : "The snapshot is not valid JSON"}: ${error.message} (at byte ${error.offset.toLocaleString("en-US")}).`,
       REMEDY,
     );
   if (error instanceof TypeError && /encoded data|decode/i.test(error.message))

@@ -136,7 +136,7 @@ describe("snapshot upload", () => {
       const nested = await upload(id, bytes(deep), { "content-type": "application/json" });
       expect(nested.status).toBe(422);
       expect(JSON.stringify(nested.json)).toMatch(
-        /could not be read as JSON: arrays and objects are nested more than 64 levels deep \(at byte \d+\)/,
+        /The snapshot cannot be read: arrays and objects are nested more than 64 levels deep \(at byte \d+\)/,
       );
     }
 
