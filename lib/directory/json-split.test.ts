@@ -90,6 +90,33 @@ describe("JsonSplitter", () => {
     expect(() => limited().write(encoder.encode("[[[[1]]]]"))).toThrow(/more than 3 levels/);
   });
 
+  it("counts the values of the skeleton, not those of split elements, and refuses one too many", () => {
+    const make = () =>
+      new JsonSplitter({
+        split: (p) => p.at(-1) === "items",
+        onElement: () => undefined,
+        maxSkeletonValues: 4,
+        skeletonName: "the header",
+      });
+    // The root object, "a", the items array and "b": four values; the elements of items do not count.
+    const ok = make();
+    ok.write(encoder.encode(`{"a":1,"items":[${"[1,2,3],".repeat(100)}0],"b":"x"}`));
+    expect(JSON.parse(ok.end())).toEqual({ a: 1, items: [], b: "x" });
+    const over = make();
+    let thrown: unknown;
+    try {
+      over.write(encoder.encode('{"a":1,"items":[],"b":"x","c":{}}'));
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(JsonSplitError);
+    expect(thrown).toMatchObject({
+      kind: "limit",
+      message: "the header holds more than 4 values",
+      offset: 30,
+    });
+  });
+
   it("refuses an element over the size limit, naming it", () => {
     const splitter = new JsonSplitter({
       split: (p) => p.at(-1) === "items",

@@ -38,6 +38,13 @@ export interface JsonSplitOptions {
   maxElementBytes?: number;
   /** Largest skeleton (bytes). */
   maxSkeletonBytes?: number;
+  /**
+   * Most values (objects, arrays, strings, numbers, literals) in the skeleton. What the skeleton costs once parsed
+   * follows the number of its values more than its bytes: 17 MB of `{},` is 5.6 million objects.
+   */
+  maxSkeletonValues?: number;
+  /** What the skeleton is called in errors, e.g. "the file apart from its users". */
+  skeletonName?: string;
   /** Deepest nesting of arrays and objects; deeper is an error. Default MAX_DEPTH. */
   maxDepth?: number;
 }
@@ -124,8 +131,14 @@ export class JsonSplitter {
   private readonly tap = new Collector();
   private offset = 0;
   private first = true;
+  /** Values read outside the split arrays' elements. */
+  private skeletonValues = 0;
 
   constructor(private readonly options: JsonSplitOptions) {}
+
+  private get skeletonName(): string {
+    return this.options.skeletonName ?? "the document outside its split arrays";
+  }
 
   private path(): (string | number)[] {
     return this.stack.map((f) => f.key);
@@ -157,7 +170,7 @@ export class JsonSplitter {
         this.skeleton.add(chunk.subarray(skeletonFrom, to));
         const max = this.options.maxSkeletonBytes;
         if (max !== undefined && this.skeleton.size > max)
-          this.fail(`the document outside its split arrays is larger than ${max} bytes`, to, "limit");
+          this.fail(`${this.skeletonName} is larger than ${max.toLocaleString("en-US")} bytes`, to, "limit");
       }
     };
 
@@ -284,7 +297,16 @@ export class JsonSplitter {
           if (b === 0x7d || b === 0x5d) this.fail("a value is expected", i);
           if (b === 0x2c || b === 0x3a) this.fail("a value is expected", i);
           startValue(i);
-          if (skeletonFrom < 0 && this.captureDepth < 0) skeletonFrom = i;
+          if (this.captureDepth < 0) {
+            const maxValues = this.options.maxSkeletonValues;
+            if (maxValues !== undefined && ++this.skeletonValues > maxValues)
+              this.fail(
+                `${this.skeletonName} holds more than ${maxValues.toLocaleString("en-US")} values`,
+                i,
+                "limit",
+              );
+            if (skeletonFrom < 0) skeletonFrom = i;
+          }
           if (b === 0x7b || b === 0x5b) {
             const maxDepth = this.options.maxDepth ?? MAX_DEPTH;
             if (this.stack.length >= maxDepth)

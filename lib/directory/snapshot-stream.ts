@@ -53,6 +53,11 @@ export interface SnapshotStreamLimits {
   maxUserBytes?: number;
   /** Largest part outside the users (domains' fields, containers, the sds table), in bytes. */
   maxHeaderBytes?: number;
+  /**
+   * Most values in that part. Parsed, it is held whole, and its memory follows its values: a few kB of gzip can
+   * unpack to millions of empty objects. 4 million is about 50 times what a domain of 100,000 OUs needs.
+   */
+  maxHeaderValues?: number;
   /** The sender said the bytes are gzip (Content-Encoding or Content-Type): anything else is refused. */
   expectGzip?: boolean;
 }
@@ -61,6 +66,7 @@ export const DEFAULT_LIMITS: Required<Omit<SnapshotStreamLimits, "expectGzip">> 
   maxInflatedBytes: 4 * 1024 ** 3,
   maxUserBytes: 1024 ** 2,
   maxHeaderBytes: 256 * 1024 ** 2,
+  maxHeaderValues: 4_000_000,
 };
 
 const REMEDY = "Run the evidence collector again and upload its output unchanged.";
@@ -86,7 +92,7 @@ export class SnapshotStreamReader {
   private firstIndexUser: string | null = null;
 
   constructor(limits: SnapshotStreamLimits = {}) {
-    const { maxUserBytes, maxHeaderBytes } = { ...DEFAULT_LIMITS, ...limits };
+    const { maxUserBytes, maxHeaderBytes, maxHeaderValues } = { ...DEFAULT_LIMITS, ...limits };
     this.splitter = new JsonSplitter({
       split: isUsersArray,
       onElement: (path, index, text) => this.user(path[1] as number, index, text),
@@ -96,6 +102,8 @@ export class SnapshotStreamReader {
       onValue: (path, text) => this.tapped(path, text),
       maxElementBytes: maxUserBytes,
       maxSkeletonBytes: maxHeaderBytes,
+      maxSkeletonValues: maxHeaderValues,
+      skeletonName: "the file apart from its users",
     });
   }
 

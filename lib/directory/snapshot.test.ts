@@ -58,6 +58,40 @@ describe("snapshot format", () => {
     expect(invalid(mutate)).toMatch(message);
   });
 
+  it("stops at the first bad element of a list, and looks at none after it", () => {
+    // zod's z.array judges every element and keeps every issue: 5.6 million empty containers ended the process.
+    let touched = 0;
+    const spy = () =>
+      new Proxy({} as Record<string, unknown>, {
+        get: (_target, key) => {
+          if (typeof key === "string") touched++;
+          return undefined;
+        },
+      });
+    const raw = fixtureSnapshot();
+    (raw.domains[0] as { containers: unknown[] }).containers = Array.from({ length: 10_000 }, spy);
+    let error: unknown;
+    try {
+      parseSnapshot(raw);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(DirectoryError);
+    expect((error as DirectoryError).message).toMatch(
+      /^The snapshot is not valid: domains\[0\]\.containers\[0\]\.dn /,
+    );
+    // Only the first container's fields were read (dn, sd, objectClass, and what zod asks of an object).
+    expect(touched).toBeGreaterThan(0);
+    expect(touched).toBeLessThan(20);
+    // The bounds still apply: no domain at all, and a connector with too many classes.
+    expect(invalid((s) => (s.domains = []))).toMatch(/domains needs at least one domain/);
+    expect(
+      invalid((s) => {
+        if (s.connector) s.connector.objectClass = Array.from({ length: 21 }, () => "user");
+      }),
+    ).toMatch(/connector\.objectClass has more than 20 classes/);
+  });
+
   it("refuses text that is not JSON, and accepts a byte-order mark", () => {
     expect(() => parseSnapshotText("{oops")).toThrow(/not valid JSON/);
     expect(parseSnapshotText(`\uFEFF${JSON.stringify(fixtureSnapshot())}`).domains).toHaveLength(1);
