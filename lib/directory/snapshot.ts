@@ -76,10 +76,12 @@ export const userSchema = z
     dn,
     sid: sid.nullish(),
     sd: sddl.nullable(),
-    objectClass: list(z.string(), { min: [1, "needs at least one class"] }),
+    // Inside a user, zod's own arrays: a user record is at most 1 MB as it streams (maxUserBytes), which bounds its
+    // issues, and they are faster on the 100,000 users of a large domain than list() (about 10 % of the check).
+    objectClass: z.array(z.string()).min(1, "needs at least one class"),
     userAccountControl: z.number().int().nullish(),
     adminCount: z.number().int().nullish(),
-    tokenGroups: list(sid).nullish(),
+    tokenGroups: z.array(sid).nullish(),
     /** pwdLastSet (FILETIME ticks), optional: the end-to-end test reads it when present. */
     pwdLastSet: ticks.nullish(),
     /** lockoutTime (FILETIME ticks), optional: "0" or absent when the account is not locked out. */
