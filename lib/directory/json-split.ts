@@ -350,7 +350,7 @@ export class JsonSplitter {
     if (max !== undefined && this.element.size > max) {
       const path = [...this.capturePath, this.captureIndex];
       throw new JsonSplitError(
-        `element ${formatPath(path)} is larger than ${max} bytes`,
+        `element ${formatPath(path)} is larger than ${max.toLocaleString("en-US")} bytes`,
         this.offset + at,
         "limit",
       );
